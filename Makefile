@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# contig - user-facing targets.  The module itself is described in Kbuild.
+#
+#   make                 build contig.ko against KDIR (default: running kernel)
+#   make demo            build everything, boot the VM demo
+#   make check           the whole test suite in QEMU (what CI runs)
+#   make check-harness   prove the harness fails on broken tests
+#   make bench           benchmarks on a non-debug kernel
+#   make tools           user-space tools and selftests
+#   make deps            install the Debian packages the scripts need
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	$(MAKE) -C tools clean
+
+tools:
+	$(MAKE) -C tools
+
+deps:
+	scripts/deps.sh
+
+check:
+	scripts/check.sh
+
+check-harness:
+	scripts/check.sh --broken
+
+demo:
+	scripts/demo.sh
+
+bench:
+	scripts/bench.sh
+
+.PHONY: all modules clean tools deps check check-harness demo bench

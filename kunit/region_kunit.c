@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * region_kunit.c - KUnit suite contig_region: parsing of region= and the
+ * decisions made when claiming it.
+ *
+ * Parsing and the machine-independent checks are table driven.  The claim
+ * cases run against the live machine: they need contig.ko loaded on a
+ * boot-reserved region (the test VM always has one) and skip otherwise.
+ */
+#include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "contig_internal.h"
+
+MODULE_IMPORT_NS(CONTIG_INTERNAL);
+
+struct parse_case {
+	const char *str;
+	int ret;
+	u64 size;
+	u64 base;
+};
+
+static const struct parse_case parse_cases[] = {
+	/* Valid forms. */
+	{ "64M@0x30000000",	0, SZ_64M, 0x30000000 },
+	{ "256M@0x30000000\n",	0, SZ_256M, 0x30000000 },
+	{ "4096@4096",		0, 4096, 4096 },
+	{ "4k@8K",		0, 4096, 8192 },
+	{ "1G@768M",		0, SZ_1G, SZ_512M + SZ_256M },
+	{ "0x1000@0X2000",	0, 0x1000, 0x2000 },
+	{ "0xfffm@0",		0, 0xfffULL << 20, 0 },
+	{ "2g@4G",		0, SZ_2G, 4ULL << 30 },
+	{ "0@0",		0, 0, 0 },	/* syntax ok; check refuses */
+	/* Malformed forms. */
+	{ "",			-EINVAL },
+	{ "64M",		-EINVAL },
+	{ "@0x30000000",	-EINVAL },
+	{ "64M@",		-EINVAL },
+	{ "64M@@0x1000",	-EINVAL },
+	{ "64M 0x30000000",	-EINVAL },
+	{ "64M@0x30000000x",	-EINVAL },
+	{ "64MB@0x30000000",	-EINVAL },
+	{ "64T@0",		-EINVAL },
+	{ "-64M@0",		-EINVAL },
+	{ "+64M@0",		-EINVAL },
+	{ " 64M@0",		-EINVAL },
+	{ "0x@0",		-EINVAL },
+	{ "abc@0",		-EINVAL },
+	{ "64M@0x3000000g0",	-EINVAL },
+	{ "64M@0x30000000\n\n",	-EINVAL },
+	{ "64M@0x30000000,1M@0", -EINVAL },
+	/* Numbers that do not fit in 64 bits. */
+	{ "18446744073709551616@0",	-EOVERFLOW },
+	{ "0x10000000000000000@0",	-EOVERFLOW },
+	{ "17179869184G@0",		-EOVERFLOW },
+	{ "4k@0xffffffffffffffffK",	-EOVERFLOW },
+};
+
+static void parse_case_desc(const struct parse_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->str);
+	strreplace(desc, '\n', '~');
+}
+KUNIT_ARRAY_PARAM(parse, parse_cases, parse_case_desc);
+
+static void region_parse_test(struct kunit *test)
+{
+	const struct parse_case *c = test->param_value;
+	u64 size = 0x5a5a, base = 0xa5a5;
+	int ret;
+
+	ret = contig_region_parse(c->str, &size, &base);
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+	if (c->ret) {
+		/* Failure leaves the outputs untouched. */
+		KUNIT_EXPECT_EQ(test, size, 0x5a5aULL);
+		KUNIT_EXPECT_EQ(test, base, 0xa5a5ULL);
+	} else {
+		KUNIT_EXPECT_EQ(test, size, c->size);
+		KUNIT_EXPECT_EQ(test, base, c->base);
+	}
+}
+
+static void region_parse_null_test(struct kunit *test)
+{
+	u64 size, base;
+
+	KUNIT_EXPECT_EQ(test, contig_region_parse(NULL, &size, &base), -EINVAL);
+}
+
+struct check_case {
+	const char *name;
+	u64 size;
+	u64 base;
+	int ret;
+};
+
+static const struct check_case check_cases[] = {
+	{ "64M at 768M",	SZ_64M, 0x30000000, 0 },
+	{ "one page",		PAGE_SIZE, 0x30000000, 0 },
+	{ "zero size",		0, 0x30000000, -EINVAL },
+	{ "unaligned size",	SZ_64M + 1, 0x30000000, -EINVAL },
+	{ "half page size",	PAGE_SIZE / 2, 0x30000000, -EINVAL },
+	{ "unaligned base",	SZ_64M, 0x30000800, -EINVAL },
+	{ "wraps",		SZ_1G, 0xffffffffc0001000ULL, -EOVERFLOW },
+	{ "ends at 2^64",	PAGE_SIZE, 0xfffffffffffff000ULL, -EOVERFLOW },
+	{ "at 2^52",		PAGE_SIZE, 1ULL << 52, -ERANGE },
+	{ "beyond phys",	PAGE_SIZE, 1ULL << 60, -ERANGE },
+};
+
+static void check_case_desc(const struct check_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+KUNIT_ARRAY_PARAM(check, check_cases, check_case_desc);
+
+static void region_check_test(struct kunit *test)
+{
+	const struct check_case *c = test->param_value;
+	const char *why = NULL;
+	int ret;
+
+	ret = contig_region_check(c->size, c->base, &why);
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+	if (ret)
+		KUNIT_EXPECT_NOT_NULL(test, why);
+}
+
+static struct contig_region *live_region(struct kunit *test)
+{
+	if (!contig_default_region)
+		kunit_skip(test, "contig.ko holds no region");
+	return contig_default_region;
+}
+
+static void free_region_action(void *p)
+{
+	kfree(p);
+}
+
+static struct contig_region *scratch_region(struct kunit *test)
+{
+	struct contig_region *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_region_action, r), 0);
+	return r;
+}
+
+/* A second claim of the same range must fail, not share. */
+static void region_second_claim_test(struct kunit *test)
+{
+	struct contig_region *live = live_region(test);
+	struct contig_region *r = scratch_region(test);
+
+	KUNIT_EXPECT_EQ(test, contig_region_claim(r, live->size, live->base), -EBUSY);
+	KUNIT_EXPECT_EQ(test, contig_region_claim(r, PAGE_SIZE, live->base), -EBUSY);
+	KUNIT_EXPECT_EQ(test, contig_region_claim(r, PAGE_SIZE,
+						  live->base + live->size - PAGE_SIZE), -EBUSY);
+	KUNIT_EXPECT_NULL(test, r->res);
+	KUNIT_EXPECT_NULL(test, r->vaddr);
+	/* The live region is untouched. */
+	KUNIT_EXPECT_NOT_NULL(test, live->res);
+	KUNIT_EXPECT_EQ(test, (u64)live->res->start, (u64)live->base);
+}
+
+/* Memory the page allocator handed us is System RAM in use. */
+static void region_system_ram_test(struct kunit *test)
+{
+	struct contig_region *r = scratch_region(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	u64 phys;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	phys = page_to_phys(page);
+	KUNIT_EXPECT_EQ(test, contig_region_claim(r, PAGE_SIZE, phys), -EBUSY);
+	KUNIT_EXPECT_NULL(test, r->res);
+	__free_page(page);
+}
+
+/* A range straddling the live region and RAM is refused as a whole. */
+static void region_straddle_test(struct kunit *test)
+{
+	struct contig_region *live = live_region(test);
+	struct contig_region *r = scratch_region(test);
+
+	KUNIT_EXPECT_EQ(test, contig_region_claim(r, live->size + SZ_1M,
+						  live->base - SZ_1M), -EBUSY);
+	KUNIT_EXPECT_NULL(test, r->res);
+}
+
+/* Far above the RAM of the VM there are no struct pages. */
+static void region_no_struct_page_test(struct kunit *test)
+{
+	struct contig_region *r = scratch_region(test);
+	u64 base = 1ULL << 40;
+
+	if (pfn_valid(PHYS_PFN(base)))
+		kunit_skip(test, "machine has RAM at 1 TiB");
+	KUNIT_EXPECT_EQ(test, contig_region_claim(r, SZ_2M, base), -EINVAL);
+	KUNIT_EXPECT_NULL(test, r->res);
+}
+
+static void region_live_state_test(struct kunit *test)
+{
+	struct contig_region *live = live_region(test);
+	u32 *p;
+
+	KUNIT_EXPECT_EQ(test, live->nr_pages, (unsigned long)(live->size >> PAGE_SHIFT));
+	KUNIT_EXPECT_EQ(test, live->base_pfn, (unsigned long)PHYS_PFN(live->base));
+	KUNIT_EXPECT_STREQ(test, live->res->name, CONTIG_NAME);
+	KUNIT_EXPECT_TRUE(test, live->res->flags & IORESOURCE_BUSY);
+	/* The mapping is real memory: last word of the region reads back. */
+	p = live->vaddr + live->size - sizeof(*p);
+	WRITE_ONCE(*p, 0xc0ffee42);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*p), 0xc0ffee42U);
+	KUNIT_EXPECT_PTR_EQ(test, contig_frame_to_virt(live, 1), live->vaddr + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, (u64)contig_frame_to_phys(live, 2), (u64)live->base + 2 * PAGE_SIZE);
+}
+
+static struct kunit_case region_cases[] = {
+	KUNIT_CASE_PARAM(region_parse_test, parse_gen_params),
+	KUNIT_CASE(region_parse_null_test),
+	KUNIT_CASE_PARAM(region_check_test, check_gen_params),
+	KUNIT_CASE(region_second_claim_test),
+	KUNIT_CASE(region_system_ram_test),
+	KUNIT_CASE(region_straddle_test),
+	KUNIT_CASE(region_no_struct_page_test),
+	KUNIT_CASE(region_live_state_test),
+	{}
+};
+
+static struct kunit_suite region_suite = {
+	.name = "contig_region",
+	.test_cases = region_cases,
+};
+kunit_test_suite(region_suite);
+
+MODULE_DESCRIPTION("KUnit tests for contig's region claiming");
+MODULE_LICENSE("GPL");

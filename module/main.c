@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - module parameters, load and unload of contig.ko.
+ *
+ * contig.ko owns exactly one region, named by the mandatory `region=`
+ * parameter.  Load order: parse and claim the region (region.c), then
+ * publish it through debugfs.  Unload undoes that in reverse.  A load that
+ * fails anywhere leaves nothing behind.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+#include "contig_internal.h"
+
+#define CONTIG_VERSION "0.1.0"
+
+static char *region;
+module_param(region, charp, 0444);
+MODULE_PARM_DESC(region,
+		 "Boot-reserved range to manage, SIZE@BASE with K/M/G suffixes, e.g. 256M@0x30000000 (required; reserve it with memmap=SIZE$BASE)");
+
+static char *policy = "first";
+module_param(policy, charp, 0444);
+MODULE_PARM_DESC(policy,
+		 "Default placement policy of the buddy allocator: first, best, worst or next (fit)");
+
+struct contig_region *contig_default_region;
+CONTIG_EXPORT_FOR_TESTS(contig_default_region);
+
+static int __init contig_init(void)
+{
+	struct contig_region *r;
+	int pol;
+	u64 size, base;
+	int ret;
+
+	pol = contig_policy_from_name(policy);
+	if (pol < 0) {
+		pr_err("policy=%s refused: use first, best, worst or next\n",
+		       policy);
+		return -EINVAL;
+	}
+	if (!region || !*region) {
+		pr_err("region= is required, e.g. region=64M@0x30000000 with memmap=64M$0x30000000 on the kernel command line\n");
+		return -EINVAL;
+	}
+	ret = contig_region_parse(region, &size, &base);
+	if (ret) {
+		pr_err("region=%s refused: %s\n", region,
+		       ret == -EOVERFLOW ? "number too large" :
+		       "expected SIZE@BASE, e.g. 64M@0x30000000");
+		return ret;
+	}
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	ret = contig_region_claim(r, size, base);
+	if (ret)
+		goto free_region;
+	contig_buddy_set_policy(&r->buddy, pol);
+
+	contig_debugfs_init(r);
+	contig_default_region = r;
+	pr_info("managing %llu MiB at %pa-%#llx (%lu pages, %s fit)\n",
+		r->size >> 20, &r->base, (u64)r->base + r->size - 1,
+		r->nr_pages, contig_policy_name(pol));
+	return 0;
+
+free_region:
+	kfree(r);
+	return ret;
+}
+
+static void __exit contig_exit(void)
+{
+	struct contig_region *r = contig_default_region;
+
+	contig_default_region = NULL;
+	contig_debugfs_fini(r);
+	contig_region_release(r);
+	kfree(r);
+	pr_info("released region\n");
+}
+
+module_init(contig_init);
+module_exit(contig_exit);
+
+MODULE_DESCRIPTION("contig: large physically contiguous memory from a boot-reserved region, on any kernel");
+MODULE_AUTHOR("contig developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(CONTIG_VERSION);

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/build-initramfs.sh OUT.cpio.gz MODDIR PLAN [TOOLSDIR]
+# Pack busybox-static, guest-init.sh as /init, contig.ko and the test
+# modules from MODDIR, the user-space tests from TOOLSDIR and the PLAN.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$1 moddir=$2 plan=$3 toolsdir=${4:-}
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib,tests,etc/contig}
+cp /bin/busybox "$root/bin/busybox"
+install -m 0755 "$ROOT/scripts/guest-init.sh" "$root/init"
+cp "$moddir/contig.ko" "$root/lib/"
+for ko in "$moddir"/contig_*_kunit.ko; do
+	[ -e "$ko" ] && cp "$ko" "$root/tests/"
+done
+if [ -n "$toolsdir" ]; then
+	for t in "$toolsdir"/*; do
+		[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$root/tests/"
+	done
+fi
+cp "$plan" "$root/etc/contig/plan"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# contig's whole test suite: `make check`.
+#
+#  1. install missing Debian packages (scripts/deps.sh);
+#  2. host checks: contig.ko built with W=1 and sparse (C=1) without a
+#     warning, checkpatch --strict clean, user-space allocator tests;
+#  3. build (or reuse) the debug test kernel, build our modules and
+#     selftests against it, boot it in QEMU and run every KUnit module and
+#     selftest, judging KTAP, the console (splats) and kmemleak;
+#  4. boot Debian's stock 6.12 kernel and run the user-space selftests
+#     against contig.ko built with its headers.
+#
+# Ends with "N passed, N failed"; exits non-zero on any failure.
+#   scripts/check.sh            everything
+#   scripts/check.sh --broken   the harness self-test: deliberately broken
+#                               tests must make the run fail
+#   SKIP_STOCK=1                skip step 4
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+broken=0
+[ "${1:-}" = --broken ] && broken=1
+
+mkdir -p "$BUILD"
+exec 9>"$BUILD/.lock"
+flock 9
+
+T0=$SECONDS
+OUT=$BUILD/check
+rm -rf "$OUT"
+mkdir -p "$OUT"
+total_pass=0
+total_fail=0
+summary=()
+
+# record LABEL LINE: add a judge's "label: N passed, N failed" line.
+record() {
+	local line=$2 p f
+	p=$(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' <<<"$line")
+	f=$(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' <<<"$line")
+	[ -n "$p" ] || { p=0; f=1; line="$1: no verdict"; }
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	summary+=("$line")
+}
+
+# judge LABEL RESULTS CONSOLE: run the KTAP judge, show failures, record.
+judge() {
+	local out
+	out=$("$ROOT/scripts/ktap_judge.py" --label "$1" "$2" "$3" || true)
+	grep '^  FAIL' <<<"$out" || true
+	record "$1" "$(tail -n1 <<<"$out")"
+}
+
+# build_modules KDIR OUTDIR [make args]: contig.ko + test modules, out of
+# the source tree so several kernels can be built side by side.
+build_modules() {
+	local kdir=$1 dir=$2; shift 2
+	mkdir -p "$dir"
+	rsync -a --delete --exclude build --exclude .git --exclude tools \
+		"$ROOT/" "$dir/src/"
+	make -C "$kdir" M="$dir/src" "$@" modules > "$dir/build.log" 2>&1 || {
+		tail -n 30 "$dir/build.log" >&2; return 1; }
+	cp "$dir"/src/*.ko "$dir/"
+}
+
+# vm_run LABEL KERNEL MODDIR PLAN: boot, judge.
+vm_run() {
+	local label=$1 kernel=$2 moddir=$3 plan=$4 dir=$OUT/$1 t=$SECONDS
+	mkdir -p "$dir"
+	"$ROOT/scripts/build-initramfs.sh" "$dir/initramfs.cpio.gz" "$moddir" \
+		"$plan" "$OUT/tools"
+	msg "booting $label"
+	"$ROOT/scripts/run-vm.sh" "$kernel" "$dir/initramfs.cpio.gz" "$dir" \
+		"${VM_TIMEOUT:-1200}" || msg "$label: VM exited with status $? (timeout or crash)"
+	judge "$label" "$dir/results.ktap" "$dir/console.log"
+	msg "$label done in $((SECONDS - t))s, logs in $dir"
+}
+
+"$ROOT/scripts/deps.sh" $([ "${SKIP_STOCK:-0}" = 1 ] || echo --stock)
+
+# ---- host checks -----------------------------------------------------------
+msg "building the test kernel (cached)"
+KDIR=$("$ROOT/scripts/build-kernel.sh" check)
+
+msg "host checks: W=1, sparse, checkpatch, user-space tests"
+host=$OUT/host.ktap
+: > "$host"
+hostcase() { # hostcase NAME COMMAND...: one KTAP line per host check
+	local name=$1; shift
+	if "$@" > "$OUT/$name.log" 2>&1; then
+		echo "ok $((++hostn)) $name" >> "$host"
+	else
+		sed 's/^/# /' "$OUT/$name.log" | tail -n 40 >> "$host"
+		echo "not ok $((++hostn)) $name" >> "$host"
+	fi
+}
+no_warnings() { ! grep -E 'warning:|error:' "$1"; }
+hostn=0
+hostcase build_w1_sparse build_modules "$KDIR" "$OUT/mod-check" W=1 C=1
+hostcase no_compiler_or_sparse_warnings no_warnings "$OUT/mod-check/build.log"
+hostcase checkpatch_strict "$ROOT/scripts/lint.sh"
+hostcase selftests_build make -s -C "$ROOT/tools" OUT="$OUT/tools" selftests
+if [ -f "$ROOT/tools/buddy/Makefile" ]; then
+	hostcase buddy_userspace_fuzz_and_trace make -s -C "$ROOT/tools/buddy" test
+fi
+{ echo "KTAP version 1"; echo "1..$hostn"; cat "$host"; echo "# contig-run: complete"; } > "$host.full"
+: > "$OUT/host.console"
+judge host "$host.full" "$OUT/host.console"
+
+# ---- the debug test kernel --------------------------------------------------
+plan=$OUT/plan
+{
+	echo "region $REGION_SIZE@$REGION_BASE"
+	echo "selftest load_test /lib/contig.ko $REGION_SIZE@$REGION_BASE 100"
+	echo "load"
+	for ko in "$OUT"/mod-check/contig_*_kunit.ko; do
+		[ -e "$ko" ] && echo "kunit $(basename "$ko")"
+	done
+	[ -f "$ROOT/tools/selftests/loaded.list" ] &&
+		sed 's/^/selftest /' "$ROOT/tools/selftests/loaded.list"
+	echo "unload"
+} > "$plan"
+
+if [ $broken = 1 ]; then
+	build_modules "$KDIR" "$OUT/mod-broken" CONTIG_BROKEN_TESTS=1
+	echo "kunit contig_broken_kunit.ko" >> "$plan"
+	vm_run broken "$KDIR/arch/x86/boot/bzImage" "$OUT/mod-broken" "$plan"
+	out=$("$ROOT/scripts/ktap_judge.py" --label broken \
+		"$OUT/broken/results.ktap" "$OUT/broken/console.log" || true)
+	echo "$out"
+	ok=0
+	grep -q 'FAIL contig_broken: broken_fails' <<<"$out" &&
+		grep -q 'FAIL console: WARNING' <<<"$out" && ok=1
+	[ $ok = 1 ] && echo "harness self-test: the broken case and the WARN were both caught" ||
+		echo "harness self-test: FAILED to catch the broken tests"
+	echo "check-harness: $ok passed, $((1 - ok)) failed"
+	[ $ok = 1 ]
+	exit
+fi
+
+vm_run test-kernel "$KDIR/arch/x86/boot/bzImage" "$OUT/mod-check" "$plan"
+
+# ---- Debian's stock kernel ----------------------------------------------------
+if [ "${SKIP_STOCK:-0}" != 1 ]; then
+	read -r vmlinuz hdr < <("$ROOT/scripts/stock-kernel.sh")
+	msg "stock kernel: $(basename "$vmlinuz")"
+	build_modules "$hdr" "$OUT/mod-stock"
+	splan=$OUT/plan-stock
+	grep -v '^kunit' "$plan" > "$splan"
+	VM_MEM=1G vm_run stock-kernel "$vmlinuz" "$OUT/mod-stock" "$splan"
+fi
+
+echo
+echo "==================== contig make check ===================="
+printf '  %s\n' "${summary[@]}"
+echo "  time: $((SECONDS - T0))s"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ]

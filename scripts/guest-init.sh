@@ -1,0 +1,104 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of contig's test initramfs.  Kernel messages go to the console
+# (ttyS0); test results go as KTAP to a second serial port (ttyS1), so the
+# two never interleave.  The plan comes from /etc/contig/plan, one step a
+# line:
+#   region SIZE@BASE     the region= to load contig.ko with
+#   selftest NAME ARGS   run /tests/NAME (module NOT loaded yet)
+#   load                 insmod contig.ko region=...
+#   kunit MODULE         insmod a KUnit module, report its suites, rmmod it
+#   selftest ...         (after load: run with the module loaded)
+#   unload               rmmod contig
+#   demo                 show /proc/iomem and debugfs on the console
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmp /tmp
+mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
+
+R=/dev/ttyS1
+[ -c $R ] || R=/dev/console
+say() { echo "$*" > $R; }
+kmsg() { echo "contig-test: $*" > /dev/kmsg; }
+
+KL=/sys/kernel/debug/kmemleak
+[ -e $KL ] && echo clear > $KL
+
+say "# contig-run: begin $(uname -r)"
+region=
+while read -r verb arg rest; do
+	case $verb in
+	''|'#'*) ;;
+	region) region=$arg ;;
+	load)
+		kmsg "insmod contig.ko region=$region"
+		say "KTAP version 1"
+		say "1..1"
+		if insmod /lib/contig.ko region=$region > /tmp/out 2>&1; then
+			say "ok 1 load_contig_ko"
+		else
+			say "# $(cat /tmp/out)"
+			say "not ok 1 load_contig_ko"
+		fi ;;
+	unload)
+		say "KTAP version 1"
+		say "1..1"
+		if rmmod contig > /tmp/out 2>&1; then
+			say "ok 1 unload_contig_ko"
+		else
+			say "# $(cat /tmp/out)"
+			say "not ok 1 unload_contig_ko"
+		fi ;;
+	kunit)
+		kmsg "kunit $arg"
+		before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+		if ! insmod /tests/$arg > /tmp/out 2>&1; then
+			say "KTAP version 1"
+			say "1..1"
+			say "# $(cat /tmp/out)"
+			say "not ok 1 insmod_$arg"
+			continue
+		fi
+		found=0
+		for s in $(ls /sys/kernel/debug/kunit); do
+			case " $(echo $before) " in *" $s "*) continue ;; esac
+			cat /sys/kernel/debug/kunit/$s/results > $R
+			found=1
+		done
+		if [ $found = 0 ]; then
+			say "KTAP version 1"
+			say "1..1"
+			say "not ok 1 ${arg}_registered_no_suite"
+		fi
+		rmmod ${arg%.ko} ;;
+	selftest)
+		kmsg "selftest $arg $rest"
+		say "# contig-test: $arg"
+		/tests/$arg $rest > $R 2>&1
+		say "# contig-exit: $arg $?" ;;
+	demo)
+		echo "---- /proc/iomem (region) ----"; grep -i -B1 -A1 contig /proc/iomem
+		for f in /sys/kernel/debug/contig/*; do
+			echo "---- $f ----"; cat $f
+		done ;;
+	esac
+done < /etc/contig/plan
+
+if [ -e $KL ]; then
+	# Objects must be older than kmemleak's minimum age to be reported.
+	sleep 6
+	echo scan > $KL
+	echo scan > $KL
+	say "# kmemleak-begin"
+	cat $KL > $R
+	say "# kmemleak-end"
+fi
+say "# contig-run: complete"
+kmsg "run complete"
+sync
+poweroff -f

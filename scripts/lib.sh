@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for contig's scripts.  Source it; do not run it.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${CONTIG_BUILD:-$ROOT/build}
+JOBS=${JOBS:-$(( $(nproc) + 1 ))}
+KSRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
+
+# The reserved region every VM boots with, and the CMA area beside it.
+REGION_SIZE=${REGION_SIZE:-64M}
+REGION_BASE=${REGION_BASE:-0x30000000}
+
+msg() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Run a slow command quietly, keeping its output in a log that is shown
+# (tail) only when it fails.
+quiet() {
+	local log=$1; shift
+	if ! "$@" >"$log" 2>&1; then
+		tail -n 40 "$log" >&2
+		die "'$*' failed, full log in $log"
+	fi
+}
+
+ksrc_version() {
+	dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null
+}
+
+# Pristine, extracted kernel source shared by every O= build.
+ksrc_dir() {
+	local v
+	v=$(ksrc_version) || die "linux-source-6.12 is not installed (run scripts/deps.sh)"
+	echo "$BUILD/src/linux-source-6.12-$v"
+}
+
+# Bump when scripts/build-kernel.sh changes what it produces.
+KERNEL_RECIPE=2
+
+# The kernel build directory for a flavour (check|bench), keyed by every
+# input that changes the image: source version, fragments, the recipe.
+kernel_dir() {
+	local flavour=$1 key
+	key=$( { ksrc_version; cat "$ROOT/scripts/kconfig/base.config";
+		 [ "$flavour" = check ] && cat "$ROOT/scripts/kconfig/debug.config";
+		 echo "recipe $KERNEL_RECIPE"; } | sha256sum | cut -c1-12)
+	echo "$BUILD/kernel/$flavour-$key"
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/run-vm.sh KERNEL INITRAMFS OUTDIR [TIMEOUT]
+# Boot KERNEL under qemu-system-x86_64 (TCG) on a q35 machine with the
+# Intel IOMMU and QEMU's edu DMA device.  The guest's console goes to
+# OUTDIR/console.log, its KTAP results to OUTDIR/results.ktap.  Returns
+# 0 when the guest powered off by itself, 124 on timeout.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernel=$1 initrd=$2 outdir=$3 limit=${4:-900}
+mkdir -p "$outdir"
+: > "$outdir/console.log"
+: > "$outdir/results.ktap"
+
+append="console=ttyS0 memmap=${REGION_SIZE}\$${REGION_BASE} cma=64M"
+append+=" intel_iommu=on iommu.strict=1 panic=-1 oops=panic"
+append+=" kmemleak=on loglevel=7 ${VM_APPEND:-}"
+
+timeout --foreground "$limit" qemu-system-x86_64 \
+	-machine q35,kernel-irqchip=split -accel tcg \
+	-device intel-iommu,intremap=on \
+	-device edu \
+	-cpu max -smp 2 -m "${VM_MEM:-2G}" \
+	-display none -monitor none -no-reboot \
+	-serial "file:$outdir/console.log" \
+	-serial "file:$outdir/results.ktap" \
+	-kernel "$kernel" -initrd "$initrd" -append "$append" \
+	</dev/null >"$outdir/qemu.log" 2>&1
