@@ -29,6 +29,7 @@ flock 9
 
 T0=$SECONDS
 OUT=$BUILD/check
+export OUT
 rm -rf "$OUT"
 mkdir -p "$OUT"
 total_pass=0
@@ -46,37 +47,12 @@ record() {
 	summary+=("$line")
 }
 
-# judge LABEL RESULTS CONSOLE: run the KTAP judge, show failures, record.
-judge() {
+# judge_record LABEL RESULTS CONSOLE: judge a run, show failures, record.
+judge_record() {
 	local out
-	out=$("$ROOT/scripts/ktap_judge.py" --label "$1" "$2" "$3" || true)
+	out=$(judge "$@")
 	grep '^  FAIL' <<<"$out" || true
 	record "$1" "$(tail -n1 <<<"$out")"
-}
-
-# build_modules KDIR OUTDIR [make args]: contig.ko + test modules, out of
-# the source tree so several kernels can be built side by side.
-build_modules() {
-	local kdir=$1 dir=$2; shift 2
-	mkdir -p "$dir"
-	rsync -a --delete --exclude build --exclude .git --exclude tools \
-		"$ROOT/" "$dir/src/"
-	make -C "$kdir" M="$dir/src" "$@" modules > "$dir/build.log" 2>&1 || {
-		tail -n 30 "$dir/build.log" >&2; return 1; }
-	cp "$dir"/src/*.ko "$dir/"
-}
-
-# vm_run LABEL KERNEL MODDIR PLAN: boot, judge.
-vm_run() {
-	local label=$1 kernel=$2 moddir=$3 plan=$4 dir=$OUT/$1 t=$SECONDS
-	mkdir -p "$dir"
-	"$ROOT/scripts/build-initramfs.sh" "$dir/initramfs.cpio.gz" "$moddir" \
-		"$plan" "$OUT/tools"
-	msg "booting $label"
-	"$ROOT/scripts/run-vm.sh" "$kernel" "$dir/initramfs.cpio.gz" "$dir" \
-		"${VM_TIMEOUT:-1200}" || msg "$label: VM exited with status $? (timeout or crash)"
-	judge "$label" "$dir/results.ktap" "$dir/console.log"
-	msg "$label done in $((SECONDS - t))s, logs in $dir"
 }
 
 "$ROOT/scripts/deps.sh" $([ "${SKIP_STOCK:-0}" = 1 ] || echo --stock)
@@ -108,7 +84,7 @@ if [ -f "$ROOT/tools/buddy/Makefile" ]; then
 fi
 { echo "KTAP version 1"; echo "1..$hostn"; cat "$host"; echo "# contig-run: complete"; } > "$host.full"
 : > "$OUT/host.console"
-judge host "$host.full" "$OUT/host.console"
+judge_record host "$host.full" "$OUT/host.console"
 
 # ---- the debug test kernel --------------------------------------------------
 plan=$OUT/plan
@@ -127,30 +103,34 @@ plan=$OUT/plan
 if [ $broken = 1 ]; then
 	build_modules "$KDIR" "$OUT/mod-broken" CONTIG_BROKEN_TESTS=1
 	echo "kunit contig_broken_kunit.ko" >> "$plan"
-	vm_run broken "$KDIR/arch/x86/boot/bzImage" "$OUT/mod-broken" "$plan"
-	out=$("$ROOT/scripts/ktap_judge.py" --label broken \
-		"$OUT/broken/results.ktap" "$OUT/broken/console.log" || true)
+	out=$(vm_run broken "$KDIR/arch/x86/boot/bzImage" "$OUT/mod-broken" "$plan")
 	echo "$out"
 	ok=0
 	grep -q 'FAIL contig_broken: broken_fails' <<<"$out" &&
 		grep -q 'FAIL console: WARNING' <<<"$out" && ok=1
-	[ $ok = 1 ] && echo "harness self-test: the broken case and the WARN were both caught" ||
+	if [ $ok = 1 ]; then
+		echo "harness self-test: the broken case and the WARN were both caught"
+	else
 		echo "harness self-test: FAILED to catch the broken tests"
-	echo "check-harness: $ok passed, $((1 - ok)) failed"
+	fi
+	echo "$ok passed, $((1 - ok)) failed"
 	[ $ok = 1 ]
 	exit
 fi
 
-vm_run test-kernel "$KDIR/arch/x86/boot/bzImage" "$OUT/mod-check" "$plan"
+out=$(vm_run test-kernel "$KDIR/arch/x86/boot/bzImage" "$OUT/mod-check" "$plan")
+grep '^  FAIL' <<<"$out" || true
+record test-kernel "$(tail -n1 <<<"$out")"
 
-# ---- Debian's stock kernel ----------------------------------------------------
+# ---- Debian's stock kernels ---------------------------------------------------
 if [ "${SKIP_STOCK:-0}" != 1 ]; then
-	read -r vmlinuz hdr < <("$ROOT/scripts/stock-kernel.sh")
-	msg "stock kernel: $(basename "$vmlinuz")"
-	build_modules "$hdr" "$OUT/mod-stock"
-	splan=$OUT/plan-stock
-	grep -v '^kunit' "$plan" > "$splan"
-	VM_MEM=1G vm_run stock-kernel "$vmlinuz" "$OUT/mod-stock" "$splan"
+	grep -v '^kunit' "$plan" > "$OUT/plan-stock"
+	while IFS= read -r line; do
+		case $line in
+		'  FAIL'*) echo "$line" ;;
+		*': '*' passed, '*' failed'*) record stock "$line" ;;
+		esac
+	done < <("$ROOT/scripts/check-kernels.sh" "$OUT/plan-stock" || true)
 fi
 
 echo

@@ -46,3 +46,35 @@ kernel_dir() {
 		 echo "recipe $KERNEL_RECIPE"; } | sha256sum | cut -c1-12)
 	echo "$BUILD/kernel/$flavour-$key"
 }
+
+# judge LABEL RESULTS CONSOLE: the KTAP judge's verdict; last line is
+# "LABEL: N passed, N failed, N skipped".
+judge() {
+	"$ROOT/scripts/ktap_judge.py" --label "$1" "$2" "$3" || true
+}
+
+# build_modules KDIR OUTDIR [make args]: contig.ko + test modules, built
+# in a copy of the source so several kernels can be built side by side.
+build_modules() {
+	local kdir=$1 dir=$2; shift 2
+	mkdir -p "$dir"
+	rsync -a --delete --exclude build --exclude .git --exclude tools \
+		"$ROOT/" "$dir/src/"
+	make -C "$kdir" M="$dir/src" "$@" modules > "$dir/build.log" 2>&1 || {
+		tail -n 30 "$dir/build.log" >&2; return 1; }
+	cp "$dir"/src/*.ko "$dir/"
+}
+
+# vm_run LABEL KERNEL MODDIR PLAN: pack an initramfs with MODDIR's modules,
+# $OUT/tools' selftests and PLAN, boot KERNEL, print the judge's verdict.
+vm_run() {
+	local label=$1 kernel=$2 moddir=$3 plan=$4 dir=$OUT/$1 t=$SECONDS
+	mkdir -p "$dir"
+	"$ROOT/scripts/build-initramfs.sh" "$dir/initramfs.cpio.gz" "$moddir" \
+		"$plan" "$OUT/tools"
+	msg "booting $label"
+	"$ROOT/scripts/run-vm.sh" "$kernel" "$dir/initramfs.cpio.gz" "$dir" \
+		"${VM_TIMEOUT:-1200}" || msg "$label: VM exited with status $? (timeout or crash)"
+	msg "$label done in $((SECONDS - t))s, logs in $dir"
+	judge "$label" "$dir/results.ktap" "$dir/console.log"
+}
