@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * contig.h - the in-kernel API of contig.ko, for drivers.
+ *
+ * contig.ko manages one boot-reserved region of RAM.  Drivers get from it:
+ *
+ *  - buffers (struct contig_buffer): one physically contiguous block, a
+ *    scatter-gather list of large blocks, or movable memory; reference
+ *    counted, shared with user space as dma-bufs through /dev/contig;
+ *  - device mappings of those buffers (contig_map), through the IOMMU
+ *    when the device sits behind one;
+ *  - object caches (struct contig_cache) and kmalloc-like size classes for
+ *    small DMA-able objects carved from the region.
+ *
+ * Every function returning a pointer returns ERR_PTR(-errno) on failure,
+ * never NULL.  Every failure also leaves one line in the kernel log saying
+ * why, and changes nothing else.
+ */
+#ifndef _CONTIG_H
+#define _CONTIG_H
+
+#include <linux/types.h>
+#include <linux/dma-direction.h>
+#include <linux/gfp.h>
+
+#include <uapi/contig.h>
+
+struct device;
+struct sg_table;
+struct contig_buffer;
+struct contig_cache;
+
+/* ---- buffers (module/buffer.c) ---------------------------------------- */
+
+/**
+ * contig_alloc() - allocate a buffer from the region.
+ * @size:  bytes, rounded up to whole pages.
+ * @align: byte alignment of a CONTIGUOUS buffer's physical address, a power
+ *         of two, 0 for page alignment; for SG, the minimum chunk alignment.
+ * @kind:  CONTIG_KIND_CONTIGUOUS, CONTIG_KIND_SG or CONTIG_KIND_MOVABLE.
+ * @flags: CONTIG_FLAG_* from <uapi/contig.h>.
+ *
+ * The caller holds one reference; drop it with contig_put().
+ *
+ * Context: process context, may sleep.
+ * Return: the buffer or ERR_PTR(-EINVAL/-ENOMEM/-EBUSY).
+ */
+struct contig_buffer *contig_alloc(size_t size, size_t align,
+				   unsigned int kind, unsigned int flags);
+struct contig_buffer *contig_get(struct contig_buffer *buf);
+void contig_put(struct contig_buffer *buf);
+
+size_t contig_buffer_size(const struct contig_buffer *buf);
+unsigned int contig_buffer_kind(const struct contig_buffer *buf);
+/* Kernel virtual address of the whole buffer (vmap for SG), or ERR_PTR. */
+void *contig_buffer_vaddr(struct contig_buffer *buf);
+/* Physical address of a CONTIGUOUS buffer; -EINVAL for other kinds. */
+int contig_buffer_phys(const struct contig_buffer *buf, phys_addr_t *phys);
+/* The buffer's pages as an sg_table (CPU view, not DMA mapped). */
+struct sg_table *contig_buffer_sgt(struct contig_buffer *buf);
+
+/* ---- device mappings (module/dma.c) ----------------------------------- */
+
+struct sg_table *contig_map(struct device *dev, struct contig_buffer *buf,
+			    enum dma_data_direction dir);
+void contig_unmap(struct device *dev, struct contig_buffer *buf,
+		  struct sg_table *sgt, enum dma_data_direction dir);
+void contig_sync_for_device(struct device *dev, struct sg_table *sgt,
+			    enum dma_data_direction dir);
+void contig_sync_for_cpu(struct device *dev, struct sg_table *sgt,
+			 enum dma_data_direction dir);
+
+/* ---- object caches (module/slab.c) ------------------------------------ */
+
+struct contig_cache *contig_cache_create(const char *name, size_t size,
+					 size_t align, size_t boundary,
+					 unsigned int flags,
+					 void (*ctor)(void *obj));
+int contig_cache_destroy(struct contig_cache *cache);
+void *contig_cache_alloc(struct contig_cache *cache, gfp_t gfp,
+			 phys_addr_t *phys);
+void contig_cache_free(struct contig_cache *cache, void *obj);
+int contig_cache_shrink(struct contig_cache *cache);
+
+void *contig_kmalloc(size_t size, gfp_t gfp, phys_addr_t *phys);
+void contig_kfree(const void *obj);
+
+#endif /* _CONTIG_H */
