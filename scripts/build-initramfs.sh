@@ -15,7 +15,7 @@ mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib,tests,etc/contig}
 cp /bin/busybox "$root/bin/busybox"
 install -m 0755 "$ROOT/scripts/guest-init.sh" "$root/init"
 cp "$moddir/contig.ko" "$root/lib/"
-for ko in "$moddir"/contig_*_kunit.ko; do
+for ko in "$moddir"/contig_*_kunit.ko "$moddir"/contig_*_bench.ko; do
 	[ -e "$ko" ] && cp "$ko" "$root/tests/"
 done
 if [ -n "$toolsdir" ]; then

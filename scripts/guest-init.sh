@@ -10,6 +10,9 @@
 #   load                 insmod contig.ko region=...
 #   kunit MODULE         insmod a KUnit module, report its suites, rmmod it
 #   selftest ...         (after load: run with the module loaded)
+#   bench MODULE ARGS    insmod a benchmark module; its "contig-bench:"
+#                        log lines go to the results port
+#   benchprog NAME ARGS  run a user-space benchmark the same way
 #   unload               rmmod contig
 #   demo                 show /proc/iomem and debugfs on the console
 /bin/busybox --install -s /bin
@@ -76,6 +79,18 @@ while read -r verb arg rest; do
 			say "not ok 1 ${arg}_registered_no_suite"
 		fi
 		rmmod ${arg%.ko} ;;
+	bench)
+		kmsg "bench $arg"
+		dmesg -c > /dev/null
+		if insmod /tests/$arg $rest > /tmp/out 2>&1; then
+			rmmod ${arg%.ko}
+		else
+			say "# bench $arg failed: $(cat /tmp/out)"
+		fi
+		dmesg | grep 'contig-bench:' | sed 's/.*contig-bench: /contig-bench: /' > $R ;;
+	benchprog)
+		kmsg "benchprog $arg $rest"
+		/tests/$arg $rest 2>&1 | grep 'contig-bench:' > $R ;;
 	selftest)
 		kmsg "selftest $arg $rest"
 		say "# contig-test: $arg"
