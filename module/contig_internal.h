@@ -86,4 +86,39 @@ void contig_buddy_debugfs_init(struct contig_region *r, struct dentry *dir);
 void contig_debugfs_init(struct contig_region *r);
 void contig_debugfs_fini(struct contig_region *r);
 
+/* buffer.c: buffers and their dma-buf (issue 6) */
+struct dma_buf;
+struct contig_buffer;
+struct contig_chunk;
+struct contig_client;
+struct contig_stats_data;
+const char *contig_kind_name(unsigned int kind);
+int contig_alloc_check(size_t size, size_t align, unsigned int kind,
+		       unsigned int flags);
+unsigned int contig_buffer_flags(const struct contig_buffer *buf);
+u64 contig_buffer_id(const struct contig_buffer *buf);
+unsigned long contig_buffer_nr_chunks(const struct contig_buffer *buf);
+unsigned long contig_buffer_get_chunks(struct contig_buffer *buf,
+				       struct contig_chunk *out,
+				       unsigned long n);
+struct dma_buf *contig_buffer_export(struct contig_buffer *buf,
+				     struct contig_client *client,
+				     u32 fd_flags);
+struct contig_buffer *contig_buffer_from_dmabuf(struct dma_buf *dmabuf);
+int contig_buffer_sync_check(u64 off, u64 len, unsigned int flags);
+int contig_buffer_sync_range(struct contig_buffer *buf, u64 off, u64 len,
+			     unsigned int flags);
+void contig_buffer_get_stats(struct contig_stats_data *st);
+void contig_buffer_count_quota_refusal(void);
+void contig_buffer_debugfs_init(struct contig_region *r, struct dentry *dir);
+void contig_buffers_init(struct contig_region *r);
+void contig_buffers_exit(void);
+
+/* chardev.c: /dev/contig; quotas are main.c's module parameters */
+extern unsigned long long contig_max_bytes_per_open;
+extern unsigned int contig_max_buffers_per_open;
+int contig_chardev_init(void);
+void contig_chardev_exit(void);
+void contig_client_uncharge(struct contig_client *c, u64 bytes);
+
 #endif /* _CONTIG_INTERNAL_H */

@@ -28,6 +28,16 @@ module_param(policy, charp, 0444);
 MODULE_PARM_DESC(policy,
 		 "Default placement policy of the buddy allocator: first, best, worst or next (fit)");
 
+unsigned long long contig_max_bytes_per_open;
+module_param_named(max_bytes_per_open, contig_max_bytes_per_open, ullong, 0644);
+MODULE_PARM_DESC(max_bytes_per_open,
+		 "Bytes one open file of /dev/contig may hold in buffers (0: no limit but the region)");
+
+unsigned int contig_max_buffers_per_open = 1024;
+module_param_named(max_buffers_per_open, contig_max_buffers_per_open, uint, 0644);
+MODULE_PARM_DESC(max_buffers_per_open,
+		 "Buffers one open file of /dev/contig may hold (0: no limit)");
+
 struct contig_region *contig_default_region;
 CONTIG_EXPORT_FOR_TESTS(contig_default_region);
 
@@ -64,13 +74,21 @@ static int __init contig_init(void)
 		goto free_region;
 	contig_buddy_set_policy(&r->buddy, pol);
 
+	contig_buffers_init(r);
 	contig_debugfs_init(r);
 	contig_default_region = r;
+	ret = contig_chardev_init();
+	if (ret)
+		goto unpublish;
 	pr_info("managing %llu MiB at %pa-%#llx (%lu pages, %s fit)\n",
 		r->size >> 20, &r->base, (u64)r->base + r->size - 1,
 		r->nr_pages, contig_policy_name(pol));
 	return 0;
 
+unpublish:
+	contig_default_region = NULL;
+	contig_debugfs_fini(r);
+	contig_region_release(r);
 free_region:
 	kfree(r);
 	return ret;
@@ -80,6 +98,8 @@ static void __exit contig_exit(void)
 {
 	struct contig_region *r = contig_default_region;
 
+	contig_chardev_exit();
+	contig_buffers_exit();
 	contig_default_region = NULL;
 	contig_debugfs_fini(r);
 	contig_region_release(r);

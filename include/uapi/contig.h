@@ -5,6 +5,25 @@
  * Only fixed-size __u32/__u64 fields with explicit padding; pointers are
  * __u64.  Unknown flags and non-zero reserved fields are rejected with
  * -EINVAL, unknown commands with -ENOTTY.
+ *
+ * /dev/contig hands out buffers as dma-buf fds, in the style of
+ * /dev/dma_heap/<name>: mmap() them, bracket CPU access with
+ * DMA_BUF_IOCTL_SYNC (<linux/dma-buf.h>), pass them to other processes
+ * over UNIX sockets and to drivers that import dma-bufs.  Closing the last
+ * fd and unmapping the last mapping returns the memory.
+ *
+ * Every argument struct is extensible (as openat2's struct open_how): the
+ * size encoded in the command number is the caller's sizeof().  A caller
+ * built against an older header passes a shorter struct, whose missing
+ * tail reads as zero; a newer, longer one is accepted when every byte the
+ * kernel does not know is zero, and refused with -E2BIG otherwise.  A size
+ * below the first version's (CONTIG_*_SIZE_VER0) is -EINVAL.  Output
+ * fields are written back only up to the caller's size.
+ *
+ * Errors common to every command: -ENOTTY for an unknown command (or a
+ * known number with the wrong direction bits), -EFAULT for a bad argument
+ * pointer, -EINVAL for an unknown flag, a non-zero reserved field, or an
+ * out field that is not zero on input.
  */
 #ifndef _UAPI_CONTIG_H
 #define _UAPI_CONTIG_H
@@ -17,11 +36,168 @@
 #define CONTIG_KIND_SG		1	/* largest blocks available, largest first */
 #define CONTIG_KIND_MOVABLE	2	/* lent region memory, migrated on demand */
 #define CONTIG_KIND_MAX		CONTIG_KIND_MOVABLE
+#define CONTIG_NR_KINDS		(CONTIG_KIND_MAX + 1)
 
 /* Buffer flags. */
 #define CONTIG_FLAG_ZERO	(1U << 0)	/* zero the memory (always on from user space) */
 #define CONTIG_FLAG_WC		(1U << 1)	/* user mappings write-combined, not cached */
 #define CONTIG_FLAG_ATOMIC	(1U << 2)	/* in-kernel only: caller cannot sleep */
 #define CONTIG_FLAGS_USER	(CONTIG_FLAG_ZERO | CONTIG_FLAG_WC)
+
+#define CONTIG_IOC_MAGIC	0xC7
+
+/**
+ * struct contig_alloc_data - CONTIG_IOCTL_ALLOC: allocate a buffer.
+ * @size:	in: bytes, rounded up to whole pages; 0 is -EINVAL, more than
+ *		the region is -ENOMEM.
+ * @align:	in: physical alignment in bytes: 0 (a page) or a power of two
+ *		no larger than the region.  CONTIGUOUS: of the buffer's start;
+ *		SG and MOVABLE: of every chunk's start.
+ * @kind:	in: CONTIG_KIND_*.
+ * @flags:	in: CONTIG_FLAGS_USER.  The memory is zeroed whether or not
+ *		CONTIG_FLAG_ZERO is given.  CONTIG_FLAG_WC with MOVABLE is
+ *		-EOPNOTSUPP.
+ * @fd_flags:	in: O_RDWR or O_RDONLY, optionally with O_CLOEXEC; anything
+ *		else is -EINVAL.
+ * @fd:		out: the dma-buf fd; must be 0 on input.
+ *
+ * Errors besides the common ones: -ENOMEM when the region cannot serve
+ * the request now (for CONTIGUOUS: no free block large enough; the kernel
+ * log says which), -EDQUOT when this open file of /dev/contig would exceed
+ * its byte quota or buffer count (module parameters max_bytes_per_open,
+ * max_buffers_per_open), -EMFILE when the caller has no free fd.
+ */
+struct contig_alloc_data {
+	__u64 size;
+	__u64 align;
+	__u32 kind;
+	__u32 flags;
+	__u32 fd_flags;
+	__u32 fd;
+};
+
+#define CONTIG_ALLOC_SIZE_VER0	32
+
+/**
+ * struct contig_chunk - one physically contiguous piece of a buffer.
+ * @phys:	physical address.
+ * @size:	bytes, a multiple of the page size.
+ */
+struct contig_chunk {
+	__u64 phys;
+	__u64 size;
+};
+
+/**
+ * struct contig_info_data - CONTIG_IOCTL_INFO: describe a buffer.
+ * @fd:		in: a dma-buf fd from CONTIG_IOCTL_ALLOC (-EBADF if not an
+ *		fd, -EINVAL if a dma-buf we did not export).
+ * @flags:	in: must be 0.
+ * @chunks:	in: user pointer to @chunks_cap struct contig_chunk, or 0.
+ *		Physical addresses are for callers with CAP_SYS_RAWIO only:
+ *		others get -EPERM (and nothing else) when @chunks is set.
+ * @chunks_cap:	in: entries at @chunks; 0 if and only if @chunks is 0.
+ * @nr_chunks:	out: the buffer's number of chunks; min(@chunks_cap,
+ *		@nr_chunks) entries were written, in buffer order.
+ * @size:	out: bytes.
+ * @kind:	out: CONTIG_KIND_*.
+ * @buf_flags:	out: the CONTIG_FLAG_* the buffer has.
+ * @id:		out: the buffer's id, as in /sys/kernel/debug/contig/buffers.
+ */
+struct contig_info_data {
+	__u32 fd;
+	__u32 flags;
+	__u64 chunks;
+	__u32 chunks_cap;
+	__u32 nr_chunks;
+	__u64 size;
+	__u32 kind;
+	__u32 buf_flags;
+	__u64 id;
+};
+
+#define CONTIG_INFO_SIZE_VER0	48
+
+/**
+ * struct contig_kind_usage - what live buffers of one kind hold.
+ * @bytes:	bytes.
+ * @buffers:	buffers.
+ */
+struct contig_kind_usage {
+	__u64 bytes;
+	__u64 buffers;
+};
+
+/**
+ * struct contig_stats_data - CONTIG_IOCTL_STATS: the region and its use.
+ * @flags:		in: must be 0.
+ * @nr_kinds:		out: entries of @kinds filled (CONTIG_NR_KINDS).
+ * @region_size:	out: bytes managed.
+ * @free:		out: bytes free in the allocator.
+ * @largest_free:	out: bytes of the largest free block (the largest
+ *			CONTIGUOUS buffer that can be had now).
+ * @quarantined:	out: bytes of released buffers that someone still
+ *			references (e.g. a pipe holding vmspliced pages);
+ *			they return to @free when the last reference goes.
+ * @allocs:		out: buffers allocated since load.
+ * @frees:		out: buffers released since load.
+ * @failed_nomem:	out: allocations refused for lack of memory.
+ * @failed_quota:	out: allocations refused with -EDQUOT.
+ * @kinds:		out: live buffers per kind, indexed by CONTIG_KIND_*.
+ *
+ * Requests refused for a bad argument change no counter.
+ */
+struct contig_stats_data {
+	__u32 flags;
+	__u32 nr_kinds;
+	__u64 region_size;
+	__u64 free;
+	__u64 largest_free;
+	__u64 quarantined;
+	__u64 allocs;
+	__u64 frees;
+	__u64 failed_nomem;
+	__u64 failed_quota;
+	struct contig_kind_usage kinds[CONTIG_NR_KINDS];
+};
+
+#define CONTIG_STATS_SIZE_VER0	120
+
+/*
+ * CONTIG_IOCTL_SYNC flags: exactly one of FOR_CPU and FOR_DEVICE, and
+ * READ, WRITE or both (the data flow, as DMA_BUF_SYNC_READ/WRITE).
+ */
+#define CONTIG_SYNC_FOR_CPU	(1U << 0)	/* hand the range to the CPU */
+#define CONTIG_SYNC_FOR_DEVICE	(1U << 1)	/* hand the range to devices */
+#define CONTIG_SYNC_READ	(1U << 2)	/* the CPU reads what devices wrote */
+#define CONTIG_SYNC_WRITE	(1U << 3)	/* devices read what the CPU wrote */
+#define CONTIG_SYNC_VALID_FLAGS	(CONTIG_SYNC_FOR_CPU | CONTIG_SYNC_FOR_DEVICE | \
+				 CONTIG_SYNC_READ | CONTIG_SYNC_WRITE)
+
+/**
+ * struct contig_sync_data - CONTIG_IOCTL_SYNC: cache maintenance of a range.
+ * @fd:		in: a dma-buf fd from CONTIG_IOCTL_ALLOC.
+ * @flags:	in: CONTIG_SYNC_*.
+ * @offset:	in: first byte of the range.
+ * @length:	in: bytes; 0 is -EINVAL.
+ *
+ * The ranged form of DMA_BUF_IOCTL_SYNC: does for [@offset, @offset +
+ * @length) what begin (FOR_CPU) or end (FOR_DEVICE) of CPU access does for
+ * the whole buffer.  -EOVERFLOW when @offset + @length does not fit in 64
+ * bits, -EINVAL when the range reaches past the end of the buffer.
+ */
+struct contig_sync_data {
+	__u32 fd;
+	__u32 flags;
+	__u64 offset;
+	__u64 length;
+};
+
+#define CONTIG_SYNC_SIZE_VER0	24
+
+#define CONTIG_IOCTL_ALLOC	_IOWR(CONTIG_IOC_MAGIC, 0x0, struct contig_alloc_data)
+#define CONTIG_IOCTL_INFO	_IOWR(CONTIG_IOC_MAGIC, 0x1, struct contig_info_data)
+#define CONTIG_IOCTL_STATS	_IOWR(CONTIG_IOC_MAGIC, 0x2, struct contig_stats_data)
+#define CONTIG_IOCTL_SYNC	_IOW(CONTIG_IOC_MAGIC, 0x3, struct contig_sync_data)
 
 #endif /* _UAPI_CONTIG_H */

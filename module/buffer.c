@@ -1,0 +1,1660 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * buffer.c - buffers carved from the region, and their dma-buf face.
+ *
+ * A struct contig_buffer is a list of chunks, each a run of region frames
+ * the buddy (buddy.c) handed out:
+ *
+ *  - CONTIGUOUS: one chunk, aligned as asked.
+ *  - SG: the largest blocks available, largest first, as the dma-buf system
+ *    heap picks orders: the next chunk is the largest power of two that is
+ *    free now and no larger than what is left or than the previous chunk.
+ *    So it succeeds whenever enough memory is free, however fragmented.
+ *  - MOVABLE: chosen like SG but owned CONTIG_OWNER_MOVABLE, so the buddy
+ *    may one day migrate it.  Until migration exists it never moves; the
+ *    hook points are marked "MIGRATION HOOK" below.
+ *
+ * The chunk array and the CPU sg_table built from it are written once, at
+ * allocation, and read without locks afterwards (a MOVABLE migration will
+ * have to change that under @lock: every reader below that would race with
+ * it takes @lock or is marked).
+ *
+ * Lifetime.  A buffer is reference counted (@ref): contig_alloc() returns
+ * one reference, contig_get()/contig_put() add and drop, the dma-buf holds
+ * one until its release (every fd and every mmap holds the dma-buf's file,
+ * so the dma-buf lives while any of them does), and device mappings made
+ * by dma.c hold one each.  A dma-buf also holds a reference on this module
+ * (dma_buf_export() takes exp_info.owner), so rmmod is refused while any
+ * fd or mapping exists; in-kernel users hold it through their symbol
+ * dependency.
+ *
+ * User mappings and struct pages.  The region is RAM that memmap= took
+ * from the page allocator, so it has struct pages (pfn_valid) that the
+ * kernel initialised as a hole: init_unavailable_range() ->
+ * __init_single_page() gives each one refcount 1, mapcount -1, and then
+ * PG_reserved.  We leave them exactly so.  vm_insert_pages() would accept
+ * them: insert_page() takes any page with a non-zero refcount that is not
+ * anon, slab or typed (mm/memory.c validate_page_before_insert(); it does
+ * not look at PG_reserved), takes a page reference per PTE and adds a file
+ * rmap; the PTEs are normal, not special, so in a VM_MIXEDMAP vma without
+ * VM_IO/VM_PFNMAP vm_normal_page() returns the page and GUP, pin_user_pages()
+ * included, works (mm/gup.c check_vma_flags() refuses only VM_IO|VM_PFNMAP;
+ * FOLL_LONGTERM passes as our file has no writeback).
+ *
+ * But GUP hands the pages to kernel code that reaches their bytes through
+ * the linear map (page_address(), kmap_local_page()): brd and loop for
+ * O_DIRECT, pipe reads after vmsplice(), /proc/PID/mem, process_vm_readv(),
+ * swiotlb bouncing.  On x86 the linear map covers only E820 RAM, and a
+ * memmap= region is E820 "reserved": __va() of it is not mapped (measured:
+ * copy_from_kernel_nofault() of __va(region base) gives -EFAULT in the test
+ * VM), so each of those would oops the kernel.  Therefore, at load,
+ * contig_buffers_init() probes every page of the region through the
+ * linear map:
+ *
+ *  - mapped (contig_pages_mappable): CONTIGUOUS and SG buffers are mapped
+ *    with vm_insert_pages(), struct-page backed, and O_DIRECT into them
+ *    works;
+ *  - not mapped (x86 memmap=, today's only configuration): every buffer is
+ *    mapped by a fault handler with vmf_insert_pfn() into a VM_PFNMAP vma,
+ *    as the CMA heap does; GUP refuses the mapping with -EFAULT (so O_DIRECT
+ *    into it fails cleanly instead of crashing).  Making the pages usable
+ *    needs the region in the linear map, which is region claiming's job.
+ *
+ * MOVABLE buffers are always PFN-mapped, so that migration can zap and
+ * re-fault them and nothing outside this file can hold their pages.
+ *
+ * Page references can outlive a buffer (a pin, a pipe, an O_DIRECT request
+ * still in flight, a driver's get_page() on its sg_table).  Handing such
+ * frames back to the buddy would let the next buffer's owner and that old
+ * holder share memory.  So a released buffer whose pages are not all back
+ * to refcount 1 is quarantined: it stays off the free lists (STATS
+ * "quarantined"), holds a module reference, and a delayed work item returns
+ * it once the last stray reference is gone.  Once no PTE maps a page and no
+ * pin holds it, nothing can find it to take a new reference (speculative
+ * references from PFN walkers only delay us).  PG_reserved stays set, so a
+ * reference dropped once too often makes the page allocator report a bad
+ * page instead of quietly taking a region page.  Nothing of the struct
+ * pages is changed by us, so nothing needs undoing at unload.
+ *
+ * Cache modes.  The region is mapped write-back once (region->vaddr).
+ * CONTIG_FLAG_WC needs struct-page mappings: x86 PAT looks up the memory
+ * type of a PFN mapping and would silently make it write-back to match
+ * region->vaddr, so WC is refused (-EOPNOTSUPP) when the region is not in
+ * the linear map.
+ * A CONTIGUOUS write-back buffer's kernel address is simply its part of
+ * that mapping; other buffers get a vmap() of their pages, write-combined
+ * for CONTIG_FLAG_WC, made on first use and kept until the buffer is
+ * freed.  A WC buffer is zeroed through the write-back alias and then
+ * flushed from the caches (clflush), so no dirty line of that alias can
+ * later land on top of write-combined stores.  Cache maintenance for CPU
+ * access (DMA_BUF_IOCTL_SYNC, CONTIG_IOCTL_SYNC) is: the DMA API's sync for
+ * every device mapping, in the direction it was mapped with (bouncing or
+ * cache operations as the device needs), flush/invalidate of the kernel
+ * vmap alias where the architecture needs one, and for WC a write barrier
+ * that drains the write-combining buffers before a device looks.
+ *
+ * Locking (outermost first): mmap_lock, dma_resv, buf->lock,
+ * contig_buffers_lock, the buddy's lock.  buf->lock is a mutex protecting
+ * @vaddr and @attachments; contig_buffers_lock is an irq-safe spinlock
+ * protecting the list of live buffers, the quarantine and the counters, so
+ * that CONTIG_FLAG_ATOMIC allocations can take it.  No user copy happens
+ * under either.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/iosys-map.h>
+#include <linux/kref.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/scatterlist.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+#ifdef CONFIG_X86
+#include <asm/cacheflush.h>
+#endif
+
+#include <contig.h>
+
+#include "contig_internal.h"
+
+MODULE_IMPORT_NS(DMA_BUF);
+
+/* Largest sg entry we build: sg lengths are unsigned int. */
+#define CONTIG_SG_MAX	SZ_1G
+/* How often the quarantine is rescanned while not empty. */
+#define CONTIG_QUARANTINE_DELAY	(HZ / 20)
+
+/**
+ * struct contig_extent - one chunk of a buffer.
+ * @frame:	first region frame.
+ * @nr:		frames.
+ * @pgoff:	page offset of the chunk within the buffer.
+ */
+struct contig_extent {
+	unsigned long frame;
+	unsigned long nr;
+	unsigned long pgoff;
+};
+
+/**
+ * struct contig_buffer - a buffer; see the file comment.
+ * @ref:	references; the last contig_put() releases.
+ * @region:	the region the chunks come from.
+ * @size:	bytes, page aligned.
+ * @kind:	CONTIG_KIND_*.
+ * @flags:	CONTIG_FLAG_* (ATOMIC dropped after allocation).
+ * @id:		unique, for debugfs and CONTIG_IOCTL_INFO.
+ * @nr_chunks:	entries in @chunks.
+ * @chunks:	the memory, in buffer order.  Written at allocation.
+ * @sgt:	CPU view of @chunks.  Written at allocation.
+ * @client:	the /dev/contig opener charged for this buffer, or NULL.
+ * @pid:	tgid of the allocating task, for debugfs.
+ * @comm:	its name.
+ * @dmabuf:	the dma-buf exported for it (not a reference), or NULL;
+ *		under @lock.
+ * @lock:	protects @vaddr, @vmap_users and @attachments.
+ * @vaddr:	kernel address of the whole buffer, or NULL until asked for.
+ * @vmapped:	@vaddr is our vmap() (else a part of region->vaddr).
+ * @vmap_users:	dma-buf vmap()s not yet vunmap()ed (informational).
+ * @attachments: struct contig_attachment list.
+ * @node:	in contig_buffers or contig_quarantine; under
+ *		contig_buffers_lock.
+ */
+struct contig_buffer {
+	struct kref ref;
+	struct contig_region *region;
+	size_t size;
+	unsigned int kind;
+	unsigned int flags;
+	u64 id;
+	unsigned long nr_chunks;
+	struct contig_extent *chunks;
+	struct sg_table sgt;
+	struct contig_client *client;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	struct dma_buf *dmabuf;
+	struct mutex lock;	/* see @lock above */
+	void *vaddr;
+	bool vmapped;
+	unsigned int vmap_users;
+	struct list_head attachments;
+	struct list_head node;
+};
+
+/**
+ * struct contig_attachment - one importing device.
+ * @dev:	the device.
+ * @sgt:	its private copy of the buffer's sg_table, DMA mapped while
+ *		@mapped.
+ * @dir:	direction it was mapped with.
+ * @mapped:	between map_dma_buf and unmap_dma_buf.
+ * @node:	in buf->attachments, under buf->lock.
+ */
+struct contig_attachment {
+	struct device *dev;
+	struct sg_table *sgt;
+	enum dma_data_direction dir;
+	bool mapped;
+	struct list_head node;
+};
+
+static DEFINE_SPINLOCK(contig_buffers_lock);
+static LIST_HEAD(contig_buffers);	/* live buffers */
+static LIST_HEAD(contig_quarantine);	/* released, pages still referenced */
+static atomic64_t contig_next_id = ATOMIC64_INIT(0);
+/* Every region page is in the linear map: written once at load. */
+static bool contig_pages_mappable;
+
+/* Counters, under contig_buffers_lock. */
+static struct {
+	struct contig_kind_usage kinds[CONTIG_NR_KINDS];
+	u64 quarantined;	/* bytes */
+	u64 allocs;
+	u64 frees;
+	u64 failed_nomem;
+	u64 failed_quota;
+} contig_counters;
+
+static void __contig_quarantine_scan(struct work_struct *work);
+static DECLARE_DELAYED_WORK(contig_quarantine_work, __contig_quarantine_scan);
+
+static const struct dma_buf_ops contig_dmabuf_ops;
+
+static const char *const contig_kind_names[CONTIG_NR_KINDS] = {
+	[CONTIG_KIND_CONTIGUOUS] = "contiguous",
+	[CONTIG_KIND_SG] = "sg",
+	[CONTIG_KIND_MOVABLE] = "movable",
+};
+
+/**
+ * contig_kind_name() - the name of a buffer kind.
+ * @kind: CONTIG_KIND_*.
+ *
+ * Context: any.
+ * Return: "contiguous", "sg", "movable" or "?".
+ */
+const char *contig_kind_name(unsigned int kind)
+{
+	return kind < CONTIG_NR_KINDS ? contig_kind_names[kind] : "?";
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_kind_name);
+
+static struct page *__contig_frame_page(const struct contig_region *r,
+					unsigned long frame)
+{
+	return pfn_to_page(r->base_pfn + frame);
+}
+
+/* ---- allocation ---------------------------------------------------------- */
+
+static int __contig_check_args(const struct contig_region *r, size_t size,
+			       size_t align, unsigned int kind,
+			       unsigned int flags)
+{
+	if (!size) {
+		pr_info_ratelimited("alloc: size 0 refused\n");
+		return -EINVAL;
+	}
+	if (kind > CONTIG_KIND_MAX) {
+		pr_info_ratelimited("alloc: unknown kind %u\n", kind);
+		return -EINVAL;
+	}
+	if (flags & ~(CONTIG_FLAGS_USER | CONTIG_FLAG_ATOMIC)) {
+		pr_info_ratelimited("alloc: unknown flags %#x\n",
+				    flags & ~(CONTIG_FLAGS_USER | CONTIG_FLAG_ATOMIC));
+		return -EINVAL;
+	}
+	if (align && (!is_power_of_2(align) || align > r->size)) {
+		pr_info_ratelimited("alloc: alignment %#zx is not a power of two no larger than the region\n",
+				    align);
+		return -EINVAL;
+	}
+	if (size > r->size) {
+		pr_info_ratelimited("alloc: %zu bytes is more than the whole region (%llu bytes)\n",
+				    size, r->size);
+		return -ENOMEM;
+	}
+	if ((flags & CONTIG_FLAG_WC) && !IS_ENABLED(CONFIG_X86)) {
+		pr_info_ratelimited("alloc: write-combined buffers are only implemented on x86\n");
+		return -EOPNOTSUPP;
+	}
+	if ((flags & CONTIG_FLAG_WC) &&
+	    (kind == CONTIG_KIND_MOVABLE || !contig_pages_mappable)) {
+		/* x86 PAT would silently turn a WC PFN mapping into WB. */
+		pr_info_ratelimited("alloc: write-combined user mappings need struct-page mappings: %s\n",
+				    kind == CONTIG_KIND_MOVABLE ?
+				    "MOVABLE buffers are PFN-mapped" :
+				    "the region is not in the kernel's linear map");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/**
+ * contig_alloc_check() - would contig_alloc() accept these arguments?
+ * @size:  as contig_alloc().
+ * @align: as contig_alloc().
+ * @kind:  as contig_alloc().
+ * @flags: as contig_alloc().
+ *
+ * Lets /dev/contig refuse a bad request before charging a quota.
+ *
+ * Context: any.
+ * Return: 0, or the error contig_alloc() would return for the arguments
+ * alone (-EINVAL, -ENOMEM for more than the region, -EOPNOTSUPP, -ENODEV).
+ */
+int contig_alloc_check(size_t size, size_t align, unsigned int kind,
+		       unsigned int flags)
+{
+	if (!contig_default_region)
+		return -ENODEV;
+	return __contig_check_args(contig_default_region, size, align, kind,
+				   flags);
+}
+
+/* Append a chunk, growing the array by doubling. */
+static int __contig_add_chunk(struct contig_buffer *buf, unsigned long *cap,
+			      unsigned long frame, unsigned long nr, gfp_t gfp)
+{
+	struct contig_extent *c;
+
+	if (buf->nr_chunks == *cap) {
+		unsigned long ncap = *cap ? *cap * 2 : 8;
+
+		c = gfpflags_allow_blocking(gfp) ?
+			kvmalloc_array(ncap, sizeof(*c), gfp) :
+			kmalloc_array(ncap, sizeof(*c), gfp);
+		if (!c)
+			return -ENOMEM;
+		if (buf->nr_chunks)
+			memcpy(c, buf->chunks, buf->nr_chunks * sizeof(*c));
+		kvfree(buf->chunks);
+		buf->chunks = c;
+		*cap = ncap;
+	}
+	c = &buf->chunks[buf->nr_chunks];
+	c->frame = frame;
+	c->nr = nr;
+	c->pgoff = buf->nr_chunks ? c[-1].pgoff + c[-1].nr : 0;
+	buf->nr_chunks++;
+	return 0;
+}
+
+static void __contig_free_chunks(struct contig_buffer *buf)
+{
+	unsigned long i;
+
+	for (i = 0; i < buf->nr_chunks; i++)
+		contig_buddy_free(&buf->region->buddy, buf->chunks[i].frame);
+	buf->nr_chunks = 0;
+}
+
+/* The order of the largest block free right now, or -1 if none. */
+static int __contig_largest_free_order(struct contig_buddy *b)
+{
+	struct contig_buddy_stats st;
+
+	contig_buddy_get_stats(b, &st);
+	if (!st.largest_free)
+		return -1;
+	return ilog2(st.largest_free);
+}
+
+/*
+ * SG and MOVABLE: the largest block available, largest first.  Asking the
+ * buddy only for orders it reports free keeps its failure counters for
+ * real failures; a racing allocation just makes us step down an order.
+ */
+static int __contig_alloc_sg(struct contig_buffer *buf, unsigned long nr,
+			     unsigned long align_frames,
+			     enum contig_owner owner, unsigned int bflags,
+			     gfp_t gfp)
+{
+	struct contig_buddy *b = &buf->region->buddy;
+	int min_order = ilog2(align_frames);
+	int max_order = INT_MAX;
+	unsigned long cap = 0;
+	long frame;
+	int order, ret;
+
+	while (nr) {
+		if (!(bflags & CONTIG_BUDDY_ATOMIC)) {
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			cond_resched();
+		}
+		order = min3(ilog2(nr), max_order,
+			     __contig_largest_free_order(b));
+		if (order < min_order) {
+			/*
+			 * Less than one aligned block is left (the tail), or
+			 * nothing large enough is free: one last try at the
+			 * tail with the chunk alignment.
+			 */
+			if (nr >= align_frames)
+				return -ENOMEM;
+			frame = contig_buddy_alloc(b, nr, align_frames, owner,
+						   CONTIG_POLICY_DEFAULT, bflags);
+			if (frame < 0)
+				return frame;
+			ret = __contig_add_chunk(buf, &cap, frame, nr, gfp);
+			if (ret) {
+				contig_buddy_free(b, frame);
+				return ret;
+			}
+			return 0;
+		}
+		frame = contig_buddy_alloc(b, 1UL << order, 1UL << order,
+					   owner, CONTIG_POLICY_DEFAULT, bflags);
+		if (frame < 0) {
+			if (frame != -ENOMEM)
+				return frame;
+			max_order = order - 1;	/* raced: step down */
+			continue;
+		}
+		ret = __contig_add_chunk(buf, &cap, frame, 1UL << order, gfp);
+		if (ret) {
+			contig_buddy_free(b, frame);
+			return ret;
+		}
+		nr -= 1UL << order;
+		max_order = order;
+	}
+	return 0;
+}
+
+static int __contig_alloc_contiguous(struct contig_buffer *buf,
+				     unsigned long nr,
+				     unsigned long align_frames,
+				     unsigned int bflags, gfp_t gfp)
+{
+	struct contig_buddy *b = &buf->region->buddy;
+	unsigned long cap = 0;
+	long frame;
+	int ret;
+
+	frame = contig_buddy_alloc(b, nr, align_frames, CONTIG_OWNER_UNMOVABLE,
+				   CONTIG_POLICY_DEFAULT, bflags);
+	if (frame < 0)
+		return frame;
+	ret = __contig_add_chunk(buf, &cap, frame, nr, gfp);
+	if (ret)
+		contig_buddy_free(b, frame);
+	return ret;
+}
+
+static int __contig_build_sgt(struct contig_buffer *buf, gfp_t gfp)
+{
+	const struct contig_region *r = buf->region;
+	struct scatterlist *sg;
+	unsigned long i, ents = 0;
+	int ret;
+
+	for (i = 0; i < buf->nr_chunks; i++)
+		ents += DIV_ROUND_UP(buf->chunks[i].nr << PAGE_SHIFT,
+				     CONTIG_SG_MAX);
+	if (ents > UINT_MAX)
+		return -ENOMEM;
+	ret = sg_alloc_table(&buf->sgt, ents, gfp);
+	if (ret)
+		return ret;
+	sg = buf->sgt.sgl;
+	for (i = 0; i < buf->nr_chunks; i++) {
+		unsigned long frame = buf->chunks[i].frame;
+		size_t left = (size_t)buf->chunks[i].nr << PAGE_SHIFT;
+
+		while (left) {
+			size_t len = min_t(size_t, left, CONTIG_SG_MAX);
+
+			sg_set_page(sg, __contig_frame_page(r, frame), len, 0);
+			frame += len >> PAGE_SHIFT;
+			left -= len;
+			sg = sg_next(sg);
+		}
+	}
+	return 0;
+}
+
+/* Write back and invalidate a range of the write-back region mapping. */
+static void __contig_clflush(void *addr, size_t len)
+{
+#ifdef CONFIG_X86
+	while (len) {
+		unsigned int n = min_t(size_t, len, SZ_1G);
+
+		clflush_cache_range(addr, n);
+		addr += n;
+		len -= n;
+	}
+#endif
+}
+
+static void __contig_prepare_memory(struct contig_buffer *buf)
+{
+	const struct contig_region *r = buf->region;
+	unsigned long i;
+
+	for (i = 0; i < buf->nr_chunks; i++) {
+		void *va = contig_frame_to_virt(r, buf->chunks[i].frame);
+		size_t len = (size_t)buf->chunks[i].nr << PAGE_SHIFT;
+
+		if (buf->flags & CONTIG_FLAG_ZERO)
+			memset(va, 0, len);
+		if (buf->flags & CONTIG_FLAG_WC)
+			__contig_clflush(va, len);
+		if (!(buf->flags & CONTIG_FLAG_ATOMIC))
+			cond_resched();
+	}
+}
+
+/**
+ * contig_alloc() - allocate a buffer from the region.
+ * @size:  bytes, rounded up to whole pages.
+ * @align: byte alignment of a CONTIGUOUS buffer's physical address, a power
+ *         of two, 0 for page alignment; for SG and MOVABLE, of every chunk.
+ * @kind:  CONTIG_KIND_CONTIGUOUS, CONTIG_KIND_SG or CONTIG_KIND_MOVABLE.
+ * @flags: CONTIG_FLAG_* from <uapi/contig.h>: ZERO to zero the memory, WC
+ *         for write-combined user and kernel mappings, ATOMIC when the
+ *         caller cannot sleep.
+ *
+ * The caller holds one reference; drop it with contig_put().  A failure
+ * logs one line and changes nothing but the failure counter.
+ *
+ * Context: process context, may sleep; any context with CONTIG_FLAG_ATOMIC.
+ * Return: the buffer, or ERR_PTR(-EINVAL) for a bad argument,
+ * ERR_PTR(-ENOMEM) when the region cannot serve it now, ERR_PTR(-ENODEV)
+ * when no region is loaded, ERR_PTR(-EOPNOTSUPP) for WC where it is not
+ * implemented, ERR_PTR(-EINTR) when a fatal signal interrupted it.
+ */
+struct contig_buffer *contig_alloc(size_t size, size_t align,
+				   unsigned int kind, unsigned int flags)
+{
+	struct contig_region *r = contig_default_region;
+	bool atomic = flags & CONTIG_FLAG_ATOMIC;
+	gfp_t gfp = atomic ? GFP_ATOMIC : GFP_KERNEL;
+	unsigned int bflags = atomic ? CONTIG_BUDDY_ATOMIC : 0;
+	struct contig_buffer *buf;
+	unsigned long nr, align_frames, irqflags;
+	int ret;
+
+	if (!r)
+		return ERR_PTR(-ENODEV);
+	ret = __contig_check_args(r, size, align, kind, flags);
+	if (ret)
+		return ERR_PTR(ret);
+	nr = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	align_frames = max_t(size_t, align >> PAGE_SHIFT, 1);
+
+	buf = kzalloc(sizeof(*buf), gfp);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto count_failure;
+	}
+	kref_init(&buf->ref);
+	mutex_init(&buf->lock);
+	INIT_LIST_HEAD(&buf->attachments);
+	INIT_LIST_HEAD(&buf->node);
+	buf->region = r;
+	buf->size = nr << PAGE_SHIFT;
+	buf->kind = kind;
+	buf->flags = flags;
+
+	if (kind == CONTIG_KIND_CONTIGUOUS)
+		ret = __contig_alloc_contiguous(buf, nr, align_frames, bflags,
+						gfp);
+	else
+		ret = __contig_alloc_sg(buf, nr, align_frames,
+					kind == CONTIG_KIND_MOVABLE ?
+					CONTIG_OWNER_MOVABLE :
+					CONTIG_OWNER_UNMOVABLE, bflags, gfp);
+	if (ret)
+		goto free_chunks;
+	ret = __contig_build_sgt(buf, gfp);
+	if (ret)
+		goto free_chunks;
+	__contig_prepare_memory(buf);
+
+	buf->flags &= ~CONTIG_FLAG_ATOMIC;
+	buf->id = atomic64_inc_return(&contig_next_id);
+	buf->pid = in_task() ? task_tgid_nr(current) : 0;
+	get_task_comm(buf->comm, in_task() ? current : &init_task);
+	spin_lock_irqsave(&contig_buffers_lock, irqflags);
+	list_add_tail(&buf->node, &contig_buffers);
+	contig_counters.kinds[kind].bytes += buf->size;
+	contig_counters.kinds[kind].buffers++;
+	contig_counters.allocs++;
+	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
+	return buf;
+
+free_chunks:
+	if (ret == -ENOMEM) {
+		struct contig_buddy_stats st;
+
+		contig_buddy_get_stats(&r->buddy, &st);
+		pr_info_ratelimited("alloc: %s %zu KiB (align %zu KiB) refused: %s (free %lu KiB, largest free block %lu KiB)\n",
+				    contig_kind_name(kind), size >> 10,
+				    (align_frames << PAGE_SHIFT) >> 10,
+				    kind == CONTIG_KIND_CONTIGUOUS ?
+				    "no free block large enough" :
+				    "not enough free memory",
+				    (unsigned long)st.free_frames << (PAGE_SHIFT - 10),
+				    (unsigned long)st.largest_free << (PAGE_SHIFT - 10));
+	} else if (ret != -EINTR) {
+		pr_info_ratelimited("alloc: %s %zu KiB failed (%d)\n",
+				    contig_kind_name(kind), size >> 10, ret);
+	}
+	__contig_free_chunks(buf);
+	kvfree(buf->chunks);
+	kfree(buf);
+count_failure:
+	if (ret == -ENOMEM) {
+		spin_lock_irqsave(&contig_buffers_lock, irqflags);
+		contig_counters.failed_nomem++;
+		spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
+	}
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(contig_alloc);
+
+/**
+ * contig_get() - take a reference on a buffer.
+ * @buf: a buffer the caller holds a reference on.
+ *
+ * Context: any.
+ * Return: @buf.
+ */
+struct contig_buffer *contig_get(struct contig_buffer *buf)
+{
+	kref_get(&buf->ref);
+	return buf;
+}
+EXPORT_SYMBOL_GPL(contig_get);
+
+/* ---- release and quarantine ---------------------------------------------- */
+
+/* Does anyone but us still hold a page of @buf (a pin, a pipe, a bio)? */
+static bool __contig_buffer_pages_busy(const struct contig_buffer *buf)
+{
+	const struct contig_region *r = buf->region;
+	unsigned long i, j;
+
+	for (i = 0; i < buf->nr_chunks; i++) {
+		unsigned long frame = buf->chunks[i].frame;
+
+		for (j = 0; j < buf->chunks[i].nr; j++)
+			if (page_ref_count(__contig_frame_page(r, frame + j)) != 1)
+				return true;
+	}
+	return false;
+}
+
+/* Return the memory and the metadata.  Context: process context. */
+static void __contig_buffer_free(struct contig_buffer *buf)
+{
+	if (buf->flags & CONTIG_FLAG_WC) {
+		unsigned long i;
+
+		/* Lines the WB alias may have fetched must not outlive us. */
+		for (i = 0; i < buf->nr_chunks; i++)
+			__contig_clflush(contig_frame_to_virt(buf->region,
+							      buf->chunks[i].frame),
+					 buf->chunks[i].nr << PAGE_SHIFT);
+	}
+	__contig_free_chunks(buf);
+	if (buf->client)
+		contig_client_uncharge(buf->client, buf->size);
+	sg_free_table(&buf->sgt);
+	kvfree(buf->chunks);
+	mutex_destroy(&buf->lock);
+	kfree(buf);
+}
+
+static void __contig_buffer_release(struct kref *ref)
+{
+	struct contig_buffer *buf = container_of(ref, struct contig_buffer, ref);
+	bool busy = __contig_buffer_pages_busy(buf);
+	unsigned long irqflags;
+
+	if (buf->vmapped)
+		vunmap(buf->vaddr);
+	buf->vaddr = NULL;
+
+	spin_lock_irqsave(&contig_buffers_lock, irqflags);
+	list_del(&buf->node);
+	contig_counters.kinds[buf->kind].bytes -= buf->size;
+	contig_counters.kinds[buf->kind].buffers--;
+	contig_counters.frees++;
+	if (busy) {
+		list_add_tail(&buf->node, &contig_quarantine);
+		contig_counters.quarantined += buf->size;
+	}
+	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
+
+	if (!busy) {
+		__contig_buffer_free(buf);
+		return;
+	}
+	/* The work item runs module code until the quarantine is empty. */
+	__module_get(THIS_MODULE);
+	pr_info_ratelimited("buffer %llu (%zu KiB) released while its pages are still referenced (pinned or spliced): quarantined until they are let go\n",
+			    buf->id, buf->size >> 10);
+	mod_delayed_work(system_wq, &contig_quarantine_work,
+			 CONTIG_QUARANTINE_DELAY);
+}
+
+static void __contig_quarantine_scan(struct work_struct *work)
+{
+	struct contig_buffer *buf, *tmp;
+	unsigned long irqflags;
+	LIST_HEAD(done);
+	bool more;
+
+	spin_lock_irqsave(&contig_buffers_lock, irqflags);
+	list_for_each_entry_safe(buf, tmp, &contig_quarantine, node) {
+		if (__contig_buffer_pages_busy(buf))
+			continue;
+		list_move_tail(&buf->node, &done);
+		contig_counters.quarantined -= buf->size;
+	}
+	more = !list_empty(&contig_quarantine);
+	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
+
+	if (more)
+		schedule_delayed_work(&contig_quarantine_work,
+				      CONTIG_QUARANTINE_DELAY);
+	list_for_each_entry_safe(buf, tmp, &done, node) {
+		list_del(&buf->node);
+		__contig_buffer_free(buf);
+		/* Not the last reference while contig_buffers_exit() waits. */
+		module_put(THIS_MODULE);
+	}
+}
+
+/**
+ * contig_put() - drop a reference; the last one frees the buffer.
+ * @buf: the buffer, or NULL or an ERR_PTR (ignored).
+ *
+ * The memory returns to the region at once, unless a page of it is still
+ * referenced from outside (a pin, a pipe): then when that goes.
+ *
+ * Context: process context, may sleep.
+ */
+void contig_put(struct contig_buffer *buf)
+{
+	if (IS_ERR_OR_NULL(buf))
+		return;
+	kref_put(&buf->ref, __contig_buffer_release);
+}
+EXPORT_SYMBOL_GPL(contig_put);
+
+/* ---- accessors ----------------------------------------------------------- */
+
+/**
+ * contig_buffer_size() - a buffer's size.
+ * @buf: the buffer.
+ *
+ * Context: any.
+ * Return: bytes, a multiple of PAGE_SIZE.
+ */
+size_t contig_buffer_size(const struct contig_buffer *buf)
+{
+	return buf->size;
+}
+EXPORT_SYMBOL_GPL(contig_buffer_size);
+
+/**
+ * contig_buffer_kind() - a buffer's kind.
+ * @buf: the buffer.
+ *
+ * Context: any.
+ * Return: CONTIG_KIND_*.
+ */
+unsigned int contig_buffer_kind(const struct contig_buffer *buf)
+{
+	return buf->kind;
+}
+EXPORT_SYMBOL_GPL(contig_buffer_kind);
+
+static void *__contig_vmap(struct contig_buffer *buf)
+{
+	const struct contig_region *r = buf->region;
+	unsigned long npages = buf->size >> PAGE_SHIFT, n = 0, i, j;
+	pgprot_t prot = PAGE_KERNEL;
+	struct page **pages;
+	void *va;
+
+	if (buf->flags & CONTIG_FLAG_WC)
+		prot = pgprot_writecombine(prot);
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return NULL;
+	for (i = 0; i < buf->nr_chunks; i++)
+		for (j = 0; j < buf->chunks[i].nr; j++)
+			pages[n++] = __contig_frame_page(r,
+							 buf->chunks[i].frame + j);
+	va = vmap(pages, npages, VM_MAP, prot);
+	kvfree(pages);
+	return va;
+}
+
+/**
+ * contig_buffer_vaddr() - kernel address of the whole buffer.
+ * @buf: the buffer.
+ *
+ * A write-back CONTIGUOUS buffer is part of the region's own mapping; any
+ * other is vmap()ed (write-combined for CONTIG_FLAG_WC) on the first call.
+ * The address stays valid until the buffer is freed.  MIGRATION HOOK: a
+ * MOVABLE buffer's vmap will have to be torn down before it moves.
+ *
+ * Context: process context, may sleep.
+ * Return: the address, or ERR_PTR(-ENOMEM).
+ */
+void *contig_buffer_vaddr(struct contig_buffer *buf)
+{
+	void *va;
+
+	mutex_lock(&buf->lock);
+	if (!buf->vaddr) {
+		if (buf->kind == CONTIG_KIND_CONTIGUOUS &&
+		    !(buf->flags & CONTIG_FLAG_WC)) {
+			buf->vaddr = contig_frame_to_virt(buf->region,
+							  buf->chunks[0].frame);
+		} else {
+			buf->vaddr = __contig_vmap(buf);
+			buf->vmapped = buf->vaddr;
+			if (!buf->vaddr)
+				pr_warn_ratelimited("buffer %llu: vmap of %zu KiB failed\n",
+						    buf->id, buf->size >> 10);
+		}
+	}
+	va = buf->vaddr ?: ERR_PTR(-ENOMEM);
+	mutex_unlock(&buf->lock);
+	return va;
+}
+EXPORT_SYMBOL_GPL(contig_buffer_vaddr);
+
+/**
+ * contig_buffer_phys() - physical address of a CONTIGUOUS buffer.
+ * @buf:  the buffer.
+ * @phys: the address, on success.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for a buffer of another kind (@phys untouched).
+ */
+int contig_buffer_phys(const struct contig_buffer *buf, phys_addr_t *phys)
+{
+	if (buf->kind != CONTIG_KIND_CONTIGUOUS)
+		return -EINVAL;
+	*phys = contig_frame_to_phys(buf->region, buf->chunks[0].frame);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(contig_buffer_phys);
+
+/**
+ * contig_buffer_sgt() - a buffer's pages as an sg_table.
+ * @buf: the buffer.
+ *
+ * The CPU view, not DMA mapped, owned by the buffer: do not modify or
+ * free it; map a copy (or use contig_map()).  One entry per chunk, chunks
+ * longer than 1 GiB split.
+ *
+ * Context: any.
+ * Return: the table, valid while the caller holds its reference.
+ */
+struct sg_table *contig_buffer_sgt(struct contig_buffer *buf)
+{
+	return &buf->sgt;
+}
+EXPORT_SYMBOL_GPL(contig_buffer_sgt);
+
+/**
+ * contig_buffer_nr_chunks() - number of physically contiguous chunks.
+ * @buf: the buffer.
+ *
+ * Context: any.
+ * Return: 1 for CONTIGUOUS, >= 1 otherwise.
+ */
+unsigned long contig_buffer_nr_chunks(const struct contig_buffer *buf)
+{
+	return buf->nr_chunks;
+}
+EXPORT_SYMBOL_GPL(contig_buffer_nr_chunks);
+
+/**
+ * contig_buffer_get_chunks() - copy out where the buffer lies.
+ * @buf: the buffer.
+ * @out: room for @n chunks.
+ * @n:   entries at @out.
+ *
+ * Context: process context.
+ * Return: the number of entries written, min(@n, number of chunks).
+ */
+unsigned long contig_buffer_get_chunks(struct contig_buffer *buf,
+				       struct contig_chunk *out,
+				       unsigned long n)
+{
+	unsigned long i;
+
+	/* MIGRATION HOOK: a MOVABLE buffer's chunks will change under @lock. */
+	mutex_lock(&buf->lock);
+	n = min(n, buf->nr_chunks);
+	for (i = 0; i < n; i++) {
+		out[i].phys = contig_frame_to_phys(buf->region,
+						   buf->chunks[i].frame);
+		out[i].size = (u64)buf->chunks[i].nr << PAGE_SHIFT;
+	}
+	mutex_unlock(&buf->lock);
+	return n;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buffer_get_chunks);
+
+/**
+ * contig_buffer_flags() - the CONTIG_FLAG_* a buffer has.
+ * @buf: the buffer.
+ *
+ * Context: any.
+ * Return: the flags (never CONTIG_FLAG_ATOMIC).
+ */
+unsigned int contig_buffer_flags(const struct contig_buffer *buf)
+{
+	return buf->flags;
+}
+
+/**
+ * contig_buffer_id() - a buffer's id.
+ * @buf: the buffer.
+ *
+ * Context: any.
+ * Return: the id, unique since load.
+ */
+u64 contig_buffer_id(const struct contig_buffer *buf)
+{
+	return buf->id;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buffer_id);
+
+/* ---- device mapping: moves to module/dma.c with issue 7 ------------------ */
+
+/*
+ * __contig_dma_map() - a private copy of @cpu, DMA mapped for @dev.
+ * Returns the table or ERR_PTR; undo with __contig_dma_unmap().
+ */
+static struct sg_table *__contig_dma_map(struct device *dev,
+					 struct sg_table *cpu,
+					 enum dma_data_direction dir)
+{
+	struct scatterlist *s, *d;
+	struct sg_table *sgt;
+	unsigned int i;
+	int ret;
+
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+	ret = sg_alloc_table(sgt, cpu->orig_nents, GFP_KERNEL);
+	if (ret)
+		goto free_sgt;
+	d = sgt->sgl;
+	for_each_sgtable_sg(cpu, s, i) {
+		sg_set_page(d, sg_page(s), s->length, s->offset);
+		d = sg_next(d);
+	}
+	ret = dma_map_sgtable(dev, sgt, dir, 0);
+	if (ret) {
+		dev_warn(dev, "contig: dma_map_sgtable of a dma-buf failed (%d)\n",
+			 ret);
+		goto free_table;
+	}
+	return sgt;
+
+free_table:
+	sg_free_table(sgt);
+free_sgt:
+	kfree(sgt);
+	return ERR_PTR(ret);
+}
+
+static void __contig_dma_unmap(struct device *dev, struct sg_table *sgt,
+			       enum dma_data_direction dir)
+{
+	dma_unmap_sgtable(dev, sgt, dir, 0);
+	sg_free_table(sgt);
+	kfree(sgt);
+}
+
+/* ---- cache maintenance --------------------------------------------------- */
+
+/*
+ * Sync [@off, @off + @len) of every device mapping, in the direction that
+ * mapping was made with (the only one the DMA API allows), walking its DMA
+ * segments in buffer order.
+ */
+static void __contig_sync_attachment(struct contig_attachment *a, u64 off,
+				     u64 len, bool for_cpu)
+{
+	struct scatterlist *sg;
+	u64 pos = 0, end = off + len;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(a->sgt, sg, i) {
+		u64 s = pos, e = pos + sg_dma_len(sg);
+		u64 from = max(s, off), to = min(e, end);
+
+		pos = e;
+		if (from >= to)
+			continue;
+		if (for_cpu)
+			dma_sync_single_range_for_cpu(a->dev, sg_dma_address(sg),
+						      from - s, to - from,
+						      a->dir);
+		else
+			dma_sync_single_range_for_device(a->dev,
+							 sg_dma_address(sg),
+							 from - s, to - from,
+							 a->dir);
+		if (e >= end)
+			break;
+	}
+}
+
+static void __contig_sync(struct contig_buffer *buf, u64 off, u64 len,
+			  bool for_cpu)
+{
+	struct contig_attachment *a;
+
+	mutex_lock(&buf->lock);
+	if (buf->vmapped) {
+		if (for_cpu)
+			invalidate_kernel_vmap_range(buf->vaddr + off, len);
+		else
+			flush_kernel_vmap_range(buf->vaddr + off, len);
+	}
+	list_for_each_entry(a, &buf->attachments, node) {
+		if (!a->mapped)
+			continue;
+		if (!off && len == buf->size) {
+			if (for_cpu)
+				dma_sync_sgtable_for_cpu(a->dev, a->sgt, a->dir);
+			else
+				dma_sync_sgtable_for_device(a->dev, a->sgt,
+							    a->dir);
+		} else {
+			__contig_sync_attachment(a, off, len, for_cpu);
+		}
+	}
+	mutex_unlock(&buf->lock);
+	/*
+	 * Drain the write-combining buffers, so that CPU stores through a WC
+	 * mapping are in memory before a device is told to look.
+	 */
+	if (!for_cpu && (buf->flags & CONTIG_FLAG_WC))
+		wmb();	/* orders WC stores before the device is told */
+}
+
+/**
+ * contig_buffer_sync_check() - validate a ranged sync before the lookup.
+ * @off:   first byte.
+ * @len:   bytes.
+ * @flags: CONTIG_SYNC_* (uapi).
+ *
+ * Context: any.
+ * Return: 0, -EINVAL for bad flags or a zero length, -EOVERFLOW when
+ * @off + @len wraps.
+ */
+int contig_buffer_sync_check(u64 off, u64 len, unsigned int flags)
+{
+	unsigned int where = flags & (CONTIG_SYNC_FOR_CPU | CONTIG_SYNC_FOR_DEVICE);
+	u64 end;
+
+	if (flags & ~CONTIG_SYNC_VALID_FLAGS) {
+		pr_info_ratelimited("sync: unknown flags %#x\n",
+				    flags & ~CONTIG_SYNC_VALID_FLAGS);
+		return -EINVAL;
+	}
+	if (where != CONTIG_SYNC_FOR_CPU && where != CONTIG_SYNC_FOR_DEVICE) {
+		pr_info_ratelimited("sync: give exactly one of FOR_CPU and FOR_DEVICE\n");
+		return -EINVAL;
+	}
+	if (!(flags & (CONTIG_SYNC_READ | CONTIG_SYNC_WRITE))) {
+		pr_info_ratelimited("sync: give READ, WRITE or both\n");
+		return -EINVAL;
+	}
+	if (!len) {
+		pr_info_ratelimited("sync: zero length\n");
+		return -EINVAL;
+	}
+	if (check_add_overflow(off, len, &end)) {
+		pr_info_ratelimited("sync: offset %llu + length %llu overflows\n",
+				    off, len);
+		return -EOVERFLOW;
+	}
+	return 0;
+}
+
+/**
+ * contig_buffer_sync_range() - cache maintenance for part of a buffer.
+ * @buf:   the buffer.
+ * @off:   first byte.
+ * @len:   bytes.
+ * @flags: CONTIG_SYNC_* (uapi): FOR_CPU does what begin_cpu_access does,
+ *         FOR_DEVICE what end_cpu_access does, for this range only.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or as contig_buffer_sync_check(), or -EINVAL for a range
+ * reaching past the end of @buf.
+ */
+int contig_buffer_sync_range(struct contig_buffer *buf, u64 off, u64 len,
+			     unsigned int flags)
+{
+	int ret = contig_buffer_sync_check(off, len, flags);
+
+	if (ret)
+		return ret;
+	if (off + len > buf->size) {
+		pr_info_ratelimited("sync: range %llu+%llu is past the end of buffer %llu (%zu bytes)\n",
+				    off, len, buf->id, buf->size);
+		return -EINVAL;
+	}
+	__contig_sync(buf, off, len, flags & CONTIG_SYNC_FOR_CPU);
+	return 0;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buffer_sync_range);
+
+/* ---- the dma-buf --------------------------------------------------------- */
+
+static int __contig_dmabuf_attach(struct dma_buf *dmabuf,
+				  struct dma_buf_attachment *attachment)
+{
+	struct contig_buffer *buf = dmabuf->priv;
+	struct contig_attachment *a;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	a->dev = attachment->dev;
+	attachment->priv = a;
+	mutex_lock(&buf->lock);
+	list_add(&a->node, &buf->attachments);
+	mutex_unlock(&buf->lock);
+	return 0;
+}
+
+static void __contig_dmabuf_detach(struct dma_buf *dmabuf,
+				   struct dma_buf_attachment *attachment)
+{
+	struct contig_buffer *buf = dmabuf->priv;
+	struct contig_attachment *a = attachment->priv;
+
+	mutex_lock(&buf->lock);
+	list_del(&a->node);
+	mutex_unlock(&buf->lock);
+	kfree(a);
+}
+
+static struct sg_table *
+__contig_dmabuf_map(struct dma_buf_attachment *attachment,
+		    enum dma_data_direction dir)
+{
+	struct contig_buffer *buf = attachment->dmabuf->priv;
+	struct contig_attachment *a = attachment->priv;
+	struct sg_table *sgt;
+
+	sgt = __contig_dma_map(attachment->dev, &buf->sgt, dir);
+	if (IS_ERR(sgt))
+		return sgt;
+	mutex_lock(&buf->lock);
+	a->sgt = sgt;
+	a->dir = dir;
+	a->mapped = true;
+	mutex_unlock(&buf->lock);
+	return sgt;
+}
+
+static void __contig_dmabuf_unmap(struct dma_buf_attachment *attachment,
+				  struct sg_table *sgt,
+				  enum dma_data_direction dir)
+{
+	struct contig_buffer *buf = attachment->dmabuf->priv;
+	struct contig_attachment *a = attachment->priv;
+
+	mutex_lock(&buf->lock);
+	a->mapped = false;
+	a->sgt = NULL;
+	mutex_unlock(&buf->lock);
+	__contig_dma_unmap(attachment->dev, sgt, dir);
+}
+
+static int __contig_dmabuf_begin_cpu(struct dma_buf *dmabuf,
+				     enum dma_data_direction dir)
+{
+	struct contig_buffer *buf = dmabuf->priv;
+
+	__contig_sync(buf, 0, buf->size, true);
+	return 0;
+}
+
+static int __contig_dmabuf_end_cpu(struct dma_buf *dmabuf,
+				   enum dma_data_direction dir)
+{
+	struct contig_buffer *buf = dmabuf->priv;
+
+	__contig_sync(buf, 0, buf->size, false);
+	return 0;
+}
+
+/*
+ * PFN mappings (MOVABLE, and every kind when the region is not in the
+ * linear map): one PFN per fault.  MIGRATION HOOK: the lookup is under
+ * buf->lock, so a migration can swap a chunk and zap the PTEs.
+ */
+static vm_fault_t __contig_pfn_fault(struct vm_fault *vmf)
+{
+	struct contig_buffer *buf = vmf->vma->vm_private_data;
+	unsigned long lo = 0, hi, pfn;
+	const struct contig_extent *c;
+
+	if (vmf->pgoff >= buf->size >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	mutex_lock(&buf->lock);
+	hi = buf->nr_chunks;
+	while (hi - lo > 1) {	/* the last chunk starting at or before pgoff */
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (buf->chunks[mid].pgoff <= vmf->pgoff)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	c = &buf->chunks[lo];
+	pfn = buf->region->base_pfn + c->frame + (vmf->pgoff - c->pgoff);
+	mutex_unlock(&buf->lock);
+	return vmf_insert_pfn(vmf->vma, vmf->address, pfn);
+}
+
+static const struct vm_operations_struct contig_pfn_vm_ops = {
+	.fault = __contig_pfn_fault,
+};
+
+/* CONTIGUOUS and SG, region linearly mapped: insert the struct pages. */
+static int __contig_mmap_pages(struct contig_buffer *buf,
+			       struct vm_area_struct *vma)
+{
+	const struct contig_region *r = buf->region;
+	unsigned long pgoff = vma->vm_pgoff, left = vma_pages(vma);
+	unsigned long addr = vma->vm_start, i = 0;
+	struct page *batch[32];
+	int ret;
+
+	while (buf->chunks[i].pgoff + buf->chunks[i].nr <= pgoff)
+		i++;
+	while (left) {
+		unsigned long n = 0, cnt;
+
+		while (n < ARRAY_SIZE(batch) && left) {
+			const struct contig_extent *c = &buf->chunks[i];
+
+			batch[n++] = __contig_frame_page(r, c->frame +
+							 pgoff - c->pgoff);
+			pgoff++;
+			left--;
+			if (pgoff == c->pgoff + c->nr)
+				i++;
+		}
+		cnt = n;
+		ret = vm_insert_pages(vma, addr, batch, &cnt);
+		if (ret)
+			return ret;
+		addr += n << PAGE_SHIFT;
+	}
+	return 0;
+}
+
+static int __contig_dmabuf_mmap(struct dma_buf *dmabuf,
+				struct vm_area_struct *vma)
+{
+	struct contig_buffer *buf = dmabuf->priv;
+	int ret;
+
+	/* The core checked vm_pgoff + pages against the size. */
+	if (!(vma->vm_flags & VM_SHARED)) {
+		pr_info_ratelimited("mmap of buffer %llu refused: use MAP_SHARED\n",
+				    buf->id);
+		return -EINVAL;
+	}
+	if (buf->flags & CONTIG_FLAG_WC)
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	if (buf->kind == CONTIG_KIND_MOVABLE || !contig_pages_mappable) {
+		vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+			     VM_DONTDUMP);
+		vma->vm_ops = &contig_pfn_vm_ops;
+		vma->vm_private_data = buf;
+		return 0;
+	}
+	vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	ret = __contig_mmap_pages(buf, vma);
+	if (ret)
+		pr_warn_ratelimited("mmap of buffer %llu: inserting pages failed (%d)\n",
+				    buf->id, ret);
+	return ret;
+}
+
+static int __contig_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct contig_buffer *buf = dmabuf->priv;
+	void *va = contig_buffer_vaddr(buf);
+
+	if (IS_ERR(va))
+		return PTR_ERR(va);
+	mutex_lock(&buf->lock);
+	buf->vmap_users++;
+	mutex_unlock(&buf->lock);
+	iosys_map_set_vaddr(map, va);
+	return 0;
+}
+
+static void __contig_dmabuf_vunmap(struct dma_buf *dmabuf,
+				   struct iosys_map *map)
+{
+	struct contig_buffer *buf = dmabuf->priv;
+
+	/* The mapping itself lives until the buffer is freed. */
+	mutex_lock(&buf->lock);
+	buf->vmap_users--;
+	mutex_unlock(&buf->lock);
+	iosys_map_clear(map);
+}
+
+static void __contig_dmabuf_release(struct dma_buf *dmabuf)
+{
+	struct contig_buffer *buf = dmabuf->priv;
+
+	mutex_lock(&buf->lock);
+	buf->dmabuf = NULL;
+	mutex_unlock(&buf->lock);
+	contig_put(buf);
+}
+
+static const struct dma_buf_ops contig_dmabuf_ops = {
+	.attach = __contig_dmabuf_attach,
+	.detach = __contig_dmabuf_detach,
+	.map_dma_buf = __contig_dmabuf_map,
+	.unmap_dma_buf = __contig_dmabuf_unmap,
+	.begin_cpu_access = __contig_dmabuf_begin_cpu,
+	.end_cpu_access = __contig_dmabuf_end_cpu,
+	.mmap = __contig_dmabuf_mmap,
+	.vmap = __contig_dmabuf_vmap,
+	.vunmap = __contig_dmabuf_vunmap,
+	.release = __contig_dmabuf_release,
+};
+
+/**
+ * contig_buffer_export() - wrap a buffer in a new dma-buf.
+ * @buf:      the buffer; the dma-buf takes its own reference.
+ * @client:   the opener to charge until the memory is back, or NULL; on
+ *            success the buffer owns the charge (see chardev.c).
+ * @fd_flags: O_RDWR or O_RDONLY, optionally O_CLOEXEC, for the file.
+ *
+ * The dma-buf holds a reference on this module until it is released.
+ *
+ * Context: process context, may sleep.
+ * Return: the dma-buf, or ERR_PTR(-errno).
+ */
+struct dma_buf *contig_buffer_export(struct contig_buffer *buf,
+				     struct contig_client *client,
+				     u32 fd_flags)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+	struct dma_buf *dmabuf;
+
+	exp_info.exp_name = CONTIG_NAME;
+	exp_info.ops = &contig_dmabuf_ops;
+	exp_info.size = buf->size;
+	exp_info.flags = fd_flags;
+	exp_info.priv = buf;
+	contig_get(buf);
+	dmabuf = dma_buf_export(&exp_info);
+	if (IS_ERR(dmabuf)) {
+		pr_warn_ratelimited("buffer %llu: dma_buf_export failed (%ld)\n",
+				    buf->id, PTR_ERR(dmabuf));
+		kref_put(&buf->ref, __contig_buffer_release);
+		return dmabuf;
+	}
+	mutex_lock(&buf->lock);
+	buf->dmabuf = dmabuf;
+	buf->client = client;
+	mutex_unlock(&buf->lock);
+	return dmabuf;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buffer_export);
+
+/**
+ * contig_buffer_from_dmabuf() - our buffer behind a dma-buf.
+ * @dmabuf: any dma-buf.
+ *
+ * Context: any.
+ * Return: the buffer (no new reference: valid while @dmabuf is held), or
+ * NULL when someone else exported @dmabuf.
+ */
+struct contig_buffer *contig_buffer_from_dmabuf(struct dma_buf *dmabuf)
+{
+	return dmabuf->ops == &contig_dmabuf_ops ? dmabuf->priv : NULL;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buffer_from_dmabuf);
+
+/* ---- statistics ---------------------------------------------------------- */
+
+/**
+ * contig_buffer_get_stats() - fill in the out fields of STATS.
+ * @st: zeroed by the caller.
+ *
+ * Context: process context.
+ */
+void contig_buffer_get_stats(struct contig_stats_data *st)
+{
+	struct contig_region *r = contig_default_region;
+	struct contig_buddy_stats bst;
+	unsigned long irqflags;
+
+	contig_buddy_get_stats(&r->buddy, &bst);
+	st->region_size = r->size;
+	st->free = (u64)bst.free_frames << PAGE_SHIFT;
+	st->largest_free = (u64)bst.largest_free << PAGE_SHIFT;
+	st->nr_kinds = CONTIG_NR_KINDS;
+	spin_lock_irqsave(&contig_buffers_lock, irqflags);
+	memcpy(st->kinds, contig_counters.kinds, sizeof(st->kinds));
+	st->quarantined = contig_counters.quarantined;
+	st->allocs = contig_counters.allocs;
+	st->frees = contig_counters.frees;
+	st->failed_nomem = contig_counters.failed_nomem;
+	st->failed_quota = contig_counters.failed_quota;
+	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buffer_get_stats);
+
+/**
+ * contig_buffer_count_quota_refusal() - count an -EDQUOT.
+ *
+ * Context: any.
+ */
+void contig_buffer_count_quota_refusal(void)
+{
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&contig_buffers_lock, irqflags);
+	contig_counters.failed_quota++;
+	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
+}
+
+/* ---- debugfs ------------------------------------------------------------- */
+
+static void __contig_show_buffer(struct seq_file *m, struct contig_buffer *buf,
+				 const char *state)
+{
+	seq_printf(m, "%6llu %-10s %10zu %7lu %4u %-3s %-11s %7d %s\n",
+		   buf->id, contig_kind_name(buf->kind), buf->size,
+		   buf->nr_chunks, kref_read(&buf->ref),
+		   buf->flags & CONTIG_FLAG_WC ? "wc" : "wb", state,
+		   buf->pid, buf->comm);
+}
+
+static int buffers_show(struct seq_file *m, void *unused)
+{
+	struct contig_buffer *buf;
+	unsigned long irqflags;
+
+	seq_printf(m, "# user mappings: %s\n",
+		   contig_pages_mappable ? "pages" : "pfn");
+	seq_puts(m, "    id kind             bytes  chunks refs map state           pid comm\n");
+	spin_lock_irqsave(&contig_buffers_lock, irqflags);
+	list_for_each_entry(buf, &contig_buffers, node)
+		__contig_show_buffer(m, buf, buf->dmabuf ? "dma-buf" : "kernel");
+	list_for_each_entry(buf, &contig_quarantine, node)
+		__contig_show_buffer(m, buf, "quarantined");
+	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(buffers);
+
+/*
+ * TEST HOOK, not ABI: /sys/kernel/debug/contig/buffer_test (root only).
+ * Lets the selftests reach a buffer through its kernel mapping, exactly as
+ * an importer's dma_buf_vmap() would (it calls our vmap op).  Write one
+ * command; a following read returns its result:
+ *
+ *   peek FD OFFSET LENGTH   read returns the LENGTH bytes (at most 1 MiB)
+ *   fill FD OFFSET LENGTH BYTE
+ *                           stores BYTE into the range; read returns "ok"
+ *
+ * FD is a dma-buf fd of the writing process.  Errors are returned by the
+ * write (-EBADF, -EINVAL, -ERANGE for a range outside the buffer).
+ */
+#define CONTIG_TEST_MAX	SZ_1M
+
+struct contig_test_result {
+	size_t len;
+	u8 data[];
+};
+
+static int __contig_test_cmd(struct file *file, const char *cmd)
+{
+	struct contig_test_result *res;
+	unsigned int fd, byte = 0;
+	struct iosys_map map;
+	struct contig_buffer *buf;
+	struct dma_buf *dmabuf;
+	char op[8];
+	u64 off, len, end;
+	int n, ret;
+
+	n = sscanf(cmd, "%7s %u %llu %llu %u", op, &fd, &off, &len, &byte);
+	if (!(n == 4 && !strcmp(op, "peek")) &&
+	    !(n == 5 && !strcmp(op, "fill") && byte <= 0xff))
+		return -EINVAL;
+	if (len > CONTIG_TEST_MAX)
+		return -EINVAL;
+	dmabuf = dma_buf_get(fd);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	buf = contig_buffer_from_dmabuf(dmabuf);
+	ret = -EINVAL;
+	if (!buf)
+		goto put;
+	ret = -ERANGE;
+	if (check_add_overflow(off, len, &end) || end > buf->size)
+		goto put;
+	res = kvzalloc(struct_size(res, data, len), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!res)
+		goto put;
+	ret = __contig_dmabuf_vmap(dmabuf, &map);
+	if (ret) {
+		kvfree(res);
+		goto put;
+	}
+	__contig_sync(buf, 0, buf->size, true);
+	if (op[0] == 'p') {
+		memcpy(res->data, map.vaddr + off, len);
+		res->len = len;
+	} else {
+		memset(map.vaddr + off, byte, len);
+		memcpy(res->data, "ok", min_t(u64, len, 2));
+		res->len = min_t(u64, len, 2);
+	}
+	__contig_sync(buf, 0, buf->size, false);
+	__contig_dmabuf_vunmap(dmabuf, &map);
+	kvfree(file->private_data);
+	file->private_data = res;
+	ret = 0;
+put:
+	dma_buf_put(dmabuf);
+	return ret;
+}
+
+static ssize_t buffer_test_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char cmd[96];
+	int ret;
+
+	if (count >= sizeof(cmd))
+		return -EINVAL;
+	if (copy_from_user(cmd, ubuf, count))
+		return -EFAULT;
+	cmd[count] = '\0';
+	ret = __contig_test_cmd(file, cmd);
+	return ret ? ret : count;
+}
+
+static ssize_t buffer_test_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct contig_test_result *res = file->private_data;
+
+	if (!res)
+		return 0;
+	return simple_read_from_buffer(ubuf, count, ppos, res->data, res->len);
+}
+
+static int buffer_test_release(struct inode *inode, struct file *file)
+{
+	kvfree(file->private_data);
+	return 0;
+}
+
+static const struct file_operations buffer_test_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.write = buffer_test_write,
+	.read = buffer_test_read,
+	.release = buffer_test_release,
+};
+
+/**
+ * contig_buffer_debugfs_init() - add "buffers" and the test hook.
+ * @r:   the region.
+ * @dir: the contig debugfs directory.
+ *
+ * Context: process context.
+ */
+void contig_buffer_debugfs_init(struct contig_region *r, struct dentry *dir)
+{
+	debugfs_create_file("buffers", 0444, dir, NULL, &buffers_fops);
+	debugfs_create_file("buffer_test", 0600, dir, NULL, &buffer_test_fops);
+}
+
+/**
+ * contig_buffers_init() - decide how user mappings are made.
+ * @r: the claimed region.
+ *
+ * Probes every page of @r through the linear map; see the file comment.
+ *
+ * Context: process context, module load.
+ */
+void contig_buffers_init(struct contig_region *r)
+{
+	unsigned long i;
+	u8 byte;
+
+	for (i = 0; i < r->nr_pages; i++)
+		if (copy_from_kernel_nofault(&byte,
+					     page_address(__contig_frame_page(r, i)),
+					     1))
+			break;
+	contig_pages_mappable = i == r->nr_pages;
+	pr_info("user mappings of buffers: %s\n", contig_pages_mappable ?
+		"struct pages (O_DIRECT and pinning work)" :
+		"PFN maps: the region is not in the kernel's linear map, so its pages cannot be handed to GUP");
+}
+
+/**
+ * contig_buffers_exit() - module unload: nothing may be left.
+ *
+ * Every buffer holds the module (dma-buf owner, symbol users, quarantine
+ * reference), so this only waits for a quarantine scan that is finishing.
+ *
+ * Context: process context, module unload.
+ */
+void contig_buffers_exit(void)
+{
+	cancel_delayed_work_sync(&contig_quarantine_work);
+	if (!list_empty(&contig_buffers) || !list_empty(&contig_quarantine))
+		pr_err("unloading with buffers still allocated: their memory is leaked\n");
+}

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chardev.c - /dev/contig: the ioctl interface of include/uapi/contig.h.
+ *
+ * A misc device, root-only (mode 0600) unless a udev rule says otherwise.
+ * Each open file is a client (struct contig_client) with its own quota:
+ * at most max_bytes_per_open bytes in at most max_buffers_per_open buffers
+ * (module parameters, changeable at run time, 0 meaning no limit).  A
+ * buffer is charged to the client that allocated it until its memory is
+ * back in the region, not merely until its fd is closed, so memory held in
+ * quarantine (see buffer.c) still counts.  The client therefore outlives
+ * its file while charged buffers exist: it is reference counted, one
+ * reference for the file and one per charged buffer.
+ *
+ * The ioctl dispatcher follows drivers/dma-buf/dma-heap.c: the command
+ * number indexes a table, bounded with array_index_nospec(); the argument
+ * struct is copied with copy_struct_from_user(), so shorter (older) structs
+ * read as zero-extended and longer (newer) ones are accepted only when the
+ * unknown tail is zero.  Every handler validates every field before doing
+ * anything, and undoes everything it did when it fails, so a failed ioctl
+ * changes no buffer, mapping or usage counter (only the failure counters of
+ * STATS, for -ENOMEM and -EDQUOT).  Each refusal logs one rate-limited
+ * line.
+ *
+ * Locking: client->lock (a spinlock) protects the client's charges; it is
+ * a leaf lock.  Nothing else here is shared.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/dma-buf.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/nospec.h>
+#include <linux/overflow.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <contig.h>
+
+#include "contig_internal.h"
+
+/**
+ * struct contig_client - one open file of /dev/contig.
+ * @ref:	one for the open file, one per charged buffer.
+ * @lock:	protects @bytes and @buffers.
+ * @bytes:	bytes charged.
+ * @buffers:	buffers charged.
+ */
+struct contig_client {
+	refcount_t ref;
+	spinlock_t lock;	/* see @lock above */
+	u64 bytes;
+	unsigned int buffers;
+};
+
+static void __contig_client_put(struct contig_client *c)
+{
+	if (refcount_dec_and_test(&c->ref))
+		kfree(c);
+}
+
+/*
+ * Charge @bytes and one buffer to @c, or refuse with -EDQUOT.  A charge
+ * holds a client reference; contig_client_uncharge() returns both.
+ */
+static int __contig_client_charge(struct contig_client *c, u64 bytes)
+{
+	u64 max_bytes = READ_ONCE(contig_max_bytes_per_open);
+	unsigned int max_buffers = READ_ONCE(contig_max_buffers_per_open);
+	u64 total;
+	int ret = 0;
+
+	spin_lock(&c->lock);
+	if (max_buffers && c->buffers >= max_buffers) {
+		pr_info_ratelimited("alloc refused: this open file already holds %u buffers (max_buffers_per_open=%u)\n",
+				    c->buffers, max_buffers);
+		ret = -EDQUOT;
+	} else if (max_bytes && (check_add_overflow(c->bytes, bytes, &total) ||
+				 total > max_bytes)) {
+		pr_info_ratelimited("alloc refused: %llu more bytes would exceed max_bytes_per_open=%llu (%llu held)\n",
+				    bytes, max_bytes, c->bytes);
+		ret = -EDQUOT;
+	} else {
+		c->bytes += bytes;
+		c->buffers++;
+		refcount_inc(&c->ref);
+	}
+	spin_unlock(&c->lock);
+	if (ret)
+		contig_buffer_count_quota_refusal();
+	return ret;
+}
+
+/**
+ * contig_client_uncharge() - return a charge taken at allocation.
+ * @c:     the client.
+ * @bytes: the bytes charged.
+ *
+ * Drops the charge's client reference, which may free @c.
+ *
+ * Context: process context.
+ */
+void contig_client_uncharge(struct contig_client *c, u64 bytes)
+{
+	spin_lock(&c->lock);
+	c->bytes -= bytes;
+	c->buffers--;
+	spin_unlock(&c->lock);
+	__contig_client_put(c);
+}
+
+static int contig_open(struct inode *inode, struct file *file)
+{
+	struct contig_client *c;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	refcount_set(&c->ref, 1);
+	spin_lock_init(&c->lock);
+	file->private_data = c;
+	return nonseekable_open(inode, file);
+}
+
+static int contig_release(struct inode *inode, struct file *file)
+{
+	__contig_client_put(file->private_data);
+	return 0;
+}
+
+/* Copy the out fields back, up to the caller's struct size. */
+static int __contig_copy_out(void __user *uarg, const void *kdata,
+			     size_t ksize, size_t usize)
+{
+	return copy_to_user(uarg, kdata, min(ksize, usize)) ? -EFAULT : 0;
+}
+
+/* Look up a dma-buf fd we exported; on success the caller must put it. */
+static struct dma_buf *__contig_get_dmabuf(u32 fd, struct contig_buffer **buf,
+					   const char *what)
+{
+	struct dma_buf *dmabuf;
+
+	if (fd > INT_MAX) {
+		pr_info_ratelimited("%s: fd %u is not a valid fd\n", what, fd);
+		return ERR_PTR(-EBADF);
+	}
+	dmabuf = dma_buf_get(fd);
+	if (IS_ERR(dmabuf)) {
+		pr_info_ratelimited("%s: fd %u is not a dma-buf (%ld)\n", what,
+				    fd, PTR_ERR(dmabuf));
+		return dmabuf;
+	}
+	*buf = contig_buffer_from_dmabuf(dmabuf);
+	if (!*buf) {
+		pr_info_ratelimited("%s: fd %u is a dma-buf of %s, not of contig\n",
+				    what, fd, dmabuf->exp_name);
+		dma_buf_put(dmabuf);
+		return ERR_PTR(-EINVAL);
+	}
+	return dmabuf;
+}
+
+static long __contig_ioctl_alloc(struct contig_client *c, void *data,
+				 void __user *uarg, size_t usize)
+{
+	struct contig_alloc_data *a = data;
+	struct contig_alloc_data __user *ua = uarg;
+	unsigned int acc = a->fd_flags & O_ACCMODE;
+	struct contig_buffer *buf;
+	struct dma_buf *dmabuf;
+	u64 bytes;
+	int fd, ret;
+
+	if (a->fd) {
+		pr_info_ratelimited("alloc: fd is an out field and must be 0\n");
+		return -EINVAL;
+	}
+	if ((a->fd_flags & ~(O_CLOEXEC | O_ACCMODE)) ||
+	    (acc != O_RDONLY && acc != O_RDWR)) {
+		pr_info_ratelimited("alloc: fd_flags %#x: only O_RDWR or O_RDONLY, and O_CLOEXEC\n",
+				    a->fd_flags);
+		return -EINVAL;
+	}
+	if (a->flags & ~CONTIG_FLAGS_USER) {
+		pr_info_ratelimited("alloc: unknown flags %#x\n",
+				    a->flags & ~CONTIG_FLAGS_USER);
+		return -EINVAL;
+	}
+	if (a->size > SIZE_MAX || a->align > SIZE_MAX) {
+		pr_info_ratelimited("alloc: size or alignment beyond this machine\n");
+		return a->size > SIZE_MAX ? -ENOMEM : -EINVAL;
+	}
+	ret = contig_alloc_check(a->size, a->align, a->kind,
+				 a->flags | CONTIG_FLAG_ZERO);
+	if (ret)
+		return ret;
+	/* Fail before allocating if the answer cannot be written back. */
+	if (put_user(0U, &ua->fd))
+		return -EFAULT;
+
+	bytes = PAGE_ALIGN(a->size);
+	ret = __contig_client_charge(c, bytes);
+	if (ret)
+		return ret;
+	fd = get_unused_fd_flags(a->fd_flags & O_CLOEXEC);
+	if (fd < 0) {
+		pr_info_ratelimited("alloc: no free file descriptor (%d)\n", fd);
+		ret = fd;
+		goto uncharge;
+	}
+	buf = contig_alloc(a->size, a->align, a->kind,
+			   a->flags | CONTIG_FLAG_ZERO);
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
+		goto put_fd;
+	}
+	dmabuf = contig_buffer_export(buf, c, a->fd_flags);
+	contig_put(buf);	/* the dma-buf holds it now, or it is gone */
+	if (IS_ERR(dmabuf)) {
+		ret = PTR_ERR(dmabuf);
+		goto put_fd;
+	}
+	/* From here the buffer owns the charge. */
+	a->fd = fd;
+	ret = __contig_copy_out(uarg, a, sizeof(*a), usize);
+	if (ret) {
+		pr_info_ratelimited("alloc: cannot write the result back\n");
+		put_unused_fd(fd);
+		dma_buf_put(dmabuf);
+		return ret;
+	}
+	fd_install(fd, dmabuf->file);
+	return 0;
+
+put_fd:
+	put_unused_fd(fd);
+uncharge:
+	contig_client_uncharge(c, bytes);
+	return ret;
+}
+
+static long __contig_ioctl_info(struct contig_client *c, void *data,
+				void __user *uarg, size_t usize)
+{
+	struct contig_info_data *in = data;
+	struct contig_chunk *chunks = NULL;
+	struct contig_buffer *buf;
+	struct dma_buf *dmabuf;
+	unsigned long n = 0;
+	int ret = 0;
+
+	if (in->flags) {
+		pr_info_ratelimited("info: unknown flags %#x\n", in->flags);
+		return -EINVAL;
+	}
+	if (in->nr_chunks || in->size || in->kind || in->buf_flags || in->id) {
+		pr_info_ratelimited("info: out fields must be 0 on input\n");
+		return -EINVAL;
+	}
+	if (!in->chunks != !in->chunks_cap) {
+		pr_info_ratelimited("info: chunks and chunks_cap must be both set or both 0\n");
+		return -EINVAL;
+	}
+	if (in->chunks && !capable(CAP_SYS_RAWIO)) {
+		pr_info_ratelimited("info: physical addresses need CAP_SYS_RAWIO\n");
+		return -EPERM;
+	}
+	dmabuf = __contig_get_dmabuf(in->fd, &buf, "info");
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+
+	in->size = contig_buffer_size(buf);
+	in->kind = contig_buffer_kind(buf);
+	in->buf_flags = contig_buffer_flags(buf);
+	in->id = contig_buffer_id(buf);
+	in->nr_chunks = contig_buffer_nr_chunks(buf);
+	if (in->chunks) {
+		n = min_t(unsigned long, in->chunks_cap, in->nr_chunks);
+		chunks = kvmalloc_array(n, sizeof(*chunks), GFP_KERNEL);
+		if (!chunks) {
+			ret = -ENOMEM;
+			goto put;
+		}
+		n = contig_buffer_get_chunks(buf, chunks, n);
+	}
+	dma_buf_put(dmabuf);
+
+	if (chunks && copy_to_user(u64_to_user_ptr(in->chunks), chunks,
+				   array_size(n, sizeof(*chunks)))) {
+		pr_info_ratelimited("info: cannot write %lu chunks to %#llx\n",
+				    n, in->chunks);
+		ret = -EFAULT;
+	}
+	kvfree(chunks);
+	return ret ? ret : __contig_copy_out(uarg, in, sizeof(*in), usize);
+
+put:
+	dma_buf_put(dmabuf);
+	return ret;
+}
+
+static long __contig_ioctl_stats(struct contig_client *c, void *data,
+				 void __user *uarg, size_t usize)
+{
+	struct contig_stats_data *st = data;
+
+	if (st->flags) {
+		pr_info_ratelimited("stats: unknown flags %#x\n", st->flags);
+		return -EINVAL;
+	}
+	if (memchr_inv(&st->nr_kinds, 0,
+		       sizeof(*st) - offsetof(struct contig_stats_data, nr_kinds))) {
+		pr_info_ratelimited("stats: out fields must be 0 on input\n");
+		return -EINVAL;
+	}
+	contig_buffer_get_stats(st);
+	return __contig_copy_out(uarg, st, sizeof(*st), usize);
+}
+
+static long __contig_ioctl_sync(struct contig_client *c, void *data,
+				void __user *uarg, size_t usize)
+{
+	struct contig_sync_data *s = data;
+	struct contig_buffer *buf;
+	struct dma_buf *dmabuf;
+	int ret;
+
+	/* Validate what needs no buffer first, so a bad fd is not masked. */
+	ret = contig_buffer_sync_check(s->offset, s->length, s->flags);
+	if (ret)
+		return ret;
+	dmabuf = __contig_get_dmabuf(s->fd, &buf, "sync");
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	ret = contig_buffer_sync_range(buf, s->offset, s->length, s->flags);
+	dma_buf_put(dmabuf);
+	return ret;
+}
+
+union contig_ioctl_data {
+	struct contig_alloc_data alloc;
+	struct contig_info_data info;
+	struct contig_stats_data stats;
+	struct contig_sync_data sync;
+};
+
+struct contig_ioctl_desc {
+	unsigned int cmd;
+	unsigned int min_size;
+	long (*fn)(struct contig_client *c, void *data, void __user *uarg,
+		   size_t usize);
+};
+
+static const struct contig_ioctl_desc contig_ioctls[] = {
+	{ CONTIG_IOCTL_ALLOC, CONTIG_ALLOC_SIZE_VER0, __contig_ioctl_alloc },
+	{ CONTIG_IOCTL_INFO, CONTIG_INFO_SIZE_VER0, __contig_ioctl_info },
+	{ CONTIG_IOCTL_STATS, CONTIG_STATS_SIZE_VER0, __contig_ioctl_stats },
+	{ CONTIG_IOCTL_SYNC, CONTIG_SYNC_SIZE_VER0, __contig_ioctl_sync },
+};
+
+/* The table is indexed by _IOC_NR(): entry i must be command number i. */
+static_assert(_IOC_NR(CONTIG_IOCTL_ALLOC) == 0 && _IOC_NR(CONTIG_IOCTL_INFO) == 1 &&
+	      _IOC_NR(CONTIG_IOCTL_STATS) == 2 && _IOC_NR(CONTIG_IOCTL_SYNC) == 3);
+
+static long contig_ioctl(struct file *file, unsigned int ucmd,
+			 unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	const struct contig_ioctl_desc *d;
+	union contig_ioctl_data kdata;
+	unsigned int nr = _IOC_NR(ucmd);
+	size_t usize = _IOC_SIZE(ucmd);
+	size_t ksize;
+	int ret;
+
+	if (_IOC_TYPE(ucmd) != CONTIG_IOC_MAGIC ||
+	    nr >= ARRAY_SIZE(contig_ioctls)) {
+		pr_debug("unknown ioctl %#x\n", ucmd);
+		return -ENOTTY;
+	}
+	nr = array_index_nospec(nr, ARRAY_SIZE(contig_ioctls));
+	d = &contig_ioctls[nr];
+	if (_IOC_DIR(ucmd) != _IOC_DIR(d->cmd)) {
+		pr_info_ratelimited("ioctl %#x: wrong direction bits for command %u\n",
+				    ucmd, nr);
+		return -ENOTTY;
+	}
+	if (usize < d->min_size) {
+		pr_info_ratelimited("ioctl %#x: argument of %zu bytes is smaller than the first version's %u\n",
+				    ucmd, usize, d->min_size);
+		return -EINVAL;
+	}
+	ksize = _IOC_SIZE(d->cmd);
+	ret = copy_struct_from_user(&kdata, ksize, uarg, usize);
+	if (ret) {
+		pr_info_ratelimited("ioctl %#x: %s\n", ucmd, ret == -E2BIG ?
+				    "unknown non-zero fields past the end of the struct" :
+				    "bad argument pointer");
+		return ret;
+	}
+	return d->fn(file->private_data, &kdata, uarg, usize);
+}
+
+static const struct file_operations contig_fops = {
+	.owner = THIS_MODULE,
+	.open = contig_open,
+	.release = contig_release,
+	.unlocked_ioctl = contig_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice contig_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = CONTIG_NAME,
+	.fops = &contig_fops,
+	.mode = 0600,
+};
+
+/**
+ * contig_chardev_init() - create /dev/contig.
+ *
+ * Context: process context, module load.
+ * Return: 0 or the error of misc_register().
+ */
+int contig_chardev_init(void)
+{
+	int ret = misc_register(&contig_miscdev);
+
+	if (ret)
+		pr_err("cannot register /dev/%s (%d)\n", CONTIG_NAME, ret);
+	return ret;
+}
+
+/**
+ * contig_chardev_exit() - remove /dev/contig.
+ *
+ * Context: process context, module unload (no file is open: each holds
+ * the module).
+ */
+void contig_chardev_exit(void)
+{
+	misc_deregister(&contig_miscdev);
+}
