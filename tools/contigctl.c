@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * contigctl - command line for /dev/contig.
+ *
+ *   contigctl alloc --size 64M [--kind contiguous|sg|movable] [--align 2M]
+ *             [--wc] [--hold]
+ *   contigctl info FD | PID:FD | hold
+ *   contigctl stats [--json]
+ *   contigctl map
+ *
+ * alloc prints what it got and frees it on exit; with --hold it keeps the
+ * buffer until interrupted and records "PID FD" in $CONTIGCTL_HOLD (default
+ * /tmp/contigctl.hold), so that `contigctl info hold` can look at it from
+ * another shell (through pidfd_getfd(), which needs ptrace rights over the
+ * holder: the same user, or root).  Sizes are read with K/M/G suffixes
+ * (powers of 1024) and printed the same way.  Every failure says what the
+ * errno means here.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <uapi/contig.h>
+
+#define DEV	"/dev/contig"
+#define MAPFILE	"/sys/kernel/debug/contig/map"
+
+static const char *const kind_names[CONTIG_NR_KINDS] = {
+	"contiguous", "sg", "movable",
+};
+
+static const char *hold_path(void)
+{
+	const char *p = getenv("CONTIGCTL_HOLD");
+
+	return p && *p ? p : "/tmp/contigctl.hold";
+}
+
+static const char *human(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	int i = -1;
+
+	while (v >= 1024 && !(v % 1024) && i < 5) {
+		v /= 1024;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%" PRIu64, v);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", v, units[i]);
+	return buf;
+}
+
+/* Like human(), but rounded to one decimal for table columns. */
+static const char *approx(uint64_t v, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double d = v;
+	int i = 0;
+
+	while (d >= 1024 && i < 4) {
+		d /= 1024;
+		i++;
+	}
+	snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", d, units[i]);
+	return buf;
+}
+
+static int parse_size(const char *s, __u64 *out)
+{
+	unsigned int shift = 0;
+	char *end;
+	uint64_t v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *s == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	case 't': case 'T':
+		shift = 40;
+		break;
+	case '\0':
+		break;
+	default:
+		return -1;
+	}
+	if (shift) {
+		end++;
+		if (*end == 'i' && end[1] == 'B')
+			end += 2;
+		else if (*end == 'B')
+			end++;
+	}
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+static void die_errno(const char *what, int err)
+{
+	const char *why;
+
+	switch (err) {
+	case ENOENT:
+		why = strstr(what, DEV) ? "no " DEV ": is contig.ko loaded?" :
+		      "no such file";
+		break;
+	case EACCES:
+	case EPERM:
+		why = "permission denied: " DEV " is root-only unless a udev rule gives it to a group; physical addresses need CAP_SYS_RAWIO";
+		break;
+	case ENOMEM:
+		why = "the region cannot serve this now (see `contigctl stats` for free memory and the largest free block, and dmesg)";
+		break;
+	case EDQUOT:
+		why = "over this open file's quota (module parameters max_bytes_per_open, max_buffers_per_open)";
+		break;
+	case EINVAL:
+		why = "invalid argument (dmesg says which)";
+		break;
+	case EOPNOTSUPP:
+		why = "not supported in this configuration (dmesg says why)";
+		break;
+	case EBADF:
+		why = "not an open file descriptor";
+		break;
+	case ENOTTY:
+		why = "the loaded contig.ko does not know this command (older module?)";
+		break;
+	case EMFILE:
+		why = "out of file descriptors";
+		break;
+	default:
+		why = strerror(err);
+	}
+	fprintf(stderr, "contigctl: %s: %s (%s)\n", what, why, strerrorname_np(err));
+	exit(1);
+}
+
+static int open_dev(void)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		die_errno("open " DEV, errno);
+	return fd;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: contigctl alloc --size SIZE [--kind contiguous|sg|movable] [--align SIZE] [--wc] [--hold]\n"
+		"       contigctl info FD|PID:FD|hold\n"
+		"       contigctl stats [--json]\n"
+		"       contigctl map\n"
+		"SIZE takes K, M, G, T suffixes (powers of 1024).\n");
+	exit(2);
+}
+
+static void print_info(int ctl, int fd)
+{
+	struct contig_info_data in = { .fd = fd };
+	struct contig_chunk *ch = NULL;
+	char b1[32], b2[32];
+	unsigned int i;
+	int phys = 1;
+
+	if (ioctl(ctl, CONTIG_IOCTL_INFO, &in))
+		die_errno("info", errno);
+	ch = calloc(in.nr_chunks, sizeof(*ch));
+	if (ch) {
+		struct contig_info_data in2 = {
+			.fd = fd, .chunks = (uintptr_t)ch, .chunks_cap = in.nr_chunks,
+		};
+
+		if (!ioctl(ctl, CONTIG_IOCTL_INFO, &in2))
+			in = in2;
+		else
+			phys = 0;
+	} else {
+		phys = 0;
+	}
+	printf("buffer %" PRIu64 ": %s (%s bytes), %s%s, %u chunk%s\n", (uint64_t)in.id,
+	       human(in.size, b1, sizeof(b1)), approx(in.size, b2, sizeof(b2)),
+	       in.kind < CONTIG_NR_KINDS ? kind_names[in.kind] : "?",
+	       in.buf_flags & CONTIG_FLAG_WC ? ", write-combined" : "",
+	       in.nr_chunks, in.nr_chunks == 1 ? "" : "s");
+	if (!phys) {
+		printf("  (physical addresses need CAP_SYS_RAWIO)\n");
+	} else {
+		for (i = 0; i < in.nr_chunks; i++)
+			printf("  chunk %u: phys %#" PRIx64 "-%#" PRIx64 " (%s)\n", i,
+			       (uint64_t)ch[i].phys, (uint64_t)(ch[i].phys + ch[i].size - 1),
+			       human(ch[i].size, b1, sizeof(b1)));
+	}
+	free(ch);
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static int cmd_alloc(int argc, char **argv)
+{
+	struct contig_alloc_data a = {
+		.kind = CONTIG_KIND_CONTIGUOUS, .fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	int hold = 0, ctl, i, have_size = 0;
+	unsigned int k;
+
+	for (i = 0; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(argv[i], "--size") && v) {
+			if (parse_size(v, &a.size))
+				usage();
+			have_size = 1;
+			i++;
+		} else if (!strcmp(argv[i], "--align") && v) {
+			if (parse_size(v, &a.align))
+				usage();
+			i++;
+		} else if (!strcmp(argv[i], "--kind") && v) {
+			for (k = 0; k < CONTIG_NR_KINDS; k++)
+				if (!strcmp(v, kind_names[k]))
+					break;
+			if (k == CONTIG_NR_KINDS)
+				usage();
+			a.kind = k;
+			i++;
+		} else if (!strcmp(argv[i], "--wc")) {
+			a.flags |= CONTIG_FLAG_WC;
+		} else if (!strcmp(argv[i], "--hold")) {
+			hold = 1;
+		} else {
+			usage();
+		}
+	}
+	if (!have_size)
+		usage();
+	ctl = open_dev();
+	if (ioctl(ctl, CONTIG_IOCTL_ALLOC, &a))
+		die_errno("alloc", errno);
+	print_info(ctl, a.fd);
+	if (hold) {
+		FILE *f = fopen(hold_path(), "w");
+
+		if (!f)
+			die_errno(hold_path(), errno);
+		fprintf(f, "%d %u\n", getpid(), a.fd);
+		fclose(f);
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		printf("holding it as fd %u of pid %d (%s); Ctrl-C or SIGTERM frees it\n",
+		       a.fd, getpid(), hold_path());
+		fflush(stdout);
+		while (!stop)
+			pause();
+		unlink(hold_path());
+	}
+	close(a.fd);
+	close(ctl);
+	return 0;
+}
+
+/* An fd of ours, or of another process through pidfd_getfd(). */
+static int resolve_fd(const char *arg)
+{
+	int pid, fd, pidfd, got;
+	char extra;
+
+	if (!strcmp(arg, "hold")) {
+		FILE *f = fopen(hold_path(), "r");
+
+		if (!f)
+			die_errno("no held buffer (`contigctl alloc ... --hold` records one)",
+				  errno);
+		if (fscanf(f, "%d %d", &pid, &fd) != 2) {
+			fprintf(stderr, "contigctl: %s is not \"PID FD\"\n", hold_path());
+			exit(1);
+		}
+		fclose(f);
+	} else if (sscanf(arg, "%d:%d%c", &pid, &fd, &extra) == 2) {
+		;
+	} else if (sscanf(arg, "%d%c", &fd, &extra) == 1) {
+		return fd;
+	} else {
+		usage();
+	}
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		die_errno("pidfd_open of the holder", errno);
+	got = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (got < 0)
+		die_errno("pidfd_getfd (taking the holder's fd)", errno);
+	close(pidfd);
+	return got;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	int ctl, fd;
+
+	if (argc != 1)
+		usage();
+	fd = resolve_fd(argv[0]);
+	ctl = open_dev();
+	print_info(ctl, fd);
+	return 0;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	struct contig_stats_data st = { 0 };
+	int json = argc == 1 && !strcmp(argv[0], "--json");
+	char b1[32], b2[32];
+	unsigned int k;
+	int ctl;
+
+	if (argc && !json)
+		usage();
+	ctl = open_dev();
+	if (ioctl(ctl, CONTIG_IOCTL_STATS, &st))
+		die_errno("stats", errno);
+	if (json) {
+		printf("{\"region_size\": %llu, \"free\": %llu, \"largest_free\": %llu, "
+		       "\"quarantined\": %llu, \"allocs\": %llu, \"frees\": %llu, "
+		       "\"failed_nomem\": %llu, \"failed_quota\": %llu, \"kinds\": {",
+		       (unsigned long long)st.region_size, (unsigned long long)st.free,
+		       (unsigned long long)st.largest_free,
+		       (unsigned long long)st.quarantined, (unsigned long long)st.allocs,
+		       (unsigned long long)st.frees, (unsigned long long)st.failed_nomem,
+		       (unsigned long long)st.failed_quota);
+		for (k = 0; k < st.nr_kinds && k < CONTIG_NR_KINDS; k++)
+			printf("%s\"%s\": {\"bytes\": %llu, \"buffers\": %llu}",
+			       k ? ", " : "", kind_names[k],
+			       (unsigned long long)st.kinds[k].bytes,
+			       (unsigned long long)st.kinds[k].buffers);
+		printf("}}\n");
+		return 0;
+	}
+	printf("%-22s %12s  %s\n", "region", approx(st.region_size, b1, sizeof(b1)),
+	       human(st.region_size, b2, sizeof(b2)));
+	printf("%-22s %12s  %s\n", "free", approx(st.free, b1, sizeof(b1)),
+	       human(st.free, b2, sizeof(b2)));
+	printf("%-22s %12s  %s\n", "largest free block",
+	       approx(st.largest_free, b1, sizeof(b1)),
+	       human(st.largest_free, b2, sizeof(b2)));
+	printf("%-22s %12s\n", "quarantined", approx(st.quarantined, b1, sizeof(b1)));
+	printf("\n%-12s %12s %10s\n", "kind", "in use", "buffers");
+	for (k = 0; k < st.nr_kinds && k < CONTIG_NR_KINDS; k++)
+		printf("%-12s %12s %10llu\n", kind_names[k],
+		       approx(st.kinds[k].bytes, b1, sizeof(b1)),
+		       (unsigned long long)st.kinds[k].buffers);
+	printf("\n%-22s %12llu\n%-22s %12llu\n%-22s %12llu\n%-22s %12llu\n",
+	       "allocations", (unsigned long long)st.allocs,
+	       "frees", (unsigned long long)st.frees,
+	       "refused: no memory", (unsigned long long)st.failed_nomem,
+	       "refused: quota", (unsigned long long)st.failed_quota);
+	return 0;
+}
+
+static int cmd_map(void)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd = open(MAPFILE, O_RDONLY);
+
+	if (fd < 0)
+		die_errno("open " MAPFILE " (debugfs mounted? root?)", errno);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	close(fd);
+	return n < 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage();
+	if (!strcmp(argv[1], "alloc"))
+		return cmd_alloc(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "info"))
+		return cmd_info(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "stats"))
+		return cmd_stats(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "map") && argc == 2)
+		return cmd_map();
+	usage();
+	return 2;
+}
