@@ -231,6 +231,7 @@ static void buffer_zero_test(struct kunit *test)
 		contig_put(buf);
 
 		/* Without ZERO the pattern shows: the check above could fail. */
+		__fill_all_free(test, 0xa5);
 		buf = contig_alloc(SZ_256K, 0, kinds[k], 0);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 		va = contig_buffer_vaddr(buf);
@@ -444,6 +445,10 @@ static void buffer_dmabuf_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	dev->dma_mask = &dev->coherent_dma_mask;
 	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)), 0);
+	/* Our one 256 KiB entry must be one segment (the default is 64 KiB). */
+	dev->dma_parms = kunit_kzalloc(test, sizeof(*dev->dma_parms), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dev->dma_parms);
+	dma_set_max_seg_size(dev, SZ_1G);
 	att = dma_buf_attach(dmabuf, dev);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(att));
 	sgt = dma_buf_map_attachment_unlocked(att, DMA_BIDIRECTIONAL);

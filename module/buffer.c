@@ -1290,8 +1290,11 @@ static int __contig_dmabuf_mmap(struct dma_buf *dmabuf,
 	struct contig_buffer *buf = dmabuf->priv;
 	int ret;
 
-	/* The core checked vm_pgoff + pages against the size. */
-	if (!(vma->vm_flags & VM_SHARED)) {
+	/*
+	 * The core checked vm_pgoff + pages against the size.  A shared
+	 * mapping of a read-only fd has VM_MAYSHARE but not VM_SHARED.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE)) {
 		pr_info_ratelimited("mmap of buffer %llu refused: use MAP_SHARED\n",
 				    buf->id);
 		return -EINVAL;
