@@ -6,9 +6,12 @@
 #   make demo            build everything, boot the VM demo
 #   make check           the whole test suite in QEMU (what CI runs)
 #   make check-harness   prove the harness fails on broken tests
+#   make check-kernels   DKMS, W=1/sparse and QEMU boots on Debian's stock kernels
 #   make bench           benchmarks on a non-debug kernel
 #   make tools           user-space tools and selftests
 #   make deps            install the Debian packages the scripts need
+#   make dkms-install    install contig.ko with DKMS (root; KVER=, default running)
+#   make dkms-remove     remove it from DKMS and every kernel
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
@@ -33,10 +36,21 @@ check:
 check-harness:
 	scripts/check.sh --broken
 
+check-kernels:
+	scripts/deps.sh --stock
+	scripts/check-kernels.sh
+
+dkms-install:
+	scripts/dkms.sh install $(KVER)
+
+dkms-remove:
+	scripts/dkms.sh remove
+
 demo:
 	scripts/demo.sh
 
 bench:
 	scripts/bench.sh
 
-.PHONY: all modules clean tools deps check check-harness demo bench
+.PHONY: all modules clean tools deps check check-harness demo bench \
+	check-kernels dkms-install dkms-remove

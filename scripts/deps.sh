@@ -4,8 +4,9 @@
 # Install what a fresh Debian 12 machine lacks for building and testing
 # contig.  Idempotent, and silent when everything is already there.
 #   scripts/deps.sh            build + test-kernel packages
-#   scripts/deps.sh --stock    also Debian's stock 6.12 headers (selftests
-#                              on the distribution kernel)
+#   scripts/deps.sh --stock    also the headers of Debian's stock 6.1 and
+#                              6.12 kernels (DKMS builds and selftests on
+#                              the distribution kernels)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -40,15 +41,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ $want_stock = 1 ]; then
-	# The newest 6.12 image Debian offers, with its exact headers.
-	if ! ls /usr/src/linux-headers-6.12.*-amd64 >/dev/null 2>&1; then
+	# For each stock series (scripts/stock-kernel.sh --series) the headers
+	# of the newest amd64 image Debian offers; its image is fetched later,
+	# never installed.  Nothing to do when those headers are installed.
+	for s in $("$ROOT/scripts/stock-kernel.sh" --series); do
+		abi=$("$ROOT/scripts/stock-kernel.sh" --newest "$s")
+		[ -n "$abi" ] || { apt_update; abi=$("$ROOT/scripts/stock-kernel.sh" --newest "$s"); }
+		[ -n "$abi" ] || die "no linux-image-$s.*-amd64-unsigned package found"
+		dpkg-query -W -f '${Status}' "linux-headers-$abi" 2>/dev/null |
+			grep -q "ok installed" && continue
 		apt_update
-		abi=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' |
-		      awk '{print $1}' | sed 's/linux-image-//; s/-unsigned//' | sort -V | tail -n1)
-		[ -n "$abi" ] || die "no linux-image-6.12.*-amd64-unsigned package found"
 		msg "installing headers for the stock $abi kernel"
 		quiet /tmp/contig-apt-install.log env DEBIAN_FRONTEND=noninteractive \
 			$SUDO apt-get install -y -q --no-install-recommends "linux-headers-$abi"
-	fi
+	done
 fi
 exit 0

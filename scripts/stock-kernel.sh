@@ -1,15 +1,52 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fetch Debian's stock 6.12 kernel image matching the installed
-# linux-headers-6.12.*-amd64 (scripts/deps.sh --stock installs them) and
-# print "VMLINUZ KDIR".  The image is unpacked under build/stock/, never
-# installed on the host.
+# Debian's stock kernels that contig is checked against.
+#
+#   scripts/stock-kernel.sh --series       the kernel series we claim, one a
+#                                          line: 6.1 (bookworm) and 6.12
+#                                          (bookworm's newer kernel)
+#   scripts/stock-kernel.sh --newest S     the ABI of the newest amd64 kernel
+#                                          of series S in apt's package lists
+#                                          (scripts/deps.sh --stock installs
+#                                          its headers)
+#   scripts/stock-kernel.sh S              print "ABI VMLINUZ KDIR" for the
+#                                          newest installed headers of S,
+#                                          fetching the matching image
+#
+# The image (linux-image-ABI-unsigned) is fetched with `apt-get download`
+# and unpacked under build/stock/ABI/, never installed on the host; later
+# runs reuse it.  An ABI names the flavour exactly, e.g. 6.1.0-56-amd64 or
+# 6.12.117+deb12-amd64; cloud and rt flavours are never picked.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-hdr=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -n1)
-[ -n "$hdr" ] || die "no linux-headers-6.12.*-amd64 (run scripts/deps.sh --stock)"
+SERIES=(6.1 6.12)
+
+# abi_re SERIES: an ERE for the generic amd64 ABIs of SERIES.
+abi_re() {
+	printf '%s' "${1//./\\.}"
+	printf '%s' '\.[0-9]+(-[0-9]+|\+deb[0-9]+)-amd64'
+}
+
+case ${1:-} in
+--series)
+	printf '%s\n' "${SERIES[@]}"
+	exit 0 ;;
+--newest)
+	s=${2:?usage: $0 --newest SERIES}
+	apt-cache search --names-only "^linux-image-$(abi_re "$s")-unsigned\$" |
+		awk '{print $1}' | sed 's/^linux-image-//; s/-unsigned$//' |
+		sort -V | tail -n1
+	exit 0 ;;
+''|-*)
+	die "usage: $0 --series | --newest SERIES | SERIES" ;;
+esac
+
+s=$1
+hdr=$(find /usr/src -maxdepth 1 -name "linux-headers-$s.*" 2>/dev/null |
+      grep -E "/linux-headers-$(abi_re "$s")\$" | sort -V | tail -n1 || true)
+[ -n "$hdr" ] || die "no linux-headers for Debian's $s amd64 kernel (run scripts/deps.sh --stock)"
 abi=${hdr#/usr/src/linux-headers-}
 dir=$BUILD/stock/$abi
 vmlinuz=$dir/root/boot/vmlinuz-$abi
@@ -20,5 +57,6 @@ if [ ! -f "$vmlinuz" ]; then
 	(cd "$dir" && quiet "$dir/download.log" apt-get download "linux-image-$abi-unsigned")
 	dpkg-deb -x "$dir"/linux-image-*.deb "$dir/root"
 	rm -f "$dir"/linux-image-*.deb
+	[ -f "$vmlinuz" ] || die "linux-image-$abi-unsigned has no boot/vmlinuz-$abi"
 fi
-echo "$vmlinuz $hdr"
+echo "$abi $vmlinuz $hdr"
