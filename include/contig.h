@@ -61,14 +61,24 @@ struct sg_table *contig_buffer_sgt(struct contig_buffer *buf);
 
 /* ---- device mappings (module/dma.c) ----------------------------------- */
 
+/*
+ * contig_map() maps a buffer of any kind so that @dev sees it as ONE
+ * contiguous DMA range: through the device's IOMMU when it has one (an SG
+ * buffer then gets a single IOVA range below the DMA mask), 1:1 otherwise,
+ * where a buffer that is not physically contiguous or lies beyond the DMA
+ * mask is refused with -EINVAL instead of being bounced.  The returned
+ * table walks that range (for_each_sgtable_dma_sg) in segments no longer
+ * than dma_get_max_seg_size(@dev).  The mapping holds a reference on @buf
+ * until contig_unmap().  Full kernel-doc in module/dma.c.
+ */
 struct sg_table *contig_map(struct device *dev, struct contig_buffer *buf,
 			    enum dma_data_direction dir);
-void contig_unmap(struct device *dev, struct contig_buffer *buf,
-		  struct sg_table *sgt, enum dma_data_direction dir);
-void contig_sync_for_device(struct device *dev, struct sg_table *sgt,
-			    enum dma_data_direction dir);
-void contig_sync_for_cpu(struct device *dev, struct sg_table *sgt,
-			 enum dma_data_direction dir);
+int contig_unmap(struct device *dev, struct contig_buffer *buf,
+		 struct sg_table *sgt, enum dma_data_direction dir);
+int contig_sync_for_device(struct device *dev, struct sg_table *sgt,
+			   enum dma_data_direction dir);
+int contig_sync_for_cpu(struct device *dev, struct sg_table *sgt,
+			enum dma_data_direction dir);
 
 /* ---- object caches (module/slab.c) ------------------------------------ */
 

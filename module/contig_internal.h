@@ -13,6 +13,7 @@
 #define _CONTIG_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/dma-direction.h>
 #include <linux/mutex.h>
 #include <linux/module.h>
 
@@ -85,6 +86,17 @@ void contig_buddy_debugfs_init(struct contig_region *r, struct dentry *dir);
 /* debugfs.c */
 void contig_debugfs_init(struct contig_region *r);
 void contig_debugfs_fini(struct contig_region *r);
+
+/* dma.c: the engine of contig_map(), for tests and benchmarks */
+struct device;
+struct sg_table;
+struct contig_buffer;
+bool contig_dev_is_translated(struct device *dev);
+struct sg_table *contig_map_table(struct device *dev,
+				  struct contig_buffer *buf,
+				  struct sg_table *cpu,
+				  enum dma_data_direction dir,
+				  unsigned long attrs);
 
 /* buffer.c: buffers and their dma-buf (issue 6) */
 struct dma_buf;
