@@ -14,6 +14,7 @@
 #include <linux/build_bug.h>
 #include <linux/device.h>
 #include <linux/dma-buf.h>
+#include <linux/dma-direct.h>
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -72,10 +73,16 @@ static long check_gup_remote(struct mm_struct *mm, unsigned long start,
 					    &locked);
 }
 
+static bool check_dma_capable(struct device *dev, phys_addr_t phys,
+			      size_t size)
+{
+	return contig_dma_capable(dev, phys_to_dma(dev, phys), size, true);
+}
+
 /* Keeps every check in the object, so modpost resolves its symbols. */
 static const void *const contig_compat_checks[] __used = {
 	check_vm_flags, check_dma_buf_vmap, check_class_create, check_gup,
-	check_gup_remote,
+	check_gup_remote, check_dma_capable,
 };
 
 static int __init contig_compat_check_init(void)

@@ -23,7 +23,8 @@
 #     newest kernel API where the change is a rename or an addition
 #     (vm_flags_set(), MAX_PAGE_ORDER, dma_buf_vmap_unlocked()): the header
 #     supplies it on older kernels.  Where a signature changed, code calls
-#     a contig_ wrapper (contig_class_create(), contig_pin_user_pages()).
+#     a contig_ wrapper (contig_class_create(), contig_pin_user_pages(),
+#     contig_dma_capable()).
 #     Everything there is a macro, so the header includes nothing and costs
 #     nothing in files that do not use it.
 #
@@ -160,6 +161,14 @@ long contig_conftest(struct mm_struct *mm, unsigned long start,
 }
 EOF
 
+probe DMA_CAPABLE_ATTRS "dma_capable() takes the mapping's DMA attrs (after 6.12)" <<'EOF'
+#include <linux/dma-direct.h>
+bool contig_conftest(struct device *dev, dma_addr_t addr, size_t size)
+{
+	return dma_capable(dev, addr, size, true, 0);
+}
+EOF
+
 # Collect the answers.
 declare -A have
 for i in "${!names[@]}"; do
@@ -283,6 +292,15 @@ EOF
 #else
 #define contig_pin_user_pages_remote(mm, start, nr, gup_flags, pages, locked) \
 	pin_user_pages_remote(mm, start, nr, gup_flags, pages, NULL, locked)
+#endif
+
+/* Direct-mapping reach: contig_dma_capable(dev, addr, size, is_ram). */
+#ifdef CONTIG_HAVE_DMA_CAPABLE_ATTRS
+#define contig_dma_capable(dev, addr, size, is_ram) \
+	dma_capable(dev, addr, size, is_ram, 0)
+#else
+#define contig_dma_capable(dev, addr, size, is_ram) \
+	dma_capable(dev, addr, size, is_ram)
 #endif
 
 #endif /* _CONTIG_COMPAT_H */
