@@ -27,14 +27,16 @@
  * block of order k = max(ceil(log2 N), log2 A): the policy picks that
  * block among the free blocks of order >= k (first fit: the lowest start
  * over all orders; best fit: the lowest block of the smallest order;
- * worst fit: of the largest; next fit: the lowest start at or after the
- * rover, wrapping), which costs one bitmap search per order.  The request
- * takes the first N frames of the block (bottom-up) or the last N frames
- * rounded down to A (top-down), and the rest of the block goes back as
- * the largest aligned free blocks that fit around it.  Like drm_buddy's
- * min_block_size, an alignment above the request's own block size is met
- * by taking a block of the alignment's order: a smaller free block that
- * happens to sit at an aligned address is not used.
+ * worst fit: of the largest; next fit: the lowest block starting at or
+ * after the end of the previous next-fit allocation, wrapping; top-down,
+ * the highest ending at or before its start), which costs one bitmap
+ * search per order.  The request takes the first N frames of the block
+ * (bottom-up) or the last N frames rounded down to A (top-down), and the
+ * rest of the block goes back as the largest aligned free blocks that fit
+ * around it.  Like drm_buddy's min_block_size, an alignment above the
+ * request's own block size is met by taking a block of the alignment's
+ * order: a smaller free block that happens to sit at an aligned address
+ * is not used.
  *
  * Freeing gives the allocation's frames back the same way, and each piece
  * merges with its buddy for as long as the buddy is free at the same
@@ -288,8 +290,8 @@ static void __mark_alloc(struct contig_buddy *b, unsigned long start,
  * The size of the allocation whose head is @start, and in @ndigits the
  * frames holding its digits; 0 when the digits are corrupt.
  */
-static unsigned long __alloc_size(const struct contig_buddy *b,
-				  unsigned long start, unsigned long *ndigits)
+static unsigned long __alloc_frames(const struct contig_buddy *b,
+				    unsigned long start, unsigned long *ndigits)
 {
 	unsigned long nr = 0, i = 0;
 	unsigned int shift = 0;
@@ -314,12 +316,12 @@ static unsigned long __alloc_size(const struct contig_buddy *b,
 /* ---- placement ------------------------------------------------------------ */
 
 /*
- * Lowest (@down: highest) free block of order >= @order whose slot is at or
- * after @from (@down: at or before).  @from is in frames; NO_SLOT to search
- * everything.
+ * Lowest (@down: highest) free block of order >= @order; with @rover other
+ * than NO_SLOT, only blocks starting at or after frame @rover (@down:
+ * ending at or before it).
  */
 static bool __pick_first(struct contig_buddy *b, unsigned int order, bool down,
-			 unsigned long from, unsigned long *start,
+			 unsigned long rover, unsigned long *start,
 			 unsigned int *border)
 {
 	bool found = false;
@@ -331,12 +333,14 @@ static bool __pick_first(struct contig_buddy *b, unsigned int order, bool down,
 
 		if (!b->nr_free[o])
 			continue;
-		if (down)
-			slot = __bm_prev(bm, from == NO_SLOT ? NO_SLOT :
-					 from >> o);
+		if (rover == NO_SLOT)
+			slot = down ? __bm_prev(bm, NO_SLOT) : __bm_next(bm, 0);
+		else if (!down)
+			slot = __bm_next(bm, (rover + (1UL << o) - 1) >> o);
+		else if (rover >> o)
+			slot = __bm_prev(bm, (rover >> o) - 1);
 		else
-			slot = __bm_next(bm, from == NO_SLOT ? 0 :
-					 (from >> o) + !!(from & ((1UL << o) - 1)));
+			continue;
 		if (slot == NO_SLOT)
 			continue;
 		p = slot << o;
@@ -380,11 +384,11 @@ static bool __pick(struct contig_buddy *b, unsigned int order,
 	case CONTIG_POLICY_WORST_FIT:
 		return __pick_order(b, order, down, true, start, border);
 	case CONTIG_POLICY_NEXT_FIT:
-		/* Blocks starting at or after the rover (top-down: before). */
-		if (down ? rover && __pick_first(b, order, true, rover - 1,
-						 start, border) :
-		    rover < b->nr_frames && __pick_first(b, order, false,
-							 rover, start, border))
+		/*
+		 * The rover is where the previous next-fit allocation ended
+		 * (top-down: began); search on from there, then wrap.
+		 */
+		if (__pick_first(b, order, down, rover, start, border))
 			return true;
 		fallthrough;
 	default:
@@ -708,7 +712,7 @@ static const char *__head_refusal(struct contig_buddy *b, unsigned long frame,
 		return (m & META_OWNER) ?
 			"frame is inside an allocation, not its first frame" :
 			"frame is not allocated (double free?)";
-	*nr = __alloc_size(b, frame, ndigits);
+	*nr = __alloc_frames(b, frame, ndigits);
 	if (!*nr)
 		return "corrupt allocation size at frame";
 	return NULL;
@@ -1065,7 +1069,7 @@ static int __check_alloc(const struct contig_buddy *b, unsigned long pos,
 	unsigned long ndigits = 0, i;
 	u8 owner = b->meta[pos] & META_OWNER;
 
-	*nr = __alloc_size(b, pos, &ndigits);
+	*nr = __alloc_frames(b, pos, &ndigits);
 	if (!*nr)
 		return __fail(c, "frame %lu: size digits corrupt", pos);
 	if (!__owner_is_valid(owner))

@@ -123,7 +123,7 @@ long model_place(struct model *m, unsigned long nr, unsigned long align,
 		last = i;
 		if (after < 0 && m->blk_start[i] >= m->rover[0])
 			after = i;
-		if (m->blk_start[i] < m->rover[1])
+		if (m->blk_start[i] + (1UL << o) <= m->rover[1])
 			before = i;
 		if (best < 0)
 			best = i;
