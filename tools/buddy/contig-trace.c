@@ -6,10 +6,11 @@
  *   contig-trace --generate [--seed N] [--ops N] [--frames N] > TRACE
  *
  * Replays TRACE against the buddy core once per policy (or only NAME) and
- * prints one row per policy: requests, failures, the largest free block at
- * the moment of peak use and at the end, and the final unusable free
- * space and external fragmentation indices (as mm/vmstat.c computes them)
- * at the order of the largest request in the trace.
+ * prints one row per policy: failures, the largest free block at the
+ * moment of peak use, its minimum over the run and its size at the end,
+ * and the final unusable free space and external fragmentation indices
+ * (as mm/vmstat.c computes them) at order 9 and at the order of the
+ * largest request in the trace.
  *
  * --check runs contig_buddy_check() after every operation and compares
  * the buddy with the brute-force model (model.c) every 256 operations and
@@ -60,11 +61,15 @@ struct trace {
 
 struct result {
 	unsigned long allocs, failed, failed_frames, frees, skipped;
-	unsigned long peak_used, largest_at_peak;
+	unsigned long peak_used, largest_at_peak, min_largest;
 	struct contig_buddy_stats end;
-	unsigned int order;
-	int unusable, fragindex;
 };
+
+/*
+ * Indices are printed at order 9 (2 MiB of 4 KiB pages) and at the order
+ * of the largest request of the trace.
+ */
+#define SMALL_ORDER 9
 
 static u64 rng_state;
 
@@ -174,6 +179,7 @@ static int replay(const struct trace *t, enum contig_policy policy,
 	int ret = 0;
 
 	memset(r, 0, sizeof(*r));
+	r->min_largest = ~0UL;
 	frame = malloc((t->max_id + 1) * sizeof(*frame));
 	if (!frame || contig_buddy_init(&b, t->frames, policy) ||
 	    (check && model_init(&m, t->frames, policy))) {
@@ -209,8 +215,10 @@ static int replay(const struct trace *t, enum contig_policy policy,
 				if (check)
 					model_mark(&m, f, op->nr, op->owner);
 			}
+			contig_buddy_get_stats(&b, &st);
+			if (st.largest_free < r->min_largest)
+				r->min_largest = st.largest_free;
 			if (used > r->peak_used) {
-				contig_buddy_get_stats(&b, &st);
 				r->peak_used = used;
 				r->largest_at_peak = st.largest_free;
 			}
@@ -250,9 +258,6 @@ static int replay(const struct trace *t, enum contig_policy policy,
 		}
 	}
 	contig_buddy_get_stats(&b, &r->end);
-	r->order = order_of(t->max_nr);
-	r->unusable = contig_buddy_unusable_index(&r->end, r->order);
-	r->fragindex = contig_buddy_fragmentation_index(&r->end, r->order);
 	if (check)
 		model_fini(&m);
 	b.quiet = true;
@@ -272,32 +277,38 @@ static int run(const char *path, int only, bool check)
 {
 	struct trace t;
 	struct result r;
-	unsigned long allocs = 0;
+	unsigned long allocs = 0, i;
+	unsigned int k;
 	int p, ret = 0;
-	char b1[16], b2[16];
+	char b[4][16];
 
 	load(&t, path);
-	for (p = 0; p < (int)t.nr_ops; p++)
-		allocs += t.ops[p].kind == 'a';
+	for (i = 0; i < t.nr_ops; i++)
+		allocs += t.ops[i].kind == 'a';
+	k = order_of(t.max_nr);
 	printf("# %s: %lu frames, %lu operations (%lu allocations), largest request %lu frames (order %u)\n",
-	       path, t.frames, t.nr_ops, allocs, t.max_nr, order_of(t.max_nr));
-	printf("# indices are at order %u, in [-1, 1]; -1.000: a request of that order would succeed\n",
-	       order_of(t.max_nr));
-	printf("%-6s | %7s | %6s | %13s | %9s | %15s | %10s | %13s | %8s | %9s\n",
-	       "policy", "ops", "failed", "failed frames", "peak used",
-	       "largest at peak", "final free", "final largest", "unusable",
-	       "fragindex");
-	printf("-------+---------+--------+---------------+-----------+-----------------+------------+---------------+----------+----------\n");
+	       path, t.frames, t.nr_ops, allocs, t.max_nr, k);
+	printf("# failed: allocations refused (and their frames); largest free block at the peak of use,\n");
+	printf("# and its minimum over the run; final unusable free space index (unus) and external\n");
+	printf("# fragmentation index (frag, -1.000: would succeed) at orders %u and %u\n",
+	       SMALL_ORDER, k);
+	printf("%-6s | %6s | %14s | %9s | %15s | %11s | %10s | %13s | %7s | %7s | %7s | %7s\n",
+	       "policy", "ops", "failed (frames)", "peak used",
+	       "largest at peak", "min largest", "final free", "final largest",
+	       "unus@9", "frag@9", "unus@K", "frag@K");
+	printf("-------+--------+-----------------+-----------+-----------------+-------------+------------+---------------+---------+---------+---------+--------\n");
 	for (p = 0; p < CONTIG_NR_POLICIES; p++) {
 		if (only >= 0 && p != only)
 			continue;
 		ret |= replay(&t, p, check, &r);
-		printf("%-6s | %7lu | %6lu | %13lu | %9lu | %15lu | %10lu | %13lu | %8s | %9s\n",
+		printf("%-6s | %6lu | %5lu (%7lu) | %9lu | %15lu | %11lu | %10lu | %13lu | %7s | %7s | %7s | %7s\n",
 		       contig_policy_name(p), t.nr_ops, r.failed,
 		       r.failed_frames, r.peak_used, r.largest_at_peak,
-		       r.end.free_frames, r.end.largest_free,
-		       thousandths(r.unusable, b1),
-		       thousandths(r.fragindex, b2));
+		       r.min_largest, r.end.free_frames, r.end.largest_free,
+		       thousandths(contig_buddy_unusable_index(&r.end, SMALL_ORDER), b[0]),
+		       thousandths(contig_buddy_fragmentation_index(&r.end, SMALL_ORDER), b[1]),
+		       thousandths(contig_buddy_unusable_index(&r.end, k), b[2]),
+		       thousandths(contig_buddy_fragmentation_index(&r.end, k), b[3]));
 	}
 	if (check)
 		printf("# invariant checks after every operation: %s\n",
