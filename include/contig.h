@@ -19,6 +19,7 @@
 #ifndef _CONTIG_H
 #define _CONTIG_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/dma-direction.h>
 #include <linux/gfp.h>
@@ -82,6 +83,21 @@ int contig_sync_for_cpu(struct device *dev, struct sg_table *sgt,
 
 /* ---- object caches (module/slab.c) ------------------------------------ */
 
+/*
+ * Small DMA-able objects from the region, as kmem_cache and dma_pool give
+ * them from system memory: every object is physically contiguous, lies in
+ * the region's write-back mapping and has a physical address (the @phys
+ * argument).  A cache's objects have one size and alignment and cross no
+ * multiple of its boundary.  contig_kmalloc() serves any size from size
+ * classes (to PAGE_SIZE) or whole frames (beyond).  Wrong frees (another
+ * cache's object, a pointer into an object, a double free) are reported in
+ * the kernel log and ignored.  Full kernel-doc in module/slab.c.
+ */
+
+/* Cache flags. */
+#define CONTIG_CACHE_DEBUG	BIT(0)	/* red zones, poison on free */
+#define CONTIG_CACHE_VALID_FLAGS	CONTIG_CACHE_DEBUG
+
 struct contig_cache *contig_cache_create(const char *name, size_t size,
 					 size_t align, size_t boundary,
 					 unsigned int flags,
@@ -91,8 +107,10 @@ void *contig_cache_alloc(struct contig_cache *cache, gfp_t gfp,
 			 phys_addr_t *phys);
 void contig_cache_free(struct contig_cache *cache, void *obj);
 int contig_cache_shrink(struct contig_cache *cache);
+void contig_cache_set_keep_empty(struct contig_cache *cache, unsigned int nr);
 
 void *contig_kmalloc(size_t size, gfp_t gfp, phys_addr_t *phys);
 void contig_kfree(const void *obj);
+size_t contig_ksize(const void *obj);
 
 #endif /* _CONTIG_H */

@@ -41,6 +41,7 @@ void contig_debugfs_init(struct contig_region *r)
 	r->debugfs = debugfs_create_dir(CONTIG_NAME, NULL);
 	debugfs_create_file("region", 0444, r->debugfs, r, &region_fops);
 	contig_buddy_debugfs_init(r, r->debugfs);
+	contig_slab_debugfs_init(r, r->debugfs);
 	contig_buffer_debugfs_init(r, r->debugfs);
 }
 

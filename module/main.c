@@ -38,6 +38,11 @@ module_param_named(max_buffers_per_open, contig_max_buffers_per_open, uint, 0644
 MODULE_PARM_DESC(max_buffers_per_open,
 		 "Buffers one open file of /dev/contig may hold (0: no limit)");
 
+static bool slab_debug;
+module_param(slab_debug, bool, 0444);
+MODULE_PARM_DESC(slab_debug,
+		 "Red zones and poison in every object cache and contig_kmalloc() class: reports overruns and use after free (slower)");
+
 struct contig_region *contig_default_region;
 CONTIG_EXPORT_FOR_TESTS(contig_default_region);
 
@@ -73,6 +78,9 @@ static int __init contig_init(void)
 	if (ret)
 		goto free_region;
 	contig_buddy_set_policy(&r->buddy, pol);
+	ret = contig_slab_init(r, slab_debug);
+	if (ret)
+		goto release_region;
 
 	contig_buffers_init(r);
 	contig_debugfs_init(r);
@@ -88,6 +96,8 @@ static int __init contig_init(void)
 unpublish:
 	contig_default_region = NULL;
 	contig_debugfs_fini(r);
+	contig_slab_exit();
+release_region:
 	contig_region_release(r);
 free_region:
 	kfree(r);
@@ -102,6 +112,7 @@ static void __exit contig_exit(void)
 	contig_buffers_exit();
 	contig_default_region = NULL;
 	contig_debugfs_fini(r);
+	contig_slab_exit();
 	contig_region_release(r);
 	kfree(r);
 	pr_info("released region\n");

@@ -1,0 +1,1142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slab_kunit.c - KUnit suite contig_slab: object caches and contig_kmalloc()
+ * (module/slab.c), through the exported API on contig.ko's region.
+ *
+ * Every case runs on the live region of the loaded contig.ko (skipped
+ * without one) and must leave it as it found it: the fixture records the
+ * buddy's free frames before the case (after emptying the kmalloc
+ * classes), frees whatever the case left allocated, destroys its caches,
+ * and then expects the same free frames and both invariant checkers
+ * (contig_slab_check(): every cache and the owner map; contig_buddy_check())
+ * to pass.  Cases check the allocator's promises directly: physical
+ * addresses, alignment, boundaries, non-overlap (sorted addresses and
+ * per-object patterns), exact slab counts against the buddy's free frames,
+ * constructor counts, reports of wrong frees and of damage in debug caches
+ * (their counters), and concurrent use by two kthreads.  The random stress
+ * case keeps a shadow of every live object; its seed is printed and can be
+ * set with the module parameter seed=.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/prandom.h>
+#include <linux/random.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include <contig.h>
+
+#include "contig_internal.h"
+
+MODULE_IMPORT_NS(CONTIG_INTERNAL);
+
+static unsigned long seed;
+module_param(seed, ulong, 0444);
+MODULE_PARM_DESC(seed, "Seed of the random stress case (0: a random one, printed)");
+
+#define FIX_MAX_CACHES	8
+#define FIX_MAX_ARRAYS	16
+
+/* An array of objects the fixture frees at exit (cache NULL: contig_kfree). */
+struct fix_array {
+	struct contig_cache *cache;
+	void **objs;
+	unsigned int n;
+};
+
+struct slab_fix {
+	struct contig_region *r;
+	unsigned long free_before;
+	struct contig_cache *caches[FIX_MAX_CACHES];
+	unsigned int nr_caches;
+	struct fix_array arrays[FIX_MAX_ARRAYS];
+	unsigned int nr_arrays;
+};
+
+static unsigned long free_frames(struct contig_region *r)
+{
+	struct contig_buddy_stats st;
+
+	contig_buddy_get_stats(&r->buddy, &st);
+	return st.free_frames;
+}
+
+static void expect_consistent(struct kunit *test)
+{
+	struct slab_fix *fix = test->priv;
+	char why[192] = "";
+
+	KUNIT_EXPECT_EQ_MSG(test, contig_slab_check(why, sizeof(why)), 0,
+			    "slab: %s", why);
+	KUNIT_EXPECT_EQ_MSG(test, contig_buddy_check(&fix->r->buddy, why,
+						     sizeof(why)), 0,
+			    "buddy: %s", why);
+}
+
+static int slab_init(struct kunit *test)
+{
+	struct contig_region *r = contig_default_region;
+	struct slab_fix *fix;
+
+	if (!r)
+		kunit_skip(test, "contig.ko is not loaded on a region");
+	fix = kunit_kzalloc(test, sizeof(*fix), GFP_KERNEL);
+	if (!fix)
+		return -ENOMEM;
+	fix->r = r;
+	contig_kmalloc_shrink();
+	fix->free_before = free_frames(r);
+	test->priv = fix;
+	return 0;
+}
+
+static void slab_exit(struct kunit *test)
+{
+	struct slab_fix *fix = test->priv;
+	unsigned int a, i;
+
+	if (!fix)
+		return;
+	for (a = 0; a < fix->nr_arrays; a++) {
+		struct fix_array *fa = &fix->arrays[a];
+
+		for (i = 0; i < fa->n; i++) {
+			if (!fa->objs[i])
+				continue;
+			if (fa->cache)
+				contig_cache_free(fa->cache, fa->objs[i]);
+			else
+				contig_kfree(fa->objs[i]);
+			fa->objs[i] = NULL;
+		}
+	}
+	for (i = 0; i < fix->nr_caches; i++)
+		if (fix->caches[i])
+			KUNIT_EXPECT_EQ(test, contig_cache_destroy(fix->caches[i]), 0);
+	contig_kmalloc_shrink();
+	expect_consistent(test);
+	KUNIT_EXPECT_EQ_MSG(test, free_frames(fix->r), fix->free_before,
+			    "the case did not leave the region as it found it");
+}
+
+static struct contig_cache *fix_cache(struct kunit *test, const char *name,
+				      size_t size, size_t align,
+				      size_t boundary, unsigned int flags,
+				      void (*ctor)(void *obj))
+{
+	struct slab_fix *fix = test->priv;
+	struct contig_cache *c;
+
+	KUNIT_ASSERT_LT(test, fix->nr_caches, FIX_MAX_CACHES);
+	c = contig_cache_create(name, size, align, boundary, flags, ctor);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c), "create %s: %ld", name,
+			       PTR_ERR(c));
+	fix->caches[fix->nr_caches++] = c;
+	return c;
+}
+
+/* Forget @c in the fixture after the case destroyed it itself. */
+static void fix_forget_cache(struct kunit *test, struct contig_cache *c)
+{
+	struct slab_fix *fix = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < fix->nr_caches; i++)
+		if (fix->caches[i] == c)
+			fix->caches[i] = NULL;
+}
+
+static void **fix_array(struct kunit *test, struct contig_cache *c,
+			unsigned int n)
+{
+	struct slab_fix *fix = test->priv;
+	struct fix_array *fa;
+
+	KUNIT_ASSERT_LT(test, fix->nr_arrays, FIX_MAX_ARRAYS);
+	fa = &fix->arrays[fix->nr_arrays];
+	fa->objs = kunit_kcalloc(test, n, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fa->objs);
+	fa->cache = c;
+	fa->n = n;
+	fix->nr_arrays++;
+	return fa->objs;
+}
+
+static struct contig_cache_info info_of(struct contig_cache *c)
+{
+	struct contig_cache_info info;
+
+	contig_cache_get_info(c, &info);
+	return info;
+}
+
+static phys_addr_t expected_phys(struct slab_fix *fix, const void *obj)
+{
+	return fix->r->base + (phys_addr_t)(obj - fix->r->vaddr);
+}
+
+/* Allocate one object and check where it is; the caller keeps it. */
+static void *alloc_checked(struct kunit *test, struct contig_cache *c,
+			   gfp_t gfp)
+{
+	struct slab_fix *fix = test->priv;
+	struct contig_cache_info info = info_of(c);
+	phys_addr_t phys = 0;
+	void *obj;
+
+	obj = contig_cache_alloc(c, gfp, &phys);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(obj), "alloc: %ld", PTR_ERR(obj));
+	KUNIT_ASSERT_TRUE(test, obj >= fix->r->vaddr &&
+			  obj + info.size <= fix->r->vaddr + fix->r->size);
+	KUNIT_EXPECT_EQ(test, phys, expected_phys(fix, obj));
+	KUNIT_EXPECT_EQ(test, phys & (info.align - 1), 0);
+	KUNIT_EXPECT_EQ(test, (unsigned long)obj & (info.align - 1), 0);
+	if (info.boundary)
+		KUNIT_EXPECT_EQ_MSG(test, phys / info.boundary,
+				    (phys + info.size - 1) / info.boundary,
+				    "object at %pa of %u bytes crosses a %u boundary",
+				    &phys, info.size, info.boundary);
+	return obj;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	const void *pa = *(const void * const *)a, *pb = *(const void * const *)b;
+
+	return pa < pb ? -1 : pa > pb;
+}
+
+/* No two of @n objects of @size bytes overlap. */
+static void expect_disjoint(struct kunit *test, void **objs, unsigned int n,
+			    size_t size)
+{
+	void **sorted;
+	unsigned int i;
+
+	sorted = kunit_kmalloc_array(test, n, sizeof(*sorted), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sorted);
+	memcpy(sorted, objs, n * sizeof(*sorted));
+	sort(sorted, n, sizeof(*sorted), cmp_ptr, NULL);
+	for (i = 1; i < n; i++)
+		KUNIT_EXPECT_GE(test, (unsigned long)(sorted[i] - sorted[i - 1]),
+				size);
+	kunit_kfree(test, sorted);
+}
+
+static u8 pattern(unsigned int i, unsigned int salt)
+{
+	return (i * 131 + salt * 7 + 1) & 0xff;
+}
+
+/* ---- sizes ---------------------------------------------------------------- */
+
+static const size_t sizes[] = {
+	1, 7, 8, 16, 24, 32, 48, 64, 96, 100, 128, 192, 256, 384, 512, 768,
+	1000, 1024, 1536, 2048, 3000, 3072, PAGE_SIZE,
+};
+
+static void size_desc(const size_t *s, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%zu bytes", *s);
+}
+
+KUNIT_ARRAY_PARAM(sizes, sizes, size_desc);
+
+/*
+ * Two slabs and one object of a size: each object where the cache says,
+ * disjoint from the others, holding what was written; the order's waste
+ * within 1/8 when the size is a multiple of the default alignment; frees
+ * keep exactly the keep limit of empty slabs.
+ */
+static void slab_sizes_test(struct kunit *test)
+{
+	size_t size = *(const size_t *)test->param_value;
+	struct contig_cache_info info;
+	struct contig_cache *c;
+	unsigned int i, n;
+	void **objs;
+	char why[128] = "";
+
+	c = fix_cache(test, "kunit-size", size, 0, 0, 0, NULL);
+	info = info_of(c);
+	KUNIT_EXPECT_EQ(test, info.align, 8);
+	KUNIT_ASSERT_GT(test, info.objs_per_slab, 0);
+	KUNIT_EXPECT_EQ(test, info.waste_per_slab,
+			(PAGE_SIZE << info.order) - info.objs_per_slab * size);
+	if (size % 8 == 0 && !info.redzone)
+		KUNIT_EXPECT_LE_MSG(test, info.waste_per_slab * 8,
+				    PAGE_SIZE << info.order,
+				    "order %u, %u objects", info.order,
+				    info.objs_per_slab);
+	KUNIT_EXPECT_GE(test, info.objs_per_slab * size, size);
+
+	n = 2 * info.objs_per_slab + 1;
+	objs = fix_array(test, c, n);
+	for (i = 0; i < n; i++) {
+		objs[i] = alloc_checked(test, c, GFP_KERNEL);
+		memset(objs[i], pattern(i, size), size);
+	}
+	info = info_of(c);
+	KUNIT_EXPECT_EQ(test, info.nr_slabs, 3);
+	KUNIT_EXPECT_EQ(test, info.nr_empty, 0);
+	KUNIT_EXPECT_EQ(test, info.active_objs, n);
+	expect_disjoint(test, objs, n, size);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_NULL(test, memchr_inv(objs[i], pattern(i, size),
+						   size));
+	KUNIT_EXPECT_EQ_MSG(test, contig_cache_check(c, why, sizeof(why)), 0,
+			    "%s", why);
+
+	for (i = 0; i < n; i++) {
+		contig_cache_free(c, objs[i]);
+		objs[i] = NULL;
+	}
+	info = info_of(c);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0);
+	KUNIT_EXPECT_GE(test, info.keep_empty, 5);
+	KUNIT_EXPECT_EQ(test, info.nr_slabs, min(3U, info.keep_empty));
+	KUNIT_EXPECT_EQ(test, info.nr_empty, info.nr_slabs);
+	KUNIT_EXPECT_EQ(test, contig_cache_shrink(c), info.nr_slabs);
+	expect_consistent(test);
+}
+
+/* ---- alignment ------------------------------------------------------------ */
+
+static const size_t aligns[] = {
+	1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384,
+	32768,
+};
+
+static void align_desc(const size_t *a, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "align %zu", *a);
+}
+
+KUNIT_ARRAY_PARAM(aligns, aligns, align_desc);
+
+/* Every object of three sizes at every alignment, over three slabs. */
+static void slab_align_test(struct kunit *test)
+{
+	static const size_t asizes[] = { 3, 24, 100, 3000 };
+	size_t align = *(const size_t *)test->param_value;
+	struct slab_fix *fix = test->priv;
+	unsigned int s, i, n;
+
+	if (align > PAGE_SIZE && !IS_ALIGNED(fix->r->base, align))
+		kunit_skip(test, "region base %pa is not aligned to %zu",
+			   &fix->r->base, align);
+	for (s = 0; s < ARRAY_SIZE(asizes); s++) {
+		struct contig_cache *c;
+		void **objs;
+
+		c = fix_cache(test, "kunit-align", asizes[s], align, 0, 0, NULL);
+		KUNIT_EXPECT_EQ(test, info_of(c).align, align);
+		n = min(2 * info_of(c).objs_per_slab + 1, 300U);
+		objs = fix_array(test, c, n);
+		for (i = 0; i < n; i++)
+			objs[i] = alloc_checked(test, c, GFP_KERNEL);
+		expect_disjoint(test, objs, n, asizes[s]);
+	}
+	expect_consistent(test);
+}
+
+/* ---- boundary ------------------------------------------------------------- */
+
+struct boundary_case {
+	size_t size, align, boundary;
+	unsigned int flags;
+};
+
+static const struct boundary_case boundary_cases[] = {
+	{ 24, 0, 64 }, { 48, 0, 64 }, { 64, 0, 64 }, { 100, 4, 128 },
+	{ 96, 32, 256 }, { 1000, 8, 1024 }, { 3000, 0, 4096 },
+	{ 2000, 0, 8192 }, { 5000, 0, 8192 }, { 24, 8, 32 },
+	{ 24, 0, 64, CONTIG_CACHE_DEBUG }, { 64, 0, 64, CONTIG_CACHE_DEBUG },
+	{ 100, 0, 4096, CONTIG_CACHE_DEBUG },
+	{ 3000, 0, 4096, CONTIG_CACHE_DEBUG },
+};
+
+static void boundary_desc(const struct boundary_case *b, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "size %zu align %zu boundary %zu%s",
+		 b->size, b->align, b->boundary,
+		 b->flags & CONTIG_CACHE_DEBUG ? " debug" : "");
+}
+
+KUNIT_ARRAY_PARAM(boundaries, boundary_cases, boundary_desc);
+
+/* No object crosses the boundary (alloc_checked() looks), over 3 slabs. */
+static void slab_boundary_test(struct kunit *test)
+{
+	const struct boundary_case *b = test->param_value;
+	struct contig_cache *c;
+	unsigned int i, n;
+	void **objs;
+
+	c = fix_cache(test, "kunit-boundary", b->size, b->align, b->boundary,
+		      b->flags, NULL);
+	n = min(2 * info_of(c).objs_per_slab + 1, 600U);
+	objs = fix_array(test, c, n);
+	for (i = 0; i < n; i++) {
+		objs[i] = alloc_checked(test, c, GFP_KERNEL);
+		memset(objs[i], pattern(i, 3), b->size);
+	}
+	expect_disjoint(test, objs, n, b->size);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_NULL(test, memchr_inv(objs[i], pattern(i, 3),
+						   b->size));
+		contig_cache_free(c, objs[i]);
+		objs[i] = NULL;
+	}
+	/* Debug caches: nothing written outside the objects. */
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 0);
+	expect_consistent(test);
+}
+
+/* ---- constructor ---------------------------------------------------------- */
+
+#define CTOR_MAGIC 0xc0ffee5eedULL
+
+static atomic_t ctor_calls;
+
+static void count_ctor(void *obj)
+{
+	atomic_inc(&ctor_calls);
+	*(u64 *)obj = CTOR_MAGIC;
+}
+
+/* The constructor runs once per object when its slab is made, no more. */
+static void slab_ctor_test(struct kunit *test)
+{
+	struct contig_cache *c;
+	unsigned int objs, i;
+	void **o;
+
+	atomic_set(&ctor_calls, 0);
+	c = fix_cache(test, "kunit-ctor", 96, 0, 0, 0, count_ctor);
+	objs = info_of(c).objs_per_slab;
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 0);
+	o = fix_array(test, c, objs + 1);
+
+	o[0] = alloc_checked(test, c, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), objs);
+	KUNIT_EXPECT_EQ(test, *(u64 *)o[0], CTOR_MAGIC);
+	contig_cache_free(c, o[0]);
+	o[0] = alloc_checked(test, c, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), objs);
+	for (i = 1; i < objs; i++) {
+		o[i] = alloc_checked(test, c, GFP_KERNEL);
+		KUNIT_EXPECT_EQ(test, *(u64 *)o[i], CTOR_MAGIC);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), objs);
+	o[objs] = alloc_checked(test, c, GFP_KERNEL);	/* a second slab */
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 2 * objs);
+
+	/* __GFP_ZERO would undo the constructor: refused. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_cache_alloc(c, GFP_KERNEL | __GFP_ZERO,
+							 NULL)), -EINVAL);
+
+	for (i = 0; i <= objs; i++) {
+		contig_cache_free(c, o[i]);
+		o[i] = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, contig_cache_shrink(c), 2);
+	o[0] = alloc_checked(test, c, GFP_KERNEL);	/* a new slab again */
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 3 * objs);
+	KUNIT_EXPECT_EQ(test, *(u64 *)o[0], CTOR_MAGIC);
+}
+
+/* ---- shrink and the keep limit ------------------------------------------- */
+
+/*
+ * Five slabs: empty two, half empty one; shrink gives back exactly the two
+ * empty ones (the buddy's free frames say so), then the keep limit.
+ */
+static void slab_shrink_test(struct kunit *test)
+{
+	struct slab_fix *fix = test->priv;
+	struct contig_cache_info info;
+	unsigned long f0, pages;
+	struct contig_cache *c;
+	unsigned int objs, i, n;
+	void **o;
+
+	c = fix_cache(test, "kunit-shrink", 512, 0, 0, 0, NULL);
+	contig_cache_set_keep_empty(c, 100);
+	info = info_of(c);
+	objs = info.objs_per_slab;
+	pages = 1UL << info.order;
+	n = 5 * objs;
+	o = fix_array(test, c, n);
+	f0 = free_frames(fix->r);
+	for (i = 0; i < n; i++)
+		o[i] = alloc_checked(test, c, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_slabs, 5);
+	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0 - 5 * pages);
+	/* Slabs fill one at a time: object i is in slab i / objs. */
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, (expected_phys(fix, o[i]) >> PAGE_SHIFT) / pages,
+				(expected_phys(fix, o[i / objs * objs]) >> PAGE_SHIFT) / pages);
+
+	for (i = 0; i < n; i++) {
+		unsigned int slab = i / objs;
+
+		if (slab == 0 || slab == 2 || (slab == 4 && i % 2)) {
+			contig_cache_free(c, o[i]);
+			o[i] = NULL;
+		}
+	}
+	info = info_of(c);
+	KUNIT_EXPECT_EQ(test, info.nr_slabs, 5);
+	KUNIT_EXPECT_EQ(test, info.nr_empty, 2);
+	KUNIT_EXPECT_EQ(test, contig_cache_shrink(c), 2);
+	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0 - 3 * pages);
+	KUNIT_EXPECT_EQ(test, contig_cache_shrink(c), 0);
+	info = info_of(c);
+	KUNIT_EXPECT_EQ(test, info.nr_slabs, 3);
+	KUNIT_EXPECT_EQ(test, info.nr_empty, 0);
+	expect_consistent(test);
+
+	/* Everything free: all three kept, until the limit drops to 1. */
+	for (i = 0; i < n; i++) {
+		contig_cache_free(c, o[i]);
+		o[i] = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_empty, 3);
+	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0 - 3 * pages);
+	contig_cache_set_keep_empty(c, 1);
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_slabs, 1);
+	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0 - pages);
+	/* Keep limit 0: the free emptying a slab gives it back at once. */
+	contig_cache_set_keep_empty(c, 0);
+	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0);
+	o[0] = alloc_checked(test, c, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0 - pages);
+	contig_cache_free(c, o[0]);
+	o[0] = NULL;
+	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0);
+	KUNIT_EXPECT_EQ(test, contig_cache_shrink(c), 0);
+	expect_consistent(test);
+}
+
+/* ---- destroy with leaks --------------------------------------------------- */
+
+static void slab_destroy_leak_test(struct kunit *test)
+{
+	struct slab_fix *fix = test->priv;
+	struct contig_cache *c;
+	unsigned long f0;
+	unsigned int i;
+	void **o;
+
+	f0 = free_frames(fix->r);
+	c = fix_cache(test, "kunit-leaky", 200, 0, 0, 0, NULL);
+	o = fix_array(test, c, 4);
+	for (i = 0; i < 3; i++)
+		o[i] = alloc_checked(test, c, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, contig_cache_destroy(c), -EBUSY);
+	/* Refused, and nothing lost: the cache works as before. */
+	KUNIT_EXPECT_EQ(test, info_of(c).active_objs, 3);
+	expect_consistent(test);
+	o[3] = alloc_checked(test, c, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, info_of(c).active_objs, 4);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, contig_cache_free_checked(c, o[i]), 0);
+		o[i] = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, contig_cache_destroy(c), 0);
+	fix_forget_cache(test, c);
+	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0);
+
+	KUNIT_EXPECT_EQ(test, contig_cache_destroy(NULL), 0);
+	KUNIT_EXPECT_EQ(test, contig_cache_destroy(contig_kmalloc_cache(64)),
+			-EINVAL);
+}
+
+/* ---- wrong frees ---------------------------------------------------------- */
+
+/* A wrong free returns -EINVAL, is counted, and changes no cache. */
+static void expect_wrong(struct kunit *test, int ret,
+			 struct contig_cache **caches, unsigned int nr,
+			 const unsigned long *active, const char *what)
+{
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "%s", what);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, info_of(caches[i]).active_objs,
+				    active[i], "%s changed cache %u", what, i);
+}
+
+static void slab_wrong_free_test(struct kunit *test)
+{
+	struct slab_fix *fix = test->priv;
+	struct contig_cache *caches[3];
+	unsigned long active[3] = { 1, 1, 1 }, wrong0, f;
+	void *a, *b, *k, *big, *sys;
+	long frame;
+	void **o;
+
+	caches[0] = fix_cache(test, "kunit-wrong-a", 64, 0, 0, 0, NULL);
+	caches[1] = fix_cache(test, "kunit-wrong-b", 64, 0, 0, 0, NULL);
+	caches[2] = contig_kmalloc_cache(100);
+	KUNIT_ASSERT_NOT_NULL(test, caches[2]);
+	o = fix_array(test, caches[0], 1);
+	a = alloc_checked(test, caches[0], GFP_KERNEL);
+	o[0] = a;
+	o = fix_array(test, caches[1], 1);
+	b = alloc_checked(test, caches[1], GFP_KERNEL);
+	o[0] = b;
+	o = fix_array(test, NULL, 2);
+	k = contig_kmalloc(100, GFP_KERNEL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	o[0] = k;
+	big = contig_kmalloc(3 * PAGE_SIZE + 1, GFP_KERNEL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(big));
+	o[1] = big;
+	sys = kunit_kzalloc(test, 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sys);
+	wrong0 = contig_slab_wrong_frees_count();
+	f = free_frames(fix->r);
+
+	expect_wrong(test, contig_cache_free_checked(caches[1], a), caches, 3,
+		     active, "object of another cache");
+	expect_wrong(test, contig_cache_free_checked(caches[0], a + 1), caches,
+		     3, active, "middle of an object");
+	expect_wrong(test, contig_cache_free_checked(caches[0], a + 32), caches,
+		     3, active, "middle of an object");
+	expect_wrong(test, contig_cache_free_checked(caches[0], a + 64), caches,
+		     3, active, "free neighbour");
+	expect_wrong(test, contig_cache_free_checked(caches[0], sys), caches, 3,
+		     active, "kernel memory");
+	expect_wrong(test, contig_cache_free_checked(caches[0], k), caches, 3,
+		     active, "contig_kmalloc object to a cache");
+	expect_wrong(test, contig_cache_free_checked(caches[0], big), caches, 3,
+		     active, "large block to a cache");
+	expect_wrong(test, contig_cache_free_checked(NULL, a), caches, 3,
+		     active, "no cache");
+	expect_wrong(test, contig_kfree_checked(a), caches, 3, active,
+		     "cache object to contig_kfree");
+	expect_wrong(test, contig_kfree_checked(k + 4), caches, 3, active,
+		     "middle of a kmalloc object");
+	expect_wrong(test, contig_kfree_checked(big + PAGE_SIZE), caches, 3,
+		     active, "inside a large block");
+	expect_wrong(test, contig_kfree_checked(big + 1), caches, 3, active,
+		     "inside a large block");
+	expect_wrong(test, contig_kfree_checked(sys), caches, 3, active,
+		     "kernel memory to contig_kfree");
+	/* A frame the buddy gave to someone else. */
+	frame = contig_buddy_alloc(&fix->r->buddy, 1, 1, CONTIG_OWNER_UNMOVABLE,
+				   CONTIG_POLICY_DEFAULT, 0);
+	KUNIT_ASSERT_GE(test, frame, 0);
+	expect_wrong(test, contig_kfree_checked(contig_frame_to_virt(fix->r, frame)),
+		     caches, 3, active, "frame of a buffer");
+	KUNIT_EXPECT_EQ(test, contig_buddy_free(&fix->r->buddy, frame), 0);
+	KUNIT_EXPECT_EQ(test, contig_slab_wrong_frees_count() - wrong0, 14);
+	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f);
+	KUNIT_EXPECT_EQ(test, contig_cache_free_checked(caches[0], NULL), 0);
+	KUNIT_EXPECT_EQ(test, contig_kfree_checked(NULL), 0);
+	expect_consistent(test);
+
+	/* Double frees: of an object, with its slab kept and given back. */
+	KUNIT_EXPECT_EQ(test, contig_cache_free_checked(caches[0], a), 0);
+	fix->arrays[0].objs[0] = NULL;
+	active[0] = 0;
+	expect_wrong(test, contig_cache_free_checked(caches[0], a), caches, 3,
+		     active, "double free");
+	contig_cache_set_keep_empty(caches[1], 0);
+	KUNIT_EXPECT_EQ(test, contig_cache_free_checked(caches[1], b), 0);
+	fix->arrays[1].objs[0] = NULL;
+	active[1] = 0;
+	expect_wrong(test, contig_cache_free_checked(caches[1], b), caches, 3,
+		     active, "double free after the slab went back");
+	KUNIT_EXPECT_EQ(test, contig_kfree_checked(k), 0);
+	fix->arrays[2].objs[0] = NULL;
+	active[2] = 0;
+	expect_wrong(test, contig_kfree_checked(k), caches, 3, active,
+		     "double contig_kfree");
+	KUNIT_EXPECT_EQ(test, contig_kfree_checked(big), 0);
+	fix->arrays[2].objs[1] = NULL;
+	expect_wrong(test, contig_kfree_checked(big), caches, 3, active,
+		     "double free of a large block");
+	KUNIT_EXPECT_EQ(test, contig_slab_wrong_frees_count() - wrong0, 18);
+	expect_consistent(test);
+}
+
+/* ---- debug: red zones and poison ----------------------------------------- */
+
+static void slab_debug_overrun_test(struct kunit *test)
+{
+	struct contig_cache_info info;
+	struct contig_cache *c;
+	u8 *p;
+	void **o;
+
+	c = fix_cache(test, "kunit-debug-rz", 40, 0, 0, CONTIG_CACHE_DEBUG,
+		      NULL);
+	info = info_of(c);
+	KUNIT_ASSERT_GE(test, info.redzone, 8);
+	KUNIT_EXPECT_TRUE(test, info.poison);
+	o = fix_array(test, c, 2);
+	o[1] = alloc_checked(test, c, GFP_KERNEL);	/* keeps the slab */
+
+	/* Clean use: no report. */
+	p = alloc_checked(test, c, GFP_KERNEL);
+	o[0] = p;
+	memset(p, 0x11, 40);
+	contig_cache_free(c, p);
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 0);
+
+	/* One byte past the end, found at free. */
+	p = alloc_checked(test, c, GFP_KERNEL);
+	o[0] = p;
+	p[40] = 0x11;
+	contig_cache_free(c, p);
+	o[0] = NULL;
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 1);
+
+	/* One byte before the start, found at free. */
+	p = alloc_checked(test, c, GFP_KERNEL);
+	o[0] = p;
+	p[-1] = 0x22;
+	contig_cache_free(c, p);
+	o[0] = NULL;
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 2);
+
+	/* Past the end of an object still in use, found at shrink. */
+	p = o[1];
+	p[info.size + info.redzone - 1] = 0x33;
+	contig_cache_shrink(c);
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 3);
+	/* Reported once: repaired. */
+	contig_cache_shrink(c);
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 3);
+	expect_consistent(test);
+}
+
+static void slab_debug_uaf_test(struct kunit *test)
+{
+	struct contig_cache *c;
+	u8 *p, *q;
+	void **o;
+
+	c = fix_cache(test, "kunit-debug-uaf", 64, 0, 0, CONTIG_CACHE_DEBUG,
+		      NULL);
+	o = fix_array(test, c, 2);
+
+	/* Written after free, in a slab still in use: found at shrink. */
+	o[0] = alloc_checked(test, c, GFP_KERNEL);
+	p = alloc_checked(test, c, GFP_KERNEL);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, POISON_FREE, 64));
+	contig_cache_free(c, p);
+	p[10] = 0x42;
+	KUNIT_EXPECT_EQ(test, contig_cache_shrink(c), 0);
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 1);
+
+	/* Written after free, found when handed out again (LIFO). */
+	p = alloc_checked(test, c, GFP_KERNEL);
+	contig_cache_free(c, p);
+	p[63] = 0x42;
+	q = alloc_checked(test, c, GFP_KERNEL);
+	o[1] = q;
+	KUNIT_EXPECT_PTR_EQ(test, q, p);
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 2);
+	contig_cache_free(c, q);
+	o[1] = NULL;
+
+	/* Written after its slab emptied: found when the slab goes back. */
+	contig_cache_free(c, o[0]);
+	p = o[0];
+	o[0] = NULL;
+	p[0] = 0x42;
+	KUNIT_EXPECT_EQ(test, contig_cache_shrink(c), 1);
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 3);
+	expect_consistent(test);
+}
+
+/* ---- contig_kmalloc ------------------------------------------------------- */
+
+static size_t expected_class(size_t size)
+{
+	size_t c = 8;
+
+	while (c < size) {
+		/* 8, 16, 24, 32, 48, 64, 96, ...: the next of 2^k, 3 * 2^(k-1) */
+		if (c >= 16 && is_power_of_2(c))
+			c += c / 2;
+		else if (c >= 16)
+			c = roundup_pow_of_two(c);
+		else
+			c *= 2;
+	}
+	return c;
+}
+
+static void slab_kmalloc_test(struct kunit *test)
+{
+	static const size_t large[] = { PAGE_SIZE + 1, 3 * PAGE_SIZE,
+					5 * PAGE_SIZE - 7, SZ_1M };
+	struct slab_fix *fix = test->priv;
+	unsigned int i, n = 0;
+	phys_addr_t phys;
+	unsigned long f;
+	size_t size;
+	void **o;
+
+	o = fix_array(test, NULL, PAGE_SIZE / 8 + 1 + ARRAY_SIZE(large));
+	for (size = 1; size <= PAGE_SIZE; size += size < 128 ? 1 : 8) {
+		size_t cls = expected_class(size);
+		u8 *p = contig_kmalloc(size, GFP_KERNEL | __GFP_ZERO, &phys);
+
+		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(p), "contig_kmalloc(%zu)", size);
+		o[n++] = p;
+		KUNIT_EXPECT_EQ_MSG(test, contig_ksize(p), cls, "size %zu", size);
+		KUNIT_EXPECT_EQ(test, phys, expected_phys(fix, p));
+		KUNIT_EXPECT_EQ_MSG(test, phys & ((cls & -cls) - 1), 0,
+				    "size %zu class %zu", size, cls);
+		KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, size));
+		KUNIT_EXPECT_PTR_EQ(test, contig_kmalloc_cache(size),
+				    contig_kmalloc_cache(cls));
+		memset(p, 0xa5, size);
+		if (size >= 512) {	/* keep the case short */
+			contig_kfree(p);
+			o[--n] = NULL;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(large); i++) {
+		u8 *p;
+
+		f = free_frames(fix->r);
+		p = contig_kmalloc(large[i], GFP_KERNEL | __GFP_ZERO, &phys);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+		o[n++] = p;
+		/* The buddy takes exactly the frames asked for. */
+		KUNIT_EXPECT_EQ(test, f - free_frames(fix->r),
+				DIV_ROUND_UP(large[i], PAGE_SIZE));
+		KUNIT_EXPECT_EQ(test, contig_ksize(p),
+				PAGE_ALIGN(large[i]));
+		KUNIT_EXPECT_EQ(test, phys, expected_phys(fix, p));
+		KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(phys));
+		KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, large[i]));
+		KUNIT_EXPECT_EQ(test, contig_ksize(p + 1), 0);
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_kmalloc(0, GFP_KERNEL, NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_kmalloc(fix->r->size + 1,
+						     GFP_KERNEL | __GFP_NOWARN,
+						     NULL)), -ENOMEM);
+	KUNIT_EXPECT_NULL(test, contig_kmalloc_cache(PAGE_SIZE + 1));
+	expect_consistent(test);
+}
+
+/* ---- invalid arguments ---------------------------------------------------- */
+
+static void slab_create_invalid_test(struct kunit *test)
+{
+	static const struct {
+		const char *name;
+		size_t size, align, boundary;
+		unsigned int flags;
+	} bad[] = {
+		{ NULL, 64 }, { "", 64 }, { "x", 0 }, { "x", SZ_1M + 1 },
+		{ "x", 64, 3 }, { "x", 64, 48 }, { "x", 64, 65536 },
+		{ "x", 64, 0, 32 }, { "x", 64, 0, 96 },
+		{ "x", 64, 0, 0, 1U << 5 }, { "x", 64, 0, 0, 1U << 31 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct contig_cache *c;
+
+		c = contig_cache_create(bad[i].name, bad[i].size, bad[i].align,
+					bad[i].boundary, bad[i].flags, NULL);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(c), -EINVAL,
+				    "case %u", i);
+		if (!IS_ERR(c))
+			contig_cache_destroy(c);
+	}
+}
+
+/* ---- slabinfo ------------------------------------------------------------- */
+
+/* The debugfs file's text, rendered into a buffer, parses as it should. */
+static void slab_slabinfo_test(struct kunit *test)
+{
+	unsigned long active, num, objsize, perslab, pages;
+	struct contig_cache_info info;
+	struct seq_file m = { };
+	struct contig_cache *c;
+	int i, fields;
+	char *line;
+	void **o;
+
+	c = fix_cache(test, "kunit-slabinfo", 72, 0, 0, 0, NULL);
+	o = fix_array(test, c, 3);
+	for (i = 0; i < 3; i++)
+		o[i] = alloc_checked(test, c, GFP_KERNEL);
+	info = info_of(c);
+
+	m.size = SZ_16K;
+	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m.buf);
+	KUNIT_ASSERT_EQ(test, contig_slabinfo_show(&m, NULL), 0);
+	KUNIT_ASSERT_LT(test, m.count, m.size);	/* no overflow */
+	m.buf[m.count] = 0;
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(m.buf, "slabinfo - version: 2.1\n"));
+	line = strstr(m.buf, "\nkunit-slabinfo ");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	fields = sscanf(line + 1, "kunit-slabinfo %lu %lu %lu %lu %lu",
+			&active, &num, &objsize, &perslab, &pages);
+	KUNIT_ASSERT_EQ(test, fields, 5);
+	KUNIT_EXPECT_EQ(test, active, 3);
+	KUNIT_EXPECT_EQ(test, num, info.objs_per_slab);
+	KUNIT_EXPECT_EQ(test, objsize, 72);
+	KUNIT_EXPECT_EQ(test, perslab, info.objs_per_slab);
+	KUNIT_EXPECT_EQ(test, pages, 1UL << info.order);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(line, ": waste "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, "\ncontig-kmalloc-64 "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, "\ncontig-kmalloc-large "));
+}
+
+/* ---- seeded random stress with a shadow model ----------------------------- */
+
+#define STRESS_SLOTS	384
+#define STRESS_PHASES	6
+#define STRESS_OPS	2000
+
+struct shadow {
+	void *obj;
+	unsigned int cache;	/* index in the case's caches; NR: kmalloc */
+	size_t size;
+	u8 tag;
+};
+
+static void slab_random_stress_test(struct kunit *test)
+{
+	static const struct boundary_case kinds[] = {
+		{ 24, 0, 0 }, { 96, 64, 256 }, { 192, 0, 0, CONTIG_CACHE_DEBUG },
+		{ 3000, 8, 4096 }, { 1, 1, 0 },
+	};
+	struct contig_cache *caches[ARRAY_SIZE(kinds)];
+	unsigned long live[ARRAY_SIZE(kinds)] = { 0 };
+	const unsigned int nr = ARRAY_SIZE(kinds);
+	unsigned int phase, op, i, n = 0;
+	struct rnd_state rnd;
+	struct shadow *sh;
+	unsigned long s = seed ?: get_random_u32();
+
+	kunit_info(test, "seed=%lu (reload with seed=%lu to repeat)\n", s, s);
+	prandom_seed_state(&rnd, s);
+	for (i = 0; i < nr; i++)
+		caches[i] = fix_cache(test, "kunit-stress", kinds[i].size,
+				      kinds[i].align, kinds[i].boundary,
+				      kinds[i].flags, NULL);
+	sh = kunit_kcalloc(test, STRESS_SLOTS, sizeof(*sh), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sh);
+
+	for (phase = 0; phase < STRESS_PHASES; phase++) {
+		for (op = 0; op < STRESS_OPS; op++) {
+			u32 r = prandom_u32_state(&rnd);
+			bool alloc = n < STRESS_SLOTS &&
+				     (n == 0 || r % 100 < (phase & 1 ? 35 : 65));
+
+			if (alloc) {
+				struct shadow *x = &sh[n];
+				unsigned int k = (r >> 8) % (nr + 1);
+
+				x->cache = k;
+				x->tag = r >> 24;
+				if (k < nr) {
+					x->size = kinds[k].size;
+					x->obj = alloc_checked(test, caches[k],
+							       r & 1 ? GFP_KERNEL : GFP_ATOMIC);
+				} else {
+					x->size = 1 + (r >> 8) % (3 * PAGE_SIZE);
+					x->obj = contig_kmalloc(x->size, GFP_KERNEL,
+								NULL);
+					KUNIT_ASSERT_FALSE(test, IS_ERR(x->obj));
+				}
+				memset(x->obj, x->tag, x->size);
+				if (k < nr)
+					live[k]++;
+				n++;
+			} else {
+				struct shadow *x = &sh[(r >> 8) % n];
+
+				KUNIT_ASSERT_NULL_MSG(test,
+						      memchr_inv(x->obj, x->tag, x->size),
+						      "object of %zu bytes overwritten",
+						      x->size);
+				if (x->cache < nr) {
+					KUNIT_ASSERT_EQ(test,
+							contig_cache_free_checked(caches[x->cache],
+										  x->obj), 0);
+					live[x->cache]--;
+				} else {
+					KUNIT_ASSERT_EQ(test,
+							contig_kfree_checked(x->obj), 0);
+				}
+				*x = sh[--n];
+			}
+			if (r % 256 == 0)
+				contig_cache_shrink(caches[(r >> 8) % nr]);
+		}
+		/* After each phase: every object intact, the model agrees. */
+		for (i = 0; i < n; i++)
+			KUNIT_ASSERT_NULL(test, memchr_inv(sh[i].obj, sh[i].tag,
+							   sh[i].size));
+		for (i = 0; i < nr; i++)
+			KUNIT_EXPECT_EQ(test, info_of(caches[i]).active_objs,
+					live[i]);
+		KUNIT_EXPECT_EQ(test, info_of(caches[2]).nr_corrupt, 0);
+		expect_consistent(test);
+		kunit_info(test, "phase %u: %u objects live\n", phase, n);
+	}
+	while (n) {
+		struct shadow *x = &sh[--n];
+
+		if (x->cache < nr)
+			contig_cache_free(caches[x->cache], x->obj);
+		else
+			contig_kfree(x->obj);
+	}
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_EQ(test, info_of(caches[i]).active_objs, 0);
+}
+
+/* ---- concurrency ---------------------------------------------------------- */
+
+#define HAMMER_ROUNDS	400
+#define HAMMER_BATCH	48
+
+struct hammer {
+	struct contig_cache *cache;
+	unsigned int id;
+	unsigned long errors;
+	unsigned long allocs;
+	struct completion done;
+};
+
+static int hammer_fn(void *arg)
+{
+	struct hammer *h = arg;
+	void *objs[HAMMER_BATCH];
+	unsigned int size = info_of(h->cache).size;
+	unsigned int round, i;
+	unsigned long flags;
+
+	for (round = 0; round < HAMMER_ROUNDS; round++) {
+		bool atomic = round & 1;
+
+		/* Odd rounds allocate with interrupts off, as a driver might. */
+		if (atomic)
+			local_irq_save(flags);
+		for (i = 0; i < HAMMER_BATCH; i++) {
+			objs[i] = contig_cache_alloc(h->cache,
+						     atomic ? GFP_ATOMIC : GFP_KERNEL,
+						     NULL);
+			if (IS_ERR(objs[i])) {
+				h->errors++;
+				objs[i] = NULL;
+				continue;
+			}
+			memset(objs[i], h->id + round, size);
+			h->allocs++;
+		}
+		if (atomic)
+			local_irq_restore(flags);
+		for (i = 0; i < HAMMER_BATCH; i++) {
+			if (!objs[i])
+				continue;
+			if (memchr_inv(objs[i], (u8)(h->id + round), size))
+				h->errors++;
+			if (contig_cache_free_checked(h->cache, objs[i]))
+				h->errors++;
+		}
+		cond_resched();
+	}
+	complete(&h->done);
+	return 0;
+}
+
+static const unsigned int hammer_modes[] = { 2, 1 };
+
+static void hammer_desc(const unsigned int *m, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
+		 *m == 2 ? "two caches" : "one cache");
+}
+
+KUNIT_ARRAY_PARAM(hammer_modes, hammer_modes, hammer_desc);
+
+/* Two kthreads allocate and free at once, from two caches or one. */
+static void slab_threads_test(struct kunit *test)
+{
+	unsigned int nr_caches = *(const unsigned int *)test->param_value;
+	struct contig_cache *caches[2];
+	struct hammer *h;
+	unsigned int i;
+
+	caches[0] = fix_cache(test, "kunit-hammer-0", 80, 0, 0, 0, NULL);
+	caches[1] = nr_caches == 2 ?
+		    fix_cache(test, "kunit-hammer-1", 80, 0, 0, 0, NULL) :
+		    caches[0];
+	h = kunit_kcalloc(test, 2, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	for (i = 0; i < 2; i++) {
+		struct task_struct *t;
+
+		h[i].cache = caches[i];
+		h[i].id = 0x10 * (i + 1);
+		init_completion(&h[i].done);
+		t = kthread_run(hammer_fn, &h[i], "contig-hammer-%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&h[i].done,
+								    120 * HZ));
+		KUNIT_EXPECT_EQ(test, h[i].errors, 0);
+		KUNIT_EXPECT_EQ(test, h[i].allocs, HAMMER_ROUNDS * HAMMER_BATCH);
+	}
+	for (i = 0; i < nr_caches; i++) {
+		KUNIT_EXPECT_EQ(test, info_of(caches[i]).active_objs, 0);
+		KUNIT_EXPECT_EQ(test, info_of(caches[i]).nr_corrupt, 0);
+	}
+	expect_consistent(test);
+}
+
+static struct kunit_case slab_cases[] = {
+	KUNIT_CASE(slab_create_invalid_test),
+	KUNIT_CASE_PARAM(slab_sizes_test, sizes_gen_params),
+	KUNIT_CASE_PARAM(slab_align_test, aligns_gen_params),
+	KUNIT_CASE_PARAM(slab_boundary_test, boundaries_gen_params),
+	KUNIT_CASE(slab_ctor_test),
+	KUNIT_CASE(slab_shrink_test),
+	KUNIT_CASE(slab_destroy_leak_test),
+	KUNIT_CASE(slab_wrong_free_test),
+	KUNIT_CASE(slab_debug_overrun_test),
+	KUNIT_CASE(slab_debug_uaf_test),
+	KUNIT_CASE(slab_kmalloc_test),
+	KUNIT_CASE(slab_slabinfo_test),
+	KUNIT_CASE(slab_random_stress_test),
+	KUNIT_CASE_PARAM(slab_threads_test, hammer_modes_gen_params),
+	{}
+};
+
+static struct kunit_suite slab_suite = {
+	.name = "contig_slab",
+	.init = slab_init,
+	.exit = slab_exit,
+	.test_cases = slab_cases,
+};
+
+kunit_test_suite(slab_suite);
+
+MODULE_DESCRIPTION("KUnit tests of contig's object caches and contig_kmalloc()");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,1688 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slab.c - object caches and kmalloc size classes carved from the region.
+ *
+ * A struct contig_cache hands out objects of one size, alignment and
+ * boundary (as a dma_pool does) from slabs: naturally aligned buddy blocks
+ * of 1 << order frames, owned CONTIG_OWNER_SLAB.  contig_kmalloc() serves
+ * sizes up to a page from eighteen such caches (powers of two from 8 and
+ * the halves between: 8, 16, 24, 32, 48, ... 3072, 4096), each object
+ * aligned to the largest power of two dividing its class size; larger
+ * sizes are whole buddy blocks ("large" blocks below).
+ *
+ * Region memory holds objects and nothing else.  Every piece of metadata
+ * is ordinary kernel memory: a device that writes into a freed object
+ * cannot corrupt the allocator, and the region's bytes stay the caller's.
+ *
+ *  - struct contig_slab (kmalloc'd per slab): its frames, its list node,
+ *    the number of objects in use and its free list, kept as an array of
+ *    u16 links, one per object: next[i] is the next free index, or
+ *    CONTIG_SLAB_END, or CONTIG_SLAB_INUSE while object i is handed out.
+ *    So a double free is one array read, and allocation pops the head.
+ *  - contig_slab_owner[] (kvcalloc'd, one pointer per region frame): the
+ *    slab or large block each frame belongs to, NULL when free or used by
+ *    something else.  It finds the owner of any address in O(1); it is
+ *    RCU protected (slab metadata and caches are freed with kfree_rcu()),
+ *    so a free of a stale or foreign pointer can look without a global
+ *    lock and then confirm under the owner's cache lock.
+ *
+ * Layout.  A slab is cut in segments of min(boundary, slab size) bytes
+ * (boundary 0: one segment), each holding @per_seg objects at @first +
+ * j * @pitch, so no object crosses a boundary and object <-> index is
+ * arithmetic (reciprocal division), not a search.  A slab is aligned to
+ * its size, or to the object alignment when that is larger, in frames;
+ * alignments and boundaries above a page therefore need a region base
+ * aligned to them, which contig_cache_create() checks.  The order is chosen as SLUB's
+ * calculate_order() does: the smallest order, from the one that holds
+ * CONTIG_SLAB_MIN_OBJECTS objects, whose unused bytes are at most 1/16 of
+ * the slab, else at most 1/8, up to CONTIG_SLAB_MAX_ORDER (or the order of
+ * a single object when that is larger); failing both (tiny objects with
+ * large alignments or red zones), the smallest order within 1% of the
+ * least waste.  Waste is slab bytes minus objects times object size, so
+ * alignment padding and red zones count as waste in slabinfo.
+ *
+ * Lists.  A cache keeps its slabs on three lists: partial (some objects in
+ * use), full, empty.  Allocation takes from the first partial slab, then
+ * from an empty one, and only then asks the buddy for a new slab; the
+ * constructor runs on each object of a new slab, once, never on
+ * allocation.  A free that empties a slab puts it on the empty list, or,
+ * beyond the cache's keep limit (5 to 10 slabs by object size, as SLUB's
+ * min_partial; contig_cache_set_keep_empty() changes it), gives it back
+ * to the buddy; contig_cache_shrink() gives back every empty slab.
+ *
+ * Debug (CONTIG_CACHE_DEBUG, or slab_debug=1 for every cache): at least
+ * CONTIG_SLAB_RZ bytes of red zone (CONTIG_SLAB_RED) before and after each
+ * object, and freed objects filled with POISON_FREE unless the cache has a
+ * constructor (as SLUB: a freed object must stay constructed).  Red zones
+ * are checked at free; red zones and poison when an object is handed out
+ * again, at contig_cache_shrink() (every object of the cache) and when a
+ * slab goes back to the buddy.  A damaged byte is reported with the cache
+ * name and its offset from the object's start, then repaired so it is
+ * reported once.
+ *
+ * Caller bugs (a free of a pointer outside the region, of another cache's
+ * object, into the middle of an object, twice) are reported with pr_err,
+ * never WARN, and change nothing.
+ *
+ * Lock order (outermost first):
+ *
+ *	contig_caches_mutex -> cache->lock -> region->buddy.lock
+ *	contig_large_lock -> region->buddy.lock
+ *
+ * cache->lock is a spinlock taken irqsave, per cache, so two CPUs allocate
+ * from different caches at once.  Today no path holds a cache->lock across
+ * a buddy call: new slabs are filled, and released ones given back,
+ * outside it.  The buddy calls nothing of ours.  The owner map has no
+ * lock: each entry is written only by the holder of its frames (the
+ * allocating thread before the slab is published, the cache->lock holder
+ * when unpublishing it) and read under RCU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/poison.h>
+#include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/reciprocal_div.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include <contig.h>
+
+#include "contig_internal.h"
+
+#define CONTIG_SLAB_MIN_OBJECTS	4	/* per slab, where the order allows */
+#define CONTIG_SLAB_MAX_ORDER	3	/* preferred largest slab */
+#define CONTIG_SLAB_ORDER_LIMIT	10	/* largest slab ever */
+#define CONTIG_CACHE_MAX_SIZE	SZ_1M
+#define CONTIG_CACHE_MIN_ALIGN	8	/* when align is 0 */
+#define CONTIG_CACHE_KEEP_MIN	5	/* default keep limit: SLUB's */
+#define CONTIG_CACHE_KEEP_MAX	10	/* MIN_PARTIAL, MAX_PARTIAL */
+#define CONTIG_CACHE_MAX_LEAKS	64	/* leak lines per report */
+
+#define CONTIG_SLAB_INUSE	U16_MAX
+#define CONTIG_SLAB_END		(U16_MAX - 1)
+#define CONTIG_SLAB_MAX_OBJS	(U16_MAX - 1)
+
+#define CONTIG_SLAB_RZ		16
+#define CONTIG_SLAB_RED		SLUB_RED_ACTIVE
+
+/* Internal cache flags, above the public CONTIG_CACHE_* ones. */
+#define __CONTIG_CACHE_KMALLOC	BIT(31)
+
+/* kmalloc classes: 8, 16, then 3 << (k - 2) and 1 << k for k >= 5. */
+#define CONTIG_KMALLOC_NR	(2 * (PAGE_SHIFT - 5) + 4)
+
+/**
+ * struct contig_slab - a slab of a cache, or a large contig_kmalloc() block.
+ * @node:	on @cache's partial, full or empty list; under @cache->lock.
+ * @cache:	the owning cache, NULL for a large block.  Immutable.
+ * @vaddr:	first byte, in the region's mapping.  Immutable.
+ * @frame:	first frame.  Immutable.
+ * @nr_frames:	frames.  Immutable.
+ * @size:	large block: the size asked for.  Immutable.
+ * @live:	cleared, under @cache->lock (large: contig_large_lock), when
+ *		the slab leaves its cache; a lookup that found it through the
+ *		owner map under RCU must see it set under that lock.
+ * @inuse:	objects handed out; under @cache->lock.
+ * @free_head:	first free object or CONTIG_SLAB_END; under @cache->lock.
+ * @rcu:	for kfree_rcu().
+ * @next:	per object: next free index, CONTIG_SLAB_END or
+ *		CONTIG_SLAB_INUSE; under @cache->lock.  Absent for large.
+ */
+struct contig_slab {
+	struct list_head node;
+	struct contig_cache *cache;
+	void *vaddr;
+	unsigned long frame;
+	unsigned long nr_frames;
+	size_t size;
+	bool live;
+	unsigned int inuse;
+	unsigned int free_head;
+	struct rcu_head rcu;
+	u16 next[];
+};
+
+/**
+ * struct contig_cache - a cache of equal objects.
+ * @name:	for reports and slabinfo.
+ * @size:	object bytes, as asked.
+ * @align:	object alignment (physical and virtual).
+ * @boundary:	no object crosses a multiple of it; 0 for none.
+ * @flags:	CONTIG_CACHE_* and __CONTIG_CACHE_KMALLOC.
+ * @ctor:	run once per object when its slab is made, or NULL.
+ * @region:	where the slabs come from.
+ * @order:	a slab is 1 << @order frames.
+ * @slab_align:	alignment of a slab in frames: its size, or @align's
+ *		frames when larger (the buddy keeps the frames between).
+ * @objs:	objects per slab.
+ * @seg_shift:	log2 of the segment size (see the file comment).
+ * @per_seg:	objects per segment.
+ * @first:	offset of the first object in a segment.
+ * @pitch:	distance between objects in a segment.
+ * @rz:		red zone bytes checked on each side; 0 without red zones.
+ * @poison:	free objects hold POISON_FREE.
+ * @per_seg_rcp: reciprocal of @per_seg, for index arithmetic.
+ * @pitch_rcp:	reciprocal of @pitch.
+ * @node:	on contig_caches; under contig_caches_mutex.
+ * @rcu:	for kfree_rcu().
+ * @lock:	protects the fields below it.
+ * @partial:	slabs with some objects in use.
+ * @full:	slabs with all objects in use.
+ * @empty:	slabs with no object in use.
+ * @nr_slabs:	slabs on the three lists.
+ * @nr_empty:	slabs on @empty.
+ * @active:	objects in use.
+ * @keep_empty:	most slabs kept on @empty after a free.
+ * @nr_corrupt:	debug reports of damaged red zones or poison (atomic: also
+ *		counted outside @lock).
+ *
+ * Everything above @lock is written at creation and read-only afterwards.
+ */
+struct contig_cache {
+	char name[32];
+	unsigned int size;
+	unsigned int align;
+	unsigned int boundary;
+	unsigned int flags;
+	void (*ctor)(void *obj);
+	struct contig_region *region;
+	unsigned int order;
+	unsigned int slab_align;
+	unsigned int objs;
+	unsigned int seg_shift;
+	unsigned int per_seg;
+	unsigned int first;
+	unsigned int pitch;
+	unsigned int rz;
+	bool poison;
+	struct reciprocal_value per_seg_rcp;
+	struct reciprocal_value pitch_rcp;
+	struct list_head node;
+	struct rcu_head rcu;
+
+	spinlock_t lock;		/* protects the fields below */
+	struct list_head partial;
+	struct list_head full;
+	struct list_head empty;
+	unsigned long nr_slabs;
+	unsigned long nr_empty;
+	unsigned long active;
+	unsigned int keep_empty;
+	atomic_long_t nr_corrupt;
+};
+
+static DEFINE_MUTEX(contig_caches_mutex);
+static LIST_HEAD(contig_caches);		/* contig_caches_mutex */
+
+/* Set by contig_slab_init(), cleared by contig_slab_exit(). */
+static struct contig_region *contig_slab_region;
+static struct contig_slab __rcu **contig_slab_owner;
+static bool contig_slab_debug;
+static struct contig_cache *contig_kmalloc_caches[CONTIG_KMALLOC_NR];
+
+static DEFINE_SPINLOCK(contig_large_lock);
+static unsigned long contig_large_nr;		/* contig_large_lock */
+static unsigned long contig_large_frames;	/* contig_large_lock */
+static unsigned long contig_large_bytes;	/* contig_large_lock */
+
+static atomic_long_t contig_slab_wrong_frees = ATOMIC_LONG_INIT(0);
+
+/* ---- layout -------------------------------------------------------------- */
+
+static inline size_t __contig_slab_bytes(const struct contig_cache *c)
+{
+	return PAGE_SIZE << c->order;
+}
+
+static inline phys_addr_t __contig_virt_to_phys(const struct contig_region *r,
+						const void *p)
+{
+	return r->base + (phys_addr_t)(p - r->vaddr);
+}
+
+/* Offset of object @idx from the start of its slab. */
+static inline unsigned int __contig_obj_offset(const struct contig_cache *c,
+					       unsigned int idx)
+{
+	unsigned int seg = reciprocal_divide(idx, c->per_seg_rcp);
+	unsigned int j = idx - seg * c->per_seg;
+
+	return (seg << c->seg_shift) + c->first + j * c->pitch;
+}
+
+static inline void *__contig_obj(const struct contig_cache *c,
+				 const struct contig_slab *slab,
+				 unsigned int idx)
+{
+	return slab->vaddr + __contig_obj_offset(c, idx);
+}
+
+/* Index of the object starting at @off in a slab, or -1 if none does. */
+static int __contig_obj_index(const struct contig_cache *c, size_t off)
+{
+	unsigned int seg = off >> c->seg_shift;
+	unsigned int in = off & ((1U << c->seg_shift) - 1);
+	unsigned int j;
+
+	if (off >= __contig_slab_bytes(c) || in < c->first)
+		return -1;
+	in -= c->first;
+	j = reciprocal_divide(in, c->pitch_rcp);
+	if (j >= c->per_seg || j * c->pitch != in)
+		return -1;
+	return seg * c->per_seg + j;
+}
+
+/* Objects a slab of @order holds with the cache's first/pitch/rz. */
+static unsigned int __contig_layout_objs(const struct contig_cache *c,
+					 unsigned int order,
+					 unsigned int *seg_shift,
+					 unsigned int *per_seg)
+{
+	size_t slab = PAGE_SIZE << order;
+	size_t seg = c->boundary && c->boundary < slab ? c->boundary : slab;
+	size_t need = (size_t)c->first + c->size + c->rz;
+	size_t n;
+
+	if (need > seg)
+		return 0;
+	*per_seg = (seg - need) / c->pitch + 1;
+	*seg_shift = ilog2(seg);
+	n = (size_t)*per_seg * (slab / seg);
+	return n > CONTIG_SLAB_MAX_OBJS ? 0 : n;
+}
+
+/*
+ * Pick the slab order as SLUB's calculate_order(): the smallest order from
+ * the one holding CONTIG_SLAB_MIN_OBJECTS whose waste is within 1/16, then
+ * 1/8 of the slab; else the least wasteful.  Returns false if no order up
+ * to CONTIG_SLAB_ORDER_LIMIT holds an object.
+ */
+static bool __contig_cache_pick_order(struct contig_cache *c)
+{
+	unsigned int min_order, max_order, order, best = 0, objs;
+	unsigned int seg_shift, per_seg;
+	size_t best_waste = SIZE_MAX;
+	static const unsigned int fractions[] = { 16, 8 };
+	unsigned int f;
+
+	c->first = c->rz ? ALIGN(c->rz, c->align) : 0;
+	c->pitch = ALIGN(c->size + c->rz, c->align);
+	min_order = get_order((size_t)c->first + c->size + c->rz);
+	max_order = max_t(unsigned int, min_order, CONTIG_SLAB_MAX_ORDER);
+	if (max_order > CONTIG_SLAB_ORDER_LIMIT)
+		return false;
+	min_order = max_t(unsigned int, min_order,
+			  get_order((size_t)CONTIG_SLAB_MIN_OBJECTS * c->pitch));
+	min_order = min(min_order, max_order);
+
+	for (f = 0; f < ARRAY_SIZE(fractions); f++) {
+		for (order = min_order; order <= max_order; order++) {
+			size_t slab = PAGE_SIZE << order;
+
+			objs = __contig_layout_objs(c, order, &seg_shift,
+						    &per_seg);
+			if (objs && slab - (size_t)objs * c->size <=
+			    slab / fractions[f]) {
+				best = order;
+				goto found;
+			}
+		}
+	}
+	for (order = 0; order <= max_order; order++) {
+		size_t slab = PAGE_SIZE << order, waste;
+
+		objs = __contig_layout_objs(c, order, &seg_shift, &per_seg);
+		if (!objs)
+			continue;
+		/*
+		 * Waste as a fraction of the slab, in 1/1024: a larger order
+		 * must do better by 1% to be worth its size.
+		 */
+		waste = ((slab - (size_t)objs * c->size) << 10) / slab;
+		if (best_waste == SIZE_MAX || waste + 10 < best_waste) {
+			best_waste = waste;
+			best = order;
+		}
+	}
+	if (best_waste == SIZE_MAX)
+		return false;
+found:
+	c->order = best;
+	c->slab_align = max(1UL << best, (unsigned long)c->align >> PAGE_SHIFT);
+	c->objs = __contig_layout_objs(c, best, &c->seg_shift, &c->per_seg);
+	c->per_seg_rcp = reciprocal_value(c->per_seg);
+	c->pitch_rcp = reciprocal_value(c->pitch);
+	return true;
+}
+
+/* ---- debug: red zones and poison ---------------------------------------- */
+
+/*
+ * Check that @len bytes at @area, around or in @obj, all hold @byte;
+ * report the first that does not and repair them.  Returns true if intact.
+ */
+static bool __contig_area_verify(struct contig_cache *c, void *obj,
+				 void *area, size_t len, u8 byte,
+				 const char *when, const char *what)
+{
+	phys_addr_t phys;
+	u8 *bad;
+
+	bad = memchr_inv(area, byte, len);
+	if (!bad)
+		return true;
+	atomic_long_inc(&c->nr_corrupt);
+	phys = __contig_virt_to_phys(c->region, obj);
+	pr_err("slab: cache %s: %s: object %p (phys %pa, size %u): %s at offset %ld\n",
+	       c->name, when, obj, &phys, c->size, what,
+	       (long)(bad - (u8 *)obj));
+	print_hex_dump(KERN_ERR, "contig: ", DUMP_PREFIX_OFFSET, 16, 1, bad,
+		       min_t(size_t, 16, (u8 *)area + len - bad), true);
+	memset(area, byte, len);
+	return false;
+}
+
+/*
+ * Check (and repair) the red zones of @obj and, if @is_free, its poison.
+ * Returns true if all were intact.
+ */
+static bool __contig_obj_verify(struct contig_cache *c, void *obj,
+				bool is_free, const char *when)
+{
+	bool ok = true;
+
+	if (c->rz) {
+		ok &= __contig_area_verify(c, obj, obj - c->rz, c->rz,
+					   CONTIG_SLAB_RED, when,
+					   "red zone before the object overwritten");
+		ok &= __contig_area_verify(c, obj, obj + c->size, c->rz,
+					   CONTIG_SLAB_RED, when,
+					   "red zone after the object overwritten (write past the end)");
+	}
+	if (is_free && c->poison)
+		ok &= __contig_area_verify(c, obj, obj, c->size, POISON_FREE,
+					   when, "freed object written (use after free)");
+	return ok;
+}
+
+/* Verify every object of @slab: red zones, and poison of free ones. */
+static void __contig_slab_verify(struct contig_cache *c,
+				 struct contig_slab *slab, const char *when)
+{
+	unsigned int i;
+
+	if (!c->rz && !c->poison)
+		return;
+	for (i = 0; i < c->objs; i++)
+		__contig_obj_verify(c, __contig_obj(c, slab, i),
+				    slab->next[i] != CONTIG_SLAB_INUSE, when);
+}
+
+/* ---- slabs --------------------------------------------------------------- */
+
+/* The gfp bits that matter for our metadata's kmalloc. */
+static gfp_t __contig_meta_gfp(gfp_t gfp)
+{
+	return gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HIGH |
+		      __GFP_NOWARN | __GFP_NORETRY | __GFP_RETRY_MAYFAIL |
+		      __GFP_NOMEMALLOC);
+}
+
+static unsigned int __contig_buddy_flags(gfp_t gfp)
+{
+	return gfpflags_allow_blocking(gfp) ? 0 : CONTIG_BUDDY_ATOMIC;
+}
+
+static void __contig_owner_set(struct contig_slab *slab)
+{
+	unsigned long f;
+
+	for (f = slab->frame; f < slab->frame + slab->nr_frames; f++)
+		rcu_assign_pointer(contig_slab_owner[f], slab);
+}
+
+static void __contig_owner_clear(struct contig_slab *slab)
+{
+	unsigned long f;
+
+	for (f = slab->frame; f < slab->frame + slab->nr_frames; f++)
+		RCU_INIT_POINTER(contig_slab_owner[f], NULL);
+}
+
+/*
+ * A new slab for @c: metadata, frames, every object constructed (or
+ * poisoned), published in the owner map.  Not yet on any list.
+ *
+ * Context: as @gfp allows; takes the buddy lock.  Not under @c->lock.
+ */
+static struct contig_slab *__contig_slab_new(struct contig_cache *c, gfp_t gfp)
+{
+	struct contig_region *r = c->region;
+	struct contig_slab *slab;
+	unsigned int i;
+	long frame;
+
+	slab = kmalloc(struct_size(slab, next, c->objs), __contig_meta_gfp(gfp));
+	if (!slab)
+		return ERR_PTR(-ENOMEM);
+	frame = contig_buddy_alloc(&r->buddy, 1UL << c->order, c->slab_align,
+				   CONTIG_OWNER_SLAB, CONTIG_POLICY_DEFAULT,
+				   __contig_buddy_flags(gfp));
+	if (frame < 0) {
+		kfree(slab);
+		return ERR_PTR(frame);
+	}
+	INIT_LIST_HEAD(&slab->node);
+	slab->cache = c;
+	slab->frame = frame;
+	slab->nr_frames = 1UL << c->order;
+	slab->vaddr = contig_frame_to_virt(r, frame);
+	slab->size = 0;
+	slab->inuse = 0;
+	slab->free_head = 0;
+	for (i = 0; i < c->objs; i++)
+		slab->next[i] = i + 1;
+	slab->next[c->objs - 1] = CONTIG_SLAB_END;
+
+	if (c->rz)
+		memset(slab->vaddr, CONTIG_SLAB_RED, __contig_slab_bytes(c));
+	for (i = 0; i < c->objs; i++) {
+		void *obj = __contig_obj(c, slab, i);
+
+		if (c->poison)
+			memset(obj, POISON_FREE, c->size);
+		if (c->ctor)
+			c->ctor(obj);
+	}
+	slab->live = true;
+	__contig_owner_set(slab);
+	return slab;
+}
+
+/*
+ * Give a slab unpublished by __contig_slab_unlink() back to the buddy and
+ * free its metadata after a grace period.  @verify: check its objects
+ * first (debug caches).
+ *
+ * Context: any; takes the buddy lock.  Not under @c->lock.
+ */
+static void __contig_slab_release(struct contig_cache *c,
+				  struct contig_slab *slab, bool verify)
+{
+	int ret;
+
+	if (verify)
+		__contig_slab_verify(c, slab, "slab released");
+	ret = contig_buddy_free(&c->region->buddy, slab->frame);
+	WARN_ON_ONCE(ret);
+	kfree_rcu(slab, rcu);
+}
+
+/* Take @slab off @c for release. */
+static void __contig_slab_unlink(struct contig_cache *c,
+				 struct contig_slab *slab)
+{
+	lockdep_assert_held(&c->lock);
+	list_del_init(&slab->node);
+	c->nr_slabs--;
+	if (!slab->inuse)
+		c->nr_empty--;
+	slab->live = false;
+	__contig_owner_clear(slab);
+}
+
+/* Take one object from @slab and refile it. */
+static void *__contig_slab_pop(struct contig_cache *c, struct contig_slab *slab)
+{
+	unsigned int idx = slab->free_head;
+
+	lockdep_assert_held(&c->lock);
+	if (!slab->inuse)
+		c->nr_empty--;
+	slab->free_head = slab->next[idx];
+	slab->next[idx] = CONTIG_SLAB_INUSE;
+	slab->inuse++;
+	c->active++;
+	if (slab->inuse == c->objs)
+		list_move(&slab->node, &c->full);
+	else if (slab->inuse == 1)
+		list_move(&slab->node, &c->partial);
+	return __contig_obj(c, slab, idx);
+}
+
+/* An object from the first partial slab, else an empty one, else NULL. */
+static void *__contig_cache_take(struct contig_cache *c)
+{
+	struct contig_slab *slab;
+
+	lockdep_assert_held(&c->lock);
+	slab = list_first_entry_or_null(&c->partial, struct contig_slab, node);
+	if (!slab)
+		slab = list_first_entry_or_null(&c->empty, struct contig_slab,
+						node);
+	return slab ? __contig_slab_pop(c, slab) : NULL;
+}
+
+/* ---- caches -------------------------------------------------------------- */
+
+static struct contig_cache *__contig_cache_create(struct contig_region *r,
+						  const char *name,
+						  size_t size, size_t align,
+						  size_t boundary,
+						  unsigned int flags,
+						  void (*ctor)(void *obj))
+{
+	const char *why = NULL;
+	struct contig_cache *c;
+	size_t need_phys;
+
+	if (!name || !*name)
+		why = "no name";
+	else if (!size || size > CONTIG_CACHE_MAX_SIZE)
+		why = "size must be 1 byte to 1 MiB";
+	else if (align && (!is_power_of_2(align) ||
+			   align > (PAGE_SIZE << CONTIG_SLAB_MAX_ORDER)))
+		why = "align must be 0 or a power of two up to 32 KiB";
+	else if (boundary && (!is_power_of_2(boundary) || boundary < size))
+		why = "boundary must be 0 or a power of two no smaller than size";
+	if (why) {
+		pr_err("slab: cache \"%s\" (size %zu, align %zu, boundary %zu) refused: %s\n",
+		       name ?: "(null)", size, align, boundary, why);
+		return ERR_PTR(-EINVAL);
+	}
+	/* Slabs are aligned in frames; beyond a page that must be physical. */
+	need_phys = max(align, boundary);
+	if (need_phys > PAGE_SIZE &&
+	    !IS_ALIGNED(r->base, min_t(size_t, need_phys,
+				       PAGE_SIZE << CONTIG_SLAB_ORDER_LIMIT))) {
+		pr_err("slab: cache \"%s\" refused: align/boundary %zu needs a region base aligned to it (base %pa)\n",
+		       name, need_phys, &r->base);
+		return ERR_PTR(-EINVAL);
+	}
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return ERR_PTR(-ENOMEM);
+	strscpy(c->name, name, sizeof(c->name));
+	c->size = size;
+	c->align = align ?: CONTIG_CACHE_MIN_ALIGN;
+	c->boundary = boundary;
+	c->flags = flags;
+	if (contig_slab_debug)
+		c->flags |= CONTIG_CACHE_DEBUG;
+	c->ctor = ctor;
+	c->region = r;
+	c->keep_empty = clamp_t(unsigned int, ilog2(size) / 2,
+				CONTIG_CACHE_KEEP_MIN, CONTIG_CACHE_KEEP_MAX);
+	c->rz = c->flags & CONTIG_CACHE_DEBUG ? CONTIG_SLAB_RZ : 0;
+	c->poison = (c->flags & CONTIG_CACHE_DEBUG) && !ctor;
+	if (!__contig_cache_pick_order(c) && c->rz) {
+		/* A tight boundary leaves no room for red zones. */
+		c->rz = 0;
+		if (__contig_cache_pick_order(c))
+			pr_info("slab: cache %s: boundary %zu leaves no room for red zones; debug poisons only\n",
+				c->name, boundary);
+	}
+	if (!c->objs) {
+		pr_err("slab: cache \"%s\" refused: %zu-byte objects aligned to %u do not fit a slab\n",
+		       name, size, c->align);
+		kfree(c);
+		return ERR_PTR(-EINVAL);
+	}
+	spin_lock_init(&c->lock);
+	INIT_LIST_HEAD(&c->partial);
+	INIT_LIST_HEAD(&c->full);
+	INIT_LIST_HEAD(&c->empty);
+	atomic_long_set(&c->nr_corrupt, 0);
+
+	mutex_lock(&contig_caches_mutex);
+	list_add_tail(&c->node, &contig_caches);
+	mutex_unlock(&contig_caches_mutex);
+	return c;
+}
+
+/**
+ * contig_cache_create() - create a cache of equal objects in the region.
+ * @name:     for reports and /sys/kernel/debug/contig/slabinfo; copied,
+ *            at most 31 characters kept.
+ * @size:     object bytes, 1 to 1 MiB.
+ * @align:    alignment of each object's physical (and virtual) address: 0
+ *            for 8 bytes, or a power of two up to 32 KiB.  Above a page
+ *            the region's base must be aligned to it.
+ * @boundary: 0, or a power of two >= @size: no object crosses a multiple
+ *            of it in physical memory (as dma_pool_create()).
+ * @flags:    0 or CONTIG_CACHE_DEBUG (red zones and poison).
+ * @ctor:     called once on each object when its slab is made, or NULL.
+ *            Objects must be given back in their constructed state.
+ *
+ * Context: process context, may sleep.
+ * Return: the cache, or ERR_PTR(-EINVAL) for a bad argument, -ENOMEM, or
+ * -ENODEV when contig.ko has no region.
+ */
+struct contig_cache *contig_cache_create(const char *name, size_t size,
+					 size_t align, size_t boundary,
+					 unsigned int flags,
+					 void (*ctor)(void *obj))
+{
+	struct contig_region *r = READ_ONCE(contig_slab_region);
+
+	might_sleep();
+	if (!r)
+		return ERR_PTR(-ENODEV);
+	if (flags & ~CONTIG_CACHE_VALID_FLAGS) {
+		pr_err("slab: cache \"%s\" refused: unknown flags %#x\n",
+		       name ?: "(null)",
+		       (unsigned int)(flags & ~CONTIG_CACHE_VALID_FLAGS));
+		return ERR_PTR(-EINVAL);
+	}
+	return __contig_cache_create(r, name, size, align, boundary, flags,
+				     ctor);
+}
+EXPORT_SYMBOL_GPL(contig_cache_create);
+
+/* Report up to CONTIG_CACHE_MAX_LEAKS objects still in use. */
+static void __contig_cache_report_leaks(struct contig_cache *c)
+{
+	struct list_head *lists[] = { &c->partial, &c->full };
+	struct contig_slab *slab;
+	unsigned long n = 0;
+	unsigned int i, l;
+
+	lockdep_assert_held(&c->lock);
+	pr_err("slab: cache %s: %lu objects still in use:\n", c->name,
+	       c->active);
+	for (l = 0; l < ARRAY_SIZE(lists); l++) {
+		list_for_each_entry(slab, lists[l], node) {
+			for (i = 0; i < c->objs; i++) {
+				void *obj = __contig_obj(c, slab, i);
+				phys_addr_t phys;
+
+				if (slab->next[i] != CONTIG_SLAB_INUSE)
+					continue;
+				if (n++ >= CONTIG_CACHE_MAX_LEAKS)
+					continue;
+				phys = __contig_virt_to_phys(c->region, obj);
+				pr_err("slab: cache %s: leaked object %p at phys %pa\n",
+				       c->name, obj, &phys);
+			}
+		}
+	}
+	if (n > CONTIG_CACHE_MAX_LEAKS)
+		pr_err("slab: cache %s: ... and %lu more\n", c->name,
+		       n - CONTIG_CACHE_MAX_LEAKS);
+}
+
+/* Release every slab of @c (all empty unless @force) and free it. */
+static void __contig_cache_teardown(struct contig_cache *c)
+{
+	struct list_head *lists[] = { &c->partial, &c->full, &c->empty };
+	struct contig_slab *slab, *tmp;
+	unsigned long flags;
+	LIST_HEAD(doomed);
+	unsigned int l;
+
+	lockdep_assert_held(&contig_caches_mutex);
+	spin_lock_irqsave(&c->lock, flags);
+	for (l = 0; l < ARRAY_SIZE(lists); l++) {
+		list_for_each_entry_safe(slab, tmp, lists[l], node) {
+			__contig_slab_unlink(c, slab);
+			list_add(&slab->node, &doomed);
+		}
+	}
+	c->active = 0;
+	spin_unlock_irqrestore(&c->lock, flags);
+	list_del(&c->node);
+
+	list_for_each_entry_safe(slab, tmp, &doomed, node) {
+		list_del(&slab->node);
+		__contig_slab_release(c, slab, true);
+	}
+	kfree_rcu(c, rcu);
+}
+
+/**
+ * contig_cache_destroy() - destroy a cache with no object in use.
+ * @cache: from contig_cache_create(); NULL does nothing.
+ *
+ * A cache with objects still in use is not destroyed: each one is
+ * reported (address and cache name; the first 64), the cache stays as it
+ * was and usable, and -EBUSY is returned.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EBUSY, or -EINVAL for a contig_kmalloc() size class.
+ */
+int contig_cache_destroy(struct contig_cache *cache)
+{
+	unsigned long flags;
+
+	might_sleep();
+	if (!cache)
+		return 0;
+	if (cache->flags & __CONTIG_CACHE_KMALLOC) {
+		pr_err("slab: cache %s belongs to contig_kmalloc() and cannot be destroyed\n",
+		       cache->name);
+		return -EINVAL;
+	}
+	mutex_lock(&contig_caches_mutex);
+	spin_lock_irqsave(&cache->lock, flags);
+	if (cache->active) {
+		pr_err("slab: cache %s not destroyed: objects in use\n",
+		       cache->name);
+		__contig_cache_report_leaks(cache);
+		spin_unlock_irqrestore(&cache->lock, flags);
+		mutex_unlock(&contig_caches_mutex);
+		return -EBUSY;
+	}
+	spin_unlock_irqrestore(&cache->lock, flags);
+	__contig_cache_teardown(cache);
+	mutex_unlock(&contig_caches_mutex);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(contig_cache_destroy);
+
+static void *__contig_cache_alloc(struct contig_cache *c, gfp_t gfp)
+{
+	struct contig_slab *slab;
+	unsigned long flags;
+	void *obj;
+
+	spin_lock_irqsave(&c->lock, flags);
+	obj = __contig_cache_take(c);
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (obj)
+		goto got;
+
+	slab = __contig_slab_new(c, gfp);
+	if (IS_ERR(slab))
+		return slab;
+	spin_lock_irqsave(&c->lock, flags);
+	c->nr_slabs++;
+	c->nr_empty++;
+	list_add(&slab->node, &c->empty);
+	obj = __contig_slab_pop(c, slab);
+	spin_unlock_irqrestore(&c->lock, flags);
+got:
+	if (c->rz || c->poison)
+		__contig_obj_verify(c, obj, true, "allocation");
+	return obj;
+}
+
+/**
+ * contig_cache_alloc() - allocate an object.
+ * @cache: the cache.
+ * @gfp:   GFP_KERNEL, GFP_ATOMIC, ...: without __GFP_DIRECT_RECLAIM the
+ *         call does not sleep.  __GFP_ZERO zeroes the object (refused for
+ *         a cache with a constructor).
+ * @phys:  if not NULL, set to the object's physical address.
+ *
+ * The object is physically contiguous, aligned and within the boundary
+ * the cache was created with, and lies in the region's write-back mapping.
+ *
+ * Context: any context @gfp allows.  Takes @cache's lock and, to grow the
+ * cache, the buddy's.
+ * Return: the object, or ERR_PTR(-ENOMEM) (the region or kernel memory is
+ * exhausted) or ERR_PTR(-EINVAL).
+ */
+void *contig_cache_alloc(struct contig_cache *cache, gfp_t gfp,
+			 phys_addr_t *phys)
+{
+	void *obj;
+
+	might_alloc(gfp);
+	if (!cache || ((gfp & __GFP_ZERO) && cache->ctor)) {
+		pr_err("slab: %s(%s) refused: %s\n", __func__,
+		       cache ? cache->name : "NULL",
+		       cache ? "__GFP_ZERO with a constructor" : "no cache");
+		return ERR_PTR(-EINVAL);
+	}
+	obj = __contig_cache_alloc(cache, gfp);
+	if (IS_ERR(obj)) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_err_ratelimited("slab: cache %s: no memory for a new %zu-byte slab (%ld)\n",
+					   cache->name,
+					   __contig_slab_bytes(cache),
+					   PTR_ERR(obj));
+		return obj;
+	}
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, cache->size);
+	if (phys)
+		*phys = __contig_virt_to_phys(cache->region, obj);
+	return obj;
+}
+EXPORT_SYMBOL_GPL(contig_cache_alloc);
+
+static __printf(2, 3) void __contig_wrong_free(const void *obj,
+						const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	atomic_long_inc(&contig_slab_wrong_frees);
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("slab: wrong free of %p ignored: %pV\n", obj, &vaf);
+	va_end(args);
+}
+
+/* Free @obj of @c found in @slab under RCU. */
+static int __contig_slab_free(struct contig_cache *c, struct contig_slab *slab,
+			      const void *obj)
+{
+	struct contig_slab *doomed = NULL;
+	unsigned long flags;
+	int idx;
+
+	spin_lock_irqsave(&c->lock, flags);
+	if (!slab->live) {
+		spin_unlock_irqrestore(&c->lock, flags);
+		__contig_wrong_free(obj, "not allocated (its slab was just released)");
+		return -EINVAL;
+	}
+	idx = __contig_obj_index(c, obj - slab->vaddr);
+	if (idx < 0) {
+		spin_unlock_irqrestore(&c->lock, flags);
+		__contig_wrong_free(obj, "not the start of an object of cache %s",
+				    c->name);
+		return -EINVAL;
+	}
+	if (slab->next[idx] != CONTIG_SLAB_INUSE) {
+		spin_unlock_irqrestore(&c->lock, flags);
+		__contig_wrong_free(obj, "double free in cache %s", c->name);
+		return -EINVAL;
+	}
+	/* The object is ours again: check its red zones, poison it. */
+	if (c->rz)
+		__contig_obj_verify(c, (void *)obj, false, "free");
+	if (c->poison)
+		memset((void *)obj, POISON_FREE, c->size);
+	slab->next[idx] = slab->free_head;
+	slab->free_head = idx;
+	c->active--;
+	if (slab->inuse-- == c->objs)
+		list_move(&slab->node, &c->partial);
+	if (!slab->inuse) {
+		list_move(&slab->node, &c->empty);
+		if (++c->nr_empty > c->keep_empty) {
+			__contig_slab_unlink(c, slab);
+			doomed = slab;
+		}
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (doomed)
+		__contig_slab_release(c, doomed, c->rz || c->poison);
+	return 0;
+}
+
+static int __contig_large_free(struct contig_slab *blk, const void *obj);
+
+/*
+ * Free @obj: an object of @expect, or with @expect NULL anything
+ * contig_kmalloc() returned.  Wrong frees are reported and change nothing.
+ */
+static int __contig_free(struct contig_cache *expect, const void *obj)
+{
+	struct contig_region *r = READ_ONCE(contig_slab_region);
+	struct contig_slab *slab;
+	struct contig_cache *c;
+	int ret = -EINVAL;
+
+	if (!obj)
+		return 0;
+	if (!r || obj < r->vaddr || obj >= r->vaddr + r->size) {
+		__contig_wrong_free(obj, "not in the region");
+		return -EINVAL;
+	}
+	rcu_read_lock();
+	slab = rcu_dereference(contig_slab_owner[(obj - r->vaddr) >> PAGE_SHIFT]);
+	if (!slab) {
+		__contig_wrong_free(obj, "not in any slab or contig_kmalloc() block");
+		goto unlock;
+	}
+	c = slab->cache;
+	if (!c) {
+		if (expect)
+			__contig_wrong_free(obj, "a contig_kmalloc() block, not in cache %s",
+					    expect->name);
+		else
+			ret = __contig_large_free(slab, obj);
+		goto unlock;
+	}
+	if (expect ? c != expect : !(c->flags & __CONTIG_CACHE_KMALLOC)) {
+		__contig_wrong_free(obj, "an object of cache %s, not of %s",
+				    c->name, expect ? expect->name :
+				    "contig_kmalloc()");
+		goto unlock;
+	}
+	ret = __contig_slab_free(c, slab, obj);
+unlock:
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * contig_cache_free_checked() - contig_cache_free() that says what it did.
+ * @cache: the cache @obj came from.
+ * @obj:   the object, or NULL.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for a wrong free (reported, nothing changed).
+ */
+int contig_cache_free_checked(struct contig_cache *cache, const void *obj)
+{
+	if (!cache) {
+		__contig_wrong_free(obj, "no cache given");
+		return -EINVAL;
+	}
+	return __contig_free(cache, obj);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_cache_free_checked);
+
+/**
+ * contig_cache_free() - give an object back to its cache.
+ * @cache: the cache @obj came from.
+ * @obj:   the object, or NULL.
+ *
+ * A wrong free (a pointer from another cache or not from us, into the
+ * middle of an object, or already freed) is reported in the kernel log
+ * and ignored.
+ *
+ * Context: any.  Takes @cache's lock and, when a slab goes back, the
+ * buddy's.
+ */
+void contig_cache_free(struct contig_cache *cache, void *obj)
+{
+	contig_cache_free_checked(cache, obj);
+}
+EXPORT_SYMBOL_GPL(contig_cache_free);
+
+/**
+ * contig_cache_shrink() - give every empty slab back to the buddy.
+ * @cache: the cache.
+ *
+ * On a debug cache, first checks the red zones of every object and the
+ * poison of every free one, reporting damage.
+ *
+ * Context: any.  Takes @cache's lock, then the buddy's.
+ * Return: the number of slabs given back (0 or more).
+ */
+int contig_cache_shrink(struct contig_cache *cache)
+{
+	struct list_head *lists[] = { &cache->partial, &cache->full };
+	struct contig_slab *slab, *tmp;
+	unsigned long flags;
+	LIST_HEAD(doomed);
+	unsigned int l;
+	int n = 0;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	for (l = 0; l < ARRAY_SIZE(lists); l++)
+		list_for_each_entry(slab, lists[l], node)
+			__contig_slab_verify(cache, slab, "shrink");
+	list_for_each_entry_safe(slab, tmp, &cache->empty, node) {
+		__contig_slab_unlink(cache, slab);
+		list_add(&slab->node, &doomed);
+	}
+	spin_unlock_irqrestore(&cache->lock, flags);
+
+	list_for_each_entry_safe(slab, tmp, &doomed, node) {
+		list_del(&slab->node);
+		__contig_slab_release(cache, slab,
+				      cache->rz || cache->poison);
+		n++;
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(contig_cache_shrink);
+
+/**
+ * contig_cache_set_keep_empty() - how many empty slabs a cache keeps.
+ * @cache: the cache.
+ * @nr:    empty slabs kept for the next allocations after frees; those
+ *         beyond go back to the buddy, now and on later frees.  The
+ *         default, as SLUB's min_partial, is log2(object size) / 2 within
+ *         5..10.
+ *
+ * Context: any.  Takes @cache's lock, then the buddy's.
+ */
+void contig_cache_set_keep_empty(struct contig_cache *cache, unsigned int nr)
+{
+	struct contig_slab *slab;
+	unsigned long flags;
+	LIST_HEAD(doomed);
+
+	spin_lock_irqsave(&cache->lock, flags);
+	cache->keep_empty = nr;
+	while (cache->nr_empty > nr) {
+		slab = list_last_entry(&cache->empty, struct contig_slab, node);
+		__contig_slab_unlink(cache, slab);
+		list_add(&slab->node, &doomed);
+	}
+	spin_unlock_irqrestore(&cache->lock, flags);
+	while ((slab = list_first_entry_or_null(&doomed, struct contig_slab,
+						node))) {
+		list_del(&slab->node);
+		__contig_slab_release(cache, slab, cache->rz || cache->poison);
+	}
+}
+EXPORT_SYMBOL_GPL(contig_cache_set_keep_empty);
+
+/* ---- contig_kmalloc ------------------------------------------------------ */
+
+static unsigned int __contig_kmalloc_index(size_t size)
+{
+	unsigned int k;
+
+	if (size <= 8)
+		return 0;
+	if (size <= 16)
+		return 1;
+	k = fls(size - 1);		/* 1 << (k - 1) < size <= 1 << k */
+	return 2 * (k - 5) + 2 + (size > (3U << (k - 2)));
+}
+
+static size_t __contig_kmalloc_size(unsigned int idx)
+{
+	unsigned int k;
+
+	if (idx < 2)
+		return 8U << idx;
+	k = (idx - 2) / 2 + 5;
+	return idx & 1 ? 1U << k : 3U << (k - 2);
+}
+
+/**
+ * contig_kmalloc_cache() - the size class serving @size bytes.
+ * @size: 1 to PAGE_SIZE.
+ *
+ * Context: any.
+ * Return: the class's cache, or NULL if @size has none.
+ */
+struct contig_cache *contig_kmalloc_cache(size_t size)
+{
+	if (!size || size > PAGE_SIZE)
+		return NULL;
+	return contig_kmalloc_caches[__contig_kmalloc_index(size)];
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_kmalloc_cache);
+
+static void *__contig_kmalloc_large(struct contig_region *r, size_t size,
+				    gfp_t gfp, phys_addr_t *phys)
+{
+	struct contig_slab *blk;
+	unsigned long flags;
+	long frame;
+	size_t nr;
+
+	if (size > r->size) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_err_ratelimited("slab: contig_kmalloc(%zu) refused: larger than the region\n",
+					   size);
+		return ERR_PTR(-ENOMEM);
+	}
+	nr = DIV_ROUND_UP(size, PAGE_SIZE);
+	blk = kzalloc(sizeof(*blk), __contig_meta_gfp(gfp));
+	if (!blk)
+		return ERR_PTR(-ENOMEM);
+	frame = contig_buddy_alloc(&r->buddy, nr, 1, CONTIG_OWNER_SLAB,
+				   CONTIG_POLICY_DEFAULT,
+				   __contig_buddy_flags(gfp));
+	if (frame < 0) {
+		kfree(blk);
+		if (!(gfp & __GFP_NOWARN))
+			pr_err_ratelimited("slab: contig_kmalloc(%zu): the buddy has no %zu free frames (%ld)\n",
+					   size, nr, frame);
+		return ERR_PTR(frame);
+	}
+	INIT_LIST_HEAD(&blk->node);
+	blk->frame = frame;
+	blk->nr_frames = nr;
+	blk->size = size;
+	blk->vaddr = contig_frame_to_virt(r, frame);
+	blk->live = true;
+	if (gfp & __GFP_ZERO)
+		memset(blk->vaddr, 0, size);
+	if (contig_slab_debug)
+		memset(blk->vaddr + size, CONTIG_SLAB_RED,
+		       (nr << PAGE_SHIFT) - size);
+	__contig_owner_set(blk);
+
+	spin_lock_irqsave(&contig_large_lock, flags);
+	contig_large_nr++;
+	contig_large_frames += nr;
+	contig_large_bytes += size;
+	spin_unlock_irqrestore(&contig_large_lock, flags);
+	if (phys)
+		*phys = __contig_virt_to_phys(r, blk->vaddr);
+	return blk->vaddr;
+}
+
+static int __contig_large_free(struct contig_slab *blk, const void *obj)
+{
+	struct contig_region *r = contig_slab_region;
+	unsigned long flags;
+	u8 *bad;
+	int ret;
+
+	spin_lock_irqsave(&contig_large_lock, flags);
+	if (!blk->live || obj != blk->vaddr) {
+		spin_unlock_irqrestore(&contig_large_lock, flags);
+		__contig_wrong_free(obj, "%s", blk->live ?
+				    "inside a contig_kmalloc() block, not its start" :
+				    "not allocated (its block was just freed)");
+		return -EINVAL;
+	}
+	blk->live = false;
+	__contig_owner_clear(blk);
+	contig_large_nr--;
+	contig_large_frames -= blk->nr_frames;
+	contig_large_bytes -= blk->size;
+	spin_unlock_irqrestore(&contig_large_lock, flags);
+
+	if (contig_slab_debug) {
+		bad = memchr_inv(blk->vaddr + blk->size, CONTIG_SLAB_RED,
+				 (blk->nr_frames << PAGE_SHIFT) - blk->size);
+		if (bad)
+			pr_err("slab: contig_kmalloc(%zu) block %p: written past the end at offset %ld\n",
+			       blk->size, blk->vaddr,
+			       (long)(bad - (u8 *)blk->vaddr));
+	}
+	ret = contig_buddy_free(&r->buddy, blk->frame);
+	WARN_ON_ONCE(ret);
+	kfree_rcu(blk, rcu);
+	return 0;
+}
+
+/**
+ * contig_kmalloc() - allocate @size bytes of physically contiguous memory.
+ * @size: bytes, 1 or more.  Up to PAGE_SIZE they come from size classes
+ *        (powers of two and the halves between, 8 to PAGE_SIZE), aligned
+ *        to the largest power of two dividing the class size; beyond, from
+ *        whole frames of the buddy, page aligned.
+ * @gfp:  as for contig_cache_alloc(); __GFP_ZERO zeroes @size bytes.
+ * @phys: if not NULL, set to the physical address.
+ *
+ * Free with contig_kfree().
+ *
+ * Context: any context @gfp allows.
+ * Return: the memory, or ERR_PTR(-EINVAL) for @size 0, ERR_PTR(-ENOMEM),
+ * or ERR_PTR(-ENODEV) when contig.ko has no region.
+ */
+void *contig_kmalloc(size_t size, gfp_t gfp, phys_addr_t *phys)
+{
+	struct contig_region *r = READ_ONCE(contig_slab_region);
+
+	might_alloc(gfp);
+	if (!r)
+		return ERR_PTR(-ENODEV);
+	if (!size) {
+		pr_err("slab: %s(0) refused\n", __func__);
+		return ERR_PTR(-EINVAL);
+	}
+	if (size > PAGE_SIZE)
+		return __contig_kmalloc_large(r, size, gfp, phys);
+	return contig_cache_alloc(contig_kmalloc_cache(size), gfp, phys);
+}
+EXPORT_SYMBOL_GPL(contig_kmalloc);
+
+/**
+ * contig_kfree_checked() - contig_kfree() that says what it did.
+ * @obj: from contig_kmalloc(), or NULL.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for a wrong free (reported, nothing changed).
+ */
+int contig_kfree_checked(const void *obj)
+{
+	return __contig_free(NULL, obj);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_kfree_checked);
+
+/**
+ * contig_kfree() - free memory from contig_kmalloc().
+ * @obj: the memory, or NULL.
+ *
+ * Wrong frees are reported and ignored, as for contig_cache_free().
+ *
+ * Context: any.
+ */
+void contig_kfree(const void *obj)
+{
+	__contig_free(NULL, obj);
+}
+EXPORT_SYMBOL_GPL(contig_kfree);
+
+/**
+ * contig_ksize() - the usable size of a contig_kmalloc() allocation.
+ * @obj: from contig_kmalloc().
+ *
+ * Context: any.
+ * Return: the class size, or the whole frames of a large block; 0 if @obj
+ * is not the start of a live contig_kmalloc() allocation.
+ */
+size_t contig_ksize(const void *obj)
+{
+	struct contig_region *r = READ_ONCE(contig_slab_region);
+	struct contig_slab *slab;
+	size_t size = 0;
+
+	if (!r || obj < r->vaddr || obj >= r->vaddr + r->size)
+		return 0;
+	rcu_read_lock();
+	slab = rcu_dereference(contig_slab_owner[(obj - r->vaddr) >> PAGE_SHIFT]);
+	if (!slab)
+		goto unlock;
+	if (!slab->cache) {
+		if (obj == slab->vaddr)
+			size = slab->nr_frames << PAGE_SHIFT;
+	} else if ((slab->cache->flags & __CONTIG_CACHE_KMALLOC) &&
+		   __contig_obj_index(slab->cache, obj - slab->vaddr) >= 0) {
+		size = slab->cache->size;
+	}
+unlock:
+	rcu_read_unlock();
+	return size;
+}
+EXPORT_SYMBOL_GPL(contig_ksize);
+
+/* ---- checks and statistics (debugfs, KUnit) ------------------------------- */
+
+static __printf(3, 4) int __contig_fail(char *why, size_t len,
+					const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vscnprintf(why, len, fmt, args);
+	va_end(args);
+	return -EUCLEAN;
+}
+
+static int __contig_slab_check(struct contig_cache *c, struct contig_slab *slab,
+			       struct list_head *list, unsigned long *active,
+			       char *why, size_t len)
+{
+	unsigned int i, inuse = 0, steps = 0, idx;
+	bool on_full, on_empty, is_full;
+	unsigned long f;
+
+	if (!slab->live || slab->cache != c || !slab->nr_frames ||
+	    slab->nr_frames != 1UL << c->order ||
+	    !IS_ALIGNED(slab->frame, c->slab_align))
+		return __contig_fail(why, len, "%s: slab %lu: bad header",
+				     c->name, slab->frame);
+	for (f = slab->frame; f < slab->frame + slab->nr_frames; f++)
+		if (rcu_access_pointer(contig_slab_owner[f]) != slab)
+			return __contig_fail(why, len, "%s: frame %lu not owned by its slab",
+					     c->name, f);
+	for (i = 0; i < c->objs; i++)
+		inuse += slab->next[i] == CONTIG_SLAB_INUSE;
+	if (inuse != slab->inuse)
+		return __contig_fail(why, len, "%s: slab %lu: %u marked in use, count %u",
+				     c->name, slab->frame, inuse, slab->inuse);
+	for (idx = slab->free_head; idx != CONTIG_SLAB_END; idx = slab->next[idx]) {
+		if (idx >= c->objs || slab->next[idx] == CONTIG_SLAB_INUSE ||
+		    ++steps > c->objs - inuse)
+			return __contig_fail(why, len, "%s: slab %lu: free list broken at %u",
+					     c->name, slab->frame, idx);
+	}
+	if (steps != c->objs - inuse)
+		return __contig_fail(why, len, "%s: slab %lu: %u listed free, %u free",
+				     c->name, slab->frame, steps, c->objs - inuse);
+	on_full = list == &c->full;
+	on_empty = list == &c->empty;
+	is_full = inuse == c->objs;
+	if (on_full != is_full || on_empty != !inuse)
+		return __contig_fail(why, len, "%s: slab %lu, %u of %u in use, on the wrong list",
+				     c->name, slab->frame, inuse, c->objs);
+	*active += inuse;
+	return 0;
+}
+
+/**
+ * contig_cache_check() - check a cache's invariants.
+ * @cache: the cache.
+ * @why:   on failure, a description of the first broken invariant.
+ * @len:   size of @why.
+ *
+ * Every slab: live, owned in the owner map on all its frames, its free
+ * list acyclic and exactly its free objects, on the list its fill says;
+ * the cache's counters equal the sums.
+ *
+ * Context: any.  Takes @cache's lock.
+ * Return: 0 or -EUCLEAN.
+ */
+int contig_cache_check(struct contig_cache *cache, char *why, size_t len)
+{
+	struct list_head *lists[] = { &cache->partial, &cache->full,
+				      &cache->empty };
+	unsigned long flags, slabs = 0, empty = 0, active = 0;
+	struct contig_slab *slab;
+	unsigned int l;
+	int ret = 0;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	for (l = 0; l < ARRAY_SIZE(lists) && !ret; l++) {
+		list_for_each_entry(slab, lists[l], node) {
+			ret = __contig_slab_check(cache, slab, lists[l],
+						  &active, why, len);
+			if (ret)
+				break;
+			slabs++;
+			empty += !slab->inuse;
+		}
+	}
+	if (!ret && (slabs != cache->nr_slabs || empty != cache->nr_empty ||
+		     active != cache->active)) {
+		scnprintf(why, len, "%s: slabs/empty/active %lu/%lu/%lu, lists %lu/%lu/%lu",
+			  cache->name, cache->nr_slabs, cache->nr_empty,
+			  cache->active, slabs, empty, active);
+		ret = -EUCLEAN;
+	}
+	spin_unlock_irqrestore(&cache->lock, flags);
+	return ret;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_cache_check);
+
+/**
+ * contig_slab_check() - check every cache and the owner map.
+ * @why: on failure, a description of the first broken invariant.
+ * @len: size of @why.
+ *
+ * Runs contig_cache_check() on every cache, then checks that every owned
+ * frame lies in its owner's frames and that owned frames add up to the
+ * caches' slabs plus the large blocks.  Exact only while no one allocates.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -EUCLEAN.
+ */
+int contig_slab_check(char *why, size_t len)
+{
+	struct contig_region *r = contig_slab_region;
+	unsigned long f, owned = 0, expect = 0, flags;
+	struct contig_slab *slab;
+	struct contig_cache *c;
+	int ret = 0;
+
+	if (!r)
+		return 0;
+	mutex_lock(&contig_caches_mutex);
+	list_for_each_entry(c, &contig_caches, node) {
+		ret = contig_cache_check(c, why, len);
+		if (ret)
+			goto unlock;
+		spin_lock_irqsave(&c->lock, flags);
+		expect += c->nr_slabs << c->order;
+		spin_unlock_irqrestore(&c->lock, flags);
+	}
+	spin_lock_irqsave(&contig_large_lock, flags);
+	expect += contig_large_frames;
+	spin_unlock_irqrestore(&contig_large_lock, flags);
+
+	rcu_read_lock();
+	for (f = 0; f < r->nr_pages; f++) {
+		slab = rcu_dereference(contig_slab_owner[f]);
+		if (!slab)
+			continue;
+		owned++;
+		if (f < slab->frame || f >= slab->frame + slab->nr_frames) {
+			scnprintf(why, len, "frame %lu owned by the slab at %lu+%lu",
+				  f, slab->frame, slab->nr_frames);
+			ret = -EUCLEAN;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (!ret && owned != expect) {
+		scnprintf(why, len, "%lu frames owned, caches and large blocks hold %lu",
+			  owned, expect);
+		ret = -EUCLEAN;
+	}
+unlock:
+	mutex_unlock(&contig_caches_mutex);
+	return ret;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_slab_check);
+
+/**
+ * contig_cache_get_info() - a snapshot of a cache's layout and counters.
+ * @cache: the cache.
+ * @info:  filled in.
+ *
+ * Context: any.  Takes @cache's lock.
+ */
+void contig_cache_get_info(struct contig_cache *cache,
+			   struct contig_cache_info *info)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	info->size = cache->size;
+	info->align = cache->align;
+	info->boundary = cache->boundary;
+	info->order = cache->order;
+	info->objs_per_slab = cache->objs;
+	info->waste_per_slab = __contig_slab_bytes(cache) -
+			       (size_t)cache->objs * cache->size;
+	info->redzone = cache->rz;
+	info->poison = cache->poison;
+	info->keep_empty = cache->keep_empty;
+	info->nr_slabs = cache->nr_slabs;
+	info->nr_empty = cache->nr_empty;
+	info->active_objs = cache->active;
+	info->nr_corrupt = atomic_long_read(&cache->nr_corrupt);
+	spin_unlock_irqrestore(&cache->lock, flags);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_cache_get_info);
+
+/**
+ * contig_slab_wrong_frees_count() - wrong frees reported since load.
+ *
+ * Context: any.
+ * Return: the count.
+ */
+unsigned long contig_slab_wrong_frees_count(void)
+{
+	return atomic_long_read(&contig_slab_wrong_frees);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_slab_wrong_frees_count);
+
+/**
+ * contig_kmalloc_shrink() - contig_cache_shrink() on every size class.
+ *
+ * Context: any.
+ * Return: slabs given back.
+ */
+int contig_kmalloc_shrink(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CONTIG_KMALLOC_NR; i++)
+		if (contig_kmalloc_caches[i])
+			n += contig_cache_shrink(contig_kmalloc_caches[i]);
+	return n;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_kmalloc_shrink);
+
+/**
+ * contig_slabinfo_show() - /sys/kernel/debug/contig/slabinfo.
+ * @m:      the seq_file.
+ * @unused: unused.
+ *
+ * As /proc/slabinfo 2.1, plus ": waste <bytes>": bytes of the cache's
+ * slabs that hold no object (layout waste, not free objects).  objsize
+ * is the size asked for; active_slabs are the slabs not empty.  Large
+ * contig_kmalloc() blocks are one line, "contig-kmalloc-large".
+ *
+ * Context: process context; takes contig_caches_mutex and each cache lock.
+ * Return: 0.
+ */
+int contig_slabinfo_show(struct seq_file *m, void *unused)
+{
+	struct contig_cache *c;
+	unsigned long flags;
+
+	seq_puts(m, "slabinfo - version: 2.1\n");
+	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail> : waste <bytes>\n");
+	mutex_lock(&contig_caches_mutex);
+	list_for_each_entry(c, &contig_caches, node) {
+		unsigned long slabs, empty, active;
+
+		spin_lock_irqsave(&c->lock, flags);
+		slabs = c->nr_slabs;
+		empty = c->nr_empty;
+		active = c->active;
+		spin_unlock_irqrestore(&c->lock, flags);
+		seq_printf(m, "%-17s %6lu %6lu %6u %4u %4lu : tunables %4u %4u %4u : slabdata %6lu %6lu %6u : waste %8zu\n",
+			   c->name, active, slabs * c->objs, c->size, c->objs,
+			   1UL << c->order, 0, 0, 0, slabs - empty, slabs, 0,
+			   slabs * (__contig_slab_bytes(c) -
+				    (size_t)c->objs * c->size));
+	}
+	mutex_unlock(&contig_caches_mutex);
+
+	spin_lock_irqsave(&contig_large_lock, flags);
+	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4u : tunables %4u %4u %4u : slabdata %6lu %6lu %6u : waste %8lu\n",
+		   "contig-kmalloc-large", contig_large_nr, contig_large_nr, 0,
+		   1, 0, 0, 0, 0, contig_large_nr, contig_large_nr, 0,
+		   (contig_large_frames << PAGE_SHIFT) - contig_large_bytes);
+	spin_unlock_irqrestore(&contig_large_lock, flags);
+	return 0;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_slabinfo_show);
+
+static int slabinfo_show(struct seq_file *m, void *unused)
+{
+	return contig_slabinfo_show(m, unused);
+}
+DEFINE_SHOW_ATTRIBUTE(slabinfo);
+
+/**
+ * contig_slab_debugfs_init() - add slabinfo to contig's debugfs directory.
+ * @r:   the region.
+ * @dir: contig's directory.
+ *
+ * Context: process context.
+ */
+void contig_slab_debugfs_init(struct contig_region *r, struct dentry *dir)
+{
+	debugfs_create_file("slabinfo", 0444, dir, r, &slabinfo_fops);
+}
+
+/* ---- load and unload ----------------------------------------------------- */
+
+/* Unload: report what drivers left behind, give everything back. */
+static void __contig_slab_teardown_all(void)
+{
+	struct contig_region *r = contig_slab_region;
+	struct contig_cache *c, *tmp;
+	struct contig_slab *blk;
+	unsigned long f, flags;
+	int ret;
+
+	mutex_lock(&contig_caches_mutex);
+	list_for_each_entry_safe(c, tmp, &contig_caches, node) {
+		spin_lock_irqsave(&c->lock, flags);
+		if (c->active)
+			__contig_cache_report_leaks(c);
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (!(c->flags & __CONTIG_CACHE_KMALLOC))
+			pr_err("slab: cache %s was never destroyed\n", c->name);
+		__contig_cache_teardown(c);
+	}
+	mutex_unlock(&contig_caches_mutex);
+	memset(contig_kmalloc_caches, 0, sizeof(contig_kmalloc_caches));
+
+	/* Large blocks left allocated: the owner map is all that has them. */
+	for (f = 0; f < r->nr_pages; f++) {
+		blk = rcu_dereference_protected(contig_slab_owner[f], true);
+		if (!blk || blk->frame != f)
+			continue;
+		pr_err("slab: contig_kmalloc(%zu) block %p never freed\n",
+		       blk->size, blk->vaddr);
+		__contig_owner_clear(blk);
+		ret = contig_buddy_free(&r->buddy, blk->frame);
+		WARN_ON_ONCE(ret);
+		kfree_rcu(blk, rcu);
+	}
+	contig_large_nr = 0;
+	contig_large_frames = 0;
+	contig_large_bytes = 0;
+}
+
+/**
+ * contig_slab_init() - set up the owner map and the contig_kmalloc() classes.
+ * @r:     the claimed region.
+ * @debug: red zones and poison in every cache (module parameter slab_debug).
+ *
+ * Context: process context (module load).
+ * Return: 0 or -ENOMEM.
+ */
+int contig_slab_init(struct contig_region *r, bool debug)
+{
+	struct contig_cache *c;
+	char name[32];
+	unsigned int i;
+
+	contig_slab_owner = kvcalloc(r->nr_pages, sizeof(*contig_slab_owner),
+				     GFP_KERNEL);
+	if (!contig_slab_owner)
+		return -ENOMEM;
+	contig_slab_debug = debug;
+	contig_slab_region = r;
+
+	for (i = 0; i < CONTIG_KMALLOC_NR; i++) {
+		size_t size = __contig_kmalloc_size(i);
+
+		snprintf(name, sizeof(name), "contig-kmalloc-%zu", size);
+		c = __contig_cache_create(r, name, size, size & -size, 0,
+					  __CONTIG_CACHE_KMALLOC, NULL);
+		if (IS_ERR(c)) {
+			contig_slab_exit();
+			return PTR_ERR(c);
+		}
+		contig_kmalloc_caches[i] = c;
+	}
+	if (debug)
+		pr_info("slab: debug on: red zones and poison in every cache\n");
+	return 0;
+}
+
+/**
+ * contig_slab_exit() - undo contig_slab_init(); report and reclaim leaks.
+ *
+ * Context: process context (module unload or failed load).
+ */
+void contig_slab_exit(void)
+{
+	if (!contig_slab_region)
+		return;
+	__contig_slab_teardown_all();
+	contig_slab_region = NULL;
+	/* Lookups under RCU may still read the map until a grace period. */
+	synchronize_rcu();
+	kvfree(contig_slab_owner);
+	contig_slab_owner = NULL;
+}
