@@ -21,6 +21,7 @@
  *  - every alignment, both directions, and where each request must land;
  *  - each policy on a hand-built layout: the block each must pick;
  *  - ranges, owners, names, atomic context;
+ *  - concurrency: threads on every CPU and a hard-irq timer at once;
  *  - every bad call, each leaving the buddy bit-for-bit unchanged;
  *  - the report of a bad call (one WARN, between expect-warn markers);
  *  - seeded random stress against a shadow model, one case per policy:
@@ -29,7 +30,11 @@
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
 #include <linux/irqflags.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
@@ -720,6 +725,160 @@ static void buddy_atomic_test(struct kunit *test)
 	__expect_whole(test, b);
 }
 
+/*
+ * Concurrency: threads on every CPU (one with interrupts off) and a
+ * hard-interrupt hrtimer allocate and free from one buddy at once.  Each
+ * checks that what it got stays its own; lockdep checks the lock's use
+ * in all three contexts; the invariants must hold at the end.
+ */
+struct conc_thread {
+	struct contig_buddy *b;
+	struct completion done;
+	u64 seed;
+	unsigned int ops;
+	bool irqs_off;
+	unsigned long allocs, errors;
+};
+
+struct conc_irq {
+	struct hrtimer timer;
+	struct contig_buddy *b;
+	atomic_t fired, allocs, errors;
+	unsigned int target;
+};
+
+static bool __conc_owns(struct contig_buddy *b, long f, unsigned long nr,
+			enum contig_owner owner)
+{
+	return contig_buddy_owner(b, f) == owner &&
+	       contig_buddy_owner(b, f + nr - 1) == owner &&
+	       contig_buddy_alloc_size(b, f) == (long)nr;
+}
+
+static int __conc_thread_fn(void *data)
+{
+	struct conc_thread *c = data;
+	long held[16], f;
+	unsigned long nr[16], irqflags = 0;
+	enum contig_owner own[16];
+	unsigned int nr_held = 0, i, k;
+	struct rnd_state rnd;
+
+	prandom_seed_state(&rnd, c->seed);
+	for (i = 0; i < c->ops; i++) {
+		u32 r = prandom_u32_state(&rnd);
+
+		if (c->irqs_off)
+			local_irq_save(irqflags);
+		if (!nr_held || (nr_held < ARRAY_SIZE(held) && (r & 1))) {
+			nr[nr_held] = 1 + (r >> 1) % 32;
+			own[nr_held] = 1 + (r >> 8) % 4;
+			f = contig_buddy_alloc(c->b, nr[nr_held], 1, own[nr_held],
+					       CONTIG_POLICY_DEFAULT,
+					       CONTIG_BUDDY_ATOMIC);
+			if (f >= 0) {
+				held[nr_held++] = f;
+				c->allocs++;
+			} else if (f != -ENOMEM) {
+				c->errors++;
+			}
+		} else {
+			k = (r >> 1) % nr_held;
+			if (!__conc_owns(c->b, held[k], nr[k], own[k]) ||
+			    contig_buddy_free(c->b, held[k]))
+				c->errors++;
+			nr_held--;
+			held[k] = held[nr_held];
+			nr[k] = nr[nr_held];
+			own[k] = own[nr_held];
+		}
+		if (c->irqs_off)
+			local_irq_restore(irqflags);
+		else
+			cond_resched();
+	}
+	while (nr_held--)
+		if (contig_buddy_free(c->b, held[nr_held]))
+			c->errors++;
+	complete(&c->done);
+	return 0;
+}
+
+static enum hrtimer_restart __conc_irq_fn(struct hrtimer *t)
+{
+	struct conc_irq *c = container_of(t, struct conc_irq, timer);
+	unsigned int n = atomic_inc_return(&c->fired);
+	unsigned long nr = 1 + n % 8;
+	long f;
+
+	f = contig_buddy_alloc(c->b, nr, 1, CONTIG_OWNER_SLAB,
+			       CONTIG_POLICY_DEFAULT, CONTIG_BUDDY_ATOMIC);
+	if (f >= 0) {
+		atomic_inc(&c->allocs);
+		if (!__conc_owns(c->b, f, nr, CONTIG_OWNER_SLAB) ||
+		    contig_buddy_free(c->b, f))
+			atomic_inc(&c->errors);
+	} else if (f != -ENOMEM) {
+		atomic_inc(&c->errors);
+	}
+	if (n >= c->target)
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(t, ns_to_ktime(50 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static void buddy_concurrency_test(struct kunit *test)
+{
+	struct contig_buddy *b = __new_buddy(test, 1000, 0);
+	unsigned int nthreads = clamp(num_online_cpus(), 2U, 4U), i, waited;
+	struct conc_thread *t;
+	struct task_struct *task;
+	struct conc_irq *irq;
+	unsigned long allocs = 0, errors = 0;
+
+	t = kunit_kcalloc(test, nthreads, sizeof(*t), GFP_KERNEL);
+	irq = kunit_kzalloc(test, sizeof(*irq), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_NOT_NULL(test, irq);
+
+	irq->b = b;
+	irq->target = 200;
+	hrtimer_init(&irq->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	irq->timer.function = __conc_irq_fn;
+	hrtimer_start(&irq->timer, ns_to_ktime(50 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_HARD);
+
+	for (i = 0; i < nthreads; i++) {
+		t[i].b = b;
+		t[i].seed = seed + i;
+		t[i].ops = 10000;
+		t[i].irqs_off = i == 1;
+		init_completion(&t[i].done);
+		task = kthread_run(__conc_thread_fn, &t[i], "buddy_conc/%u", i);
+		if (IS_ERR(task)) {
+			t[i].errors = 1;
+			complete(&t[i].done);
+		}
+	}
+	for (i = 0; i < nthreads; i++) {
+		wait_for_completion(&t[i].done);
+		allocs += t[i].allocs;
+		errors += t[i].errors;
+	}
+	for (waited = 0; atomic_read(&irq->fired) < irq->target &&
+	     waited < 10000; waited += 20)
+		msleep(20);
+	hrtimer_cancel(&irq->timer);
+
+	kunit_info(test, "%u threads: %lu allocations; hard irq: %d of %d, %u ms after the threads",
+		   nthreads, allocs, atomic_read(&irq->allocs),
+		   atomic_read(&irq->fired), waited);
+	KUNIT_EXPECT_EQ(test, errors, 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&irq->errors), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&irq->allocs), 0);
+	__expect_whole(test, b);
+}
+
 /* ---- bad calls ------------------------------------------------------------ */
 
 enum bad_op { BAD_FREE, BAD_ALLOC, BAD_RANGE, BAD_SET_OWNER, BAD_SET_POLICY };
@@ -1200,6 +1359,7 @@ static struct kunit_case buddy_cases[] = {
 	KUNIT_CASE(buddy_owner_test),
 	KUNIT_CASE(buddy_names_test),
 	KUNIT_CASE(buddy_atomic_test),
+	KUNIT_CASE(buddy_concurrency_test),
 	KUNIT_CASE_PARAM(buddy_bad_call_test, bad_case_gen_params),
 	KUNIT_CASE(buddy_checker_catches_test),
 	KUNIT_CASE(buddy_report_test),
