@@ -217,7 +217,7 @@ static int __contig_check_direct(struct device *dev, struct sg_table *cpu,
 				size, &p, &end);
 			return -EINVAL;
 		}
-		if (!dma_capable(dev, phys_to_dma(dev, p), s->length, true)) {
+		if (!contig_dma_capable(dev, phys_to_dma(dev, p), s->length, true)) {
 			dev_err(dev, "contig: buffer at %pa+%#x is beyond the device's DMA limit %#llx and the device has no IOMMU: refusing to map (no bounce buffering)\n",
 				&p, s->length, __contig_dma_limit(dev));
 			return -EINVAL;
