@@ -30,6 +30,7 @@ struct device;
 struct sg_table;
 struct contig_buffer;
 struct contig_cache;
+struct contig_movable;
 
 /* ---- buffers (module/buffer.c) ---------------------------------------- */
 
@@ -59,6 +60,38 @@ void *contig_buffer_vaddr(struct contig_buffer *buf);
 int contig_buffer_phys(const struct contig_buffer *buf, phys_addr_t *phys);
 /* The buffer's pages as an sg_table (CPU view, not DMA mapped). */
 struct sg_table *contig_buffer_sgt(struct contig_buffer *buf);
+
+/*
+ * contig_alloc_ex() is contig_alloc() that also says, in @report (may be
+ * NULL), what a CONTIGUOUS request found: the windows it could not empty
+ * and why, the largest free block, the bytes of movable memory moved.
+ * contig_alloc_query() is its dry run: would a CONTIGUOUS request of
+ * @size at @align succeed now, and how many bytes would move?  It returns
+ * 0, -EBUSY (only pinned memory is in the way) or -ENOMEM, allocates and
+ * moves nothing.  Full kernel-doc in module/buffer.c.
+ */
+struct contig_buffer *contig_alloc_ex(size_t size, size_t align,
+				      unsigned int kind, unsigned int flags,
+				      struct contig_alloc_report *report);
+int contig_alloc_query(size_t size, size_t align,
+		       struct contig_alloc_report *report);
+
+/* ---- movable memory (module/migrate.c) -------------------------------- */
+
+/*
+ * Region memory lent out, with no fixed address: when a CONTIGUOUS
+ * request needs its frames, its pages are moved elsewhere in the region
+ * or to system memory.  Reach it only between contig_movable_map(), which
+ * pins it and returns a kernel address of the whole allocation, and
+ * contig_movable_unmap() (zsmalloc's zs_map_object() pattern); keep such
+ * windows short, a pinned page makes contiguous requests fail with
+ * -EBUSY.  Full kernel-doc in module/migrate.c.
+ */
+struct contig_movable *contig_movable_alloc(size_t size, unsigned int flags);
+void contig_movable_free(struct contig_movable *mov);
+void *contig_movable_map(struct contig_movable *mov);
+void contig_movable_unmap(struct contig_movable *mov);
+size_t contig_movable_size(const struct contig_movable *mov);
 
 /* ---- device mappings (module/dma.c) ----------------------------------- */
 

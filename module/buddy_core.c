@@ -763,6 +763,102 @@ int contig_buddy_free(struct contig_buddy *b, unsigned long frame)
 CONTIG_EXPORT_FOR_TESTS(contig_buddy_free);
 
 /**
+ * contig_buddy_convert_range() - claim a range held by placeholders.
+ * @b:		the buddy.
+ * @start:	first frame.
+ * @nr_frames:	frames, at least 1; the range must lie in the region.
+ * @from:	owner of the placeholder allocations.
+ * @to:		owner of the one allocation the range becomes.
+ *
+ * For migration: a window being emptied is held by placeholder
+ * allocations (its free runs, then each frame moved out of it) so that
+ * nothing else can be placed in it meanwhile; this turns them, and any
+ * frame of the range still free, into a single allocation atomically.
+ * Every frame of the range must be free or belong to an allocation of
+ * owner @from lying wholly inside the range.
+ *
+ * Context: any; takes and releases b->lock.
+ * Return: @start, -EBUSY if some frame is held otherwise (nothing
+ * changes), -EINVAL for a range outside the region or a bad owner.
+ */
+long contig_buddy_convert_range(struct contig_buddy *b, unsigned long start,
+				unsigned long nr_frames, enum contig_owner from,
+				enum contig_owner to)
+{
+	unsigned long irqflags, end = start + nr_frames, pos, bstart, nr;
+	unsigned int border;
+	u8 m;
+
+	if (!__owner_is_valid(from) || !__owner_is_valid(to)) {
+		__bad_call(b, true, "convert_range for an invalid owner", to);
+		return -EINVAL;
+	}
+	if (!nr_frames || start >= b->nr_frames ||
+	    nr_frames > b->nr_frames - start) {
+		__bad_call(b, false, "convert_range outside the region (frame)",
+			   start);
+		return -EINVAL;
+	}
+
+	spin_lock_irqsave(&b->lock, irqflags);
+	for (pos = start; pos < end; pos += nr) {
+		m = b->meta[pos];
+		if (!m) {
+			if (!__free_block_of(b, pos, &bstart, &border))
+				goto busy;
+			nr = bstart + (1UL << border) - pos;
+			continue;
+		}
+		if (!(m & META_HEAD) || (m & META_OWNER) != from)
+			goto busy;
+		nr = __alloc_frames(b, pos, NULL);
+		if (!nr || nr > end - pos)
+			goto busy;
+	}
+	/* Free the placeholders; the range is then wholly free. */
+	for (pos = start; pos < end; pos += nr) {
+		m = b->meta[pos];
+		if (!m) {
+			__free_block_of(b, pos, &bstart, &border);
+			nr = bstart + (1UL << border) - pos;
+			continue;
+		}
+		nr = __alloc_frames(b, pos, NULL);
+		memset(b->meta + pos, 0, nr);
+		__give_back(b, pos, pos + nr);
+		b->free_frames += nr;
+		b->owner_frames[from] -= nr;
+		b->owner_frames[CONTIG_OWNER_FREE] += nr;
+		b->nr_frees++;
+	}
+	for (pos = start; pos < end; pos = bstart + (1UL << border)) {
+		unsigned long bend;
+
+		__free_block_of(b, pos, &bstart, &border);
+		bend = bstart + (1UL << border);
+		__take_block(b, bstart, border);
+		if (bstart < start)
+			__give_back(b, bstart, start);
+		if (bend > end)
+			__give_back(b, end, bend);
+	}
+	__mark_alloc(b, start, nr_frames, to);
+	b->free_frames -= nr_frames;
+	b->owner_frames[CONTIG_OWNER_FREE] -= nr_frames;
+	b->owner_frames[to] += nr_frames;
+	b->nr_allocs++;
+	spin_unlock_irqrestore(&b->lock, irqflags);
+	return start;
+
+busy:
+	b->range_busy++;
+	spin_unlock_irqrestore(&b->lock, irqflags);
+	return -EBUSY;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buddy_convert_range);
+
+/**
  * contig_buddy_alloc_size() - frames of the allocation starting at @frame.
  * @b:		the buddy.
  * @frame:	the first frame of an allocation.
@@ -889,6 +985,34 @@ void contig_buddy_count_owners(struct contig_buddy *b, unsigned long start,
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_buddy_count_owners);
+
+/**
+ * contig_buddy_get_owners() - the owner of each frame of a window.
+ * @b:		the buddy.
+ * @start:	first frame.
+ * @nr_frames:	frames; clipped to the region.
+ * @owners:	room for @nr_frames bytes: set to each frame's owner.
+ *
+ * A snapshot for migration's window search.
+ *
+ * Context: any; takes b->lock for O(@nr_frames) with interrupts off.
+ */
+void contig_buddy_get_owners(struct contig_buddy *b, unsigned long start,
+			     unsigned long nr_frames, u8 *owners)
+{
+	unsigned long irqflags, i, end;
+
+	if (start >= b->nr_frames)
+		return;
+	end = nr_frames > b->nr_frames - start ? b->nr_frames :
+	      start + nr_frames;
+	spin_lock_irqsave(&b->lock, irqflags);
+	for (i = start; i < end; i++)
+		owners[i - start] = b->meta[i] & META_OWNER;
+	spin_unlock_irqrestore(&b->lock, irqflags);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buddy_get_owners);
 
 /**
  * contig_buddy_get_stats() - snapshot the counters.

@@ -197,6 +197,9 @@ long contig_buddy_alloc(struct contig_buddy *b, unsigned long nr_frames,
 			enum contig_policy policy, unsigned int flags);
 long contig_buddy_alloc_range(struct contig_buddy *b, unsigned long start,
 			      unsigned long nr_frames, enum contig_owner owner);
+long contig_buddy_convert_range(struct contig_buddy *b, unsigned long start,
+				unsigned long nr_frames, enum contig_owner from,
+				enum contig_owner to);
 int contig_buddy_free(struct contig_buddy *b, unsigned long frame);
 long contig_buddy_alloc_size(struct contig_buddy *b, unsigned long frame);
 enum contig_owner contig_buddy_owner(struct contig_buddy *b,
@@ -206,6 +209,8 @@ int contig_buddy_set_owner(struct contig_buddy *b, unsigned long frame,
 void contig_buddy_count_owners(struct contig_buddy *b, unsigned long start,
 			       unsigned long nr_frames,
 			       unsigned long counts[CONTIG_NR_OWNERS]);
+void contig_buddy_get_owners(struct contig_buddy *b, unsigned long start,
+			     unsigned long nr_frames, u8 *owners);
 void contig_buddy_get_stats(struct contig_buddy *b,
 			    struct contig_buddy_stats *st);
 int contig_buddy_unusable_index(const struct contig_buddy_stats *st,

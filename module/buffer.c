@@ -435,10 +435,15 @@ static int __contig_alloc_sg(struct contig_buffer *buf, unsigned long nr,
 	return 0;
 }
 
+/*
+ * CONTIGUOUS: a free block, or else (when the caller may sleep) a window
+ * emptied by moving movable memory out of it (migrate.c).
+ */
 static int __contig_alloc_contiguous(struct contig_buffer *buf,
 				     unsigned long nr,
 				     unsigned long align_frames,
-				     unsigned int bflags, gfp_t gfp)
+				     unsigned int bflags, gfp_t gfp,
+				     struct contig_alloc_report *rep)
 {
 	struct contig_buddy *b = &buf->region->buddy;
 	unsigned long cap = 0;
@@ -447,6 +452,9 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 
 	frame = contig_buddy_alloc(b, nr, align_frames, CONTIG_OWNER_UNMOVABLE,
 				   CONTIG_POLICY_DEFAULT, bflags);
+	if (frame == -ENOMEM && !(bflags & CONTIG_BUDDY_ATOMIC))
+		frame = contig_migrate_alloc(buf->region, nr, align_frames,
+					     CONTIG_OWNER_UNMOVABLE, rep, false);
 	if (frame < 0)
 		return frame;
 	ret = __contig_add_chunk(buf, &cap, frame, nr, gfp);
@@ -541,7 +549,69 @@ static void __contig_prepare_memory(struct contig_buffer *buf)
 struct contig_buffer *contig_alloc(size_t size, size_t align,
 				   unsigned int kind, unsigned int flags)
 {
+	return contig_alloc_ex(size, align, kind, flags, NULL);
+}
+EXPORT_SYMBOL_GPL(contig_alloc);
+
+/**
+ * contig_alloc_query() - would a CONTIGUOUS request succeed now?
+ * @size:   bytes, rounded up to whole pages.
+ * @align:  byte alignment, a power of two, 0 for page alignment.
+ * @report: filled in: the windows that could not be emptied and why, the
+ *          largest free block, and in @report->move_bytes the bytes of
+ *          movable memory that would move.
+ *
+ * A dry run: nothing is allocated or moved, and the answer may be stale by
+ * the time it is read.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 if the request would succeed, -EBUSY when only pinned memory
+ * is in the way, -ENOMEM otherwise, -EINVAL for a bad argument, -ENODEV
+ * without a region.
+ */
+int contig_alloc_query(size_t size, size_t align,
+		       struct contig_alloc_report *report)
+{
 	struct contig_region *r = contig_default_region;
+	unsigned long nr, align_frames;
+	int ret;
+
+	memset(report, 0, sizeof(*report));
+	if (!r)
+		return -ENODEV;
+	ret = __contig_check_args(r, size, align, CONTIG_KIND_CONTIGUOUS, 0);
+	if (ret)
+		return ret;
+	nr = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	align_frames = max_t(size_t, align >> PAGE_SHIFT, 1);
+	return contig_migrate_alloc(r, nr, align_frames, CONTIG_OWNER_UNMOVABLE,
+				    report, true);
+}
+EXPORT_SYMBOL_GPL(contig_alloc_query);
+
+/**
+ * contig_alloc_ex() - contig_alloc(), with a report.
+ * @size:   as contig_alloc().
+ * @align:  as contig_alloc().
+ * @kind:   as contig_alloc().
+ * @flags:  as contig_alloc().
+ * @report: NULL, or filled in for a CONTIGUOUS request that needed
+ *          migration (served or not): the windows that could not be
+ *          emptied and what blocked them, the largest free block, the
+ *          bytes moved (or that would have needed moving); zeroed
+ *          otherwise, with @report->result set.
+ *
+ * Context: process context, may sleep; any context with CONTIG_FLAG_ATOMIC
+ * (which never migrates).
+ * Return: as contig_alloc(), and ERR_PTR(-EBUSY) when the memory in the
+ * way of a CONTIGUOUS request is pinned.
+ */
+struct contig_buffer *contig_alloc_ex(size_t size, size_t align,
+				      unsigned int kind, unsigned int flags,
+				      struct contig_alloc_report *report)
+{
+	struct contig_region *r = contig_default_region;
+	struct contig_alloc_report *rep = NULL;
 	bool atomic = flags & CONTIG_FLAG_ATOMIC;
 	gfp_t gfp = atomic ? GFP_ATOMIC : GFP_KERNEL;
 	unsigned int bflags = atomic ? CONTIG_BUDDY_ATOMIC : 0;
@@ -549,11 +619,14 @@ struct contig_buffer *contig_alloc(size_t size, size_t align,
 	unsigned long nr, align_frames, irqflags;
 	int ret;
 
-	if (!r)
-		return ERR_PTR(-ENODEV);
-	ret = __contig_check_args(r, size, align, kind, flags);
-	if (ret)
+	if (report)
+		memset(report, 0, sizeof(*report));
+	ret = r ? __contig_check_args(r, size, align, kind, flags) : -ENODEV;
+	if (ret) {
+		if (report)
+			report->result = ret;
 		return ERR_PTR(ret);
+	}
 	nr = PAGE_ALIGN(size) >> PAGE_SHIFT;
 	align_frames = max_t(size_t, align >> PAGE_SHIFT, 1);
 
@@ -571,9 +644,16 @@ struct contig_buffer *contig_alloc(size_t size, size_t align,
 	buf->kind = kind;
 	buf->flags = flags;
 
+	if (kind == CONTIG_KIND_CONTIGUOUS && !atomic) {
+		rep = report ?: kzalloc(sizeof(*rep), GFP_KERNEL);
+		if (!rep) {
+			ret = -ENOMEM;
+			goto free_chunks;
+		}
+	}
 	if (kind == CONTIG_KIND_CONTIGUOUS)
 		ret = __contig_alloc_contiguous(buf, nr, align_frames, bflags,
-						gfp);
+						gfp, rep);
 	else
 		ret = __contig_alloc_sg(buf, nr, align_frames,
 					kind == CONTIG_KIND_MOVABLE ?
@@ -596,10 +676,15 @@ struct contig_buffer *contig_alloc(size_t size, size_t align,
 	contig_counters.kinds[kind].buffers++;
 	contig_counters.allocs++;
 	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
+	if (rep != report)
+		kfree(rep);
 	return buf;
 
 free_chunks:
-	if (ret == -ENOMEM) {
+	if (rep && rep->nr_windows) {
+		rep->result = ret;
+		contig_migrate_report_log(rep, nr, align_frames);
+	} else if (ret == -ENOMEM) {
 		struct contig_buddy_stats st;
 
 		contig_buddy_get_stats(&r->buddy, &st);
@@ -618,7 +703,11 @@ free_chunks:
 	__contig_free_chunks(buf);
 	kvfree(buf->chunks);
 	kfree(buf);
+	if (rep != report)
+		kfree(rep);
 count_failure:
+	if (report)
+		report->result = ret;
 	if (ret == -ENOMEM) {
 		spin_lock_irqsave(&contig_buffers_lock, irqflags);
 		contig_counters.failed_nomem++;
@@ -626,7 +715,7 @@ count_failure:
 	}
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(contig_alloc);
+EXPORT_SYMBOL_GPL(contig_alloc_ex);
 
 /**
  * contig_get() - take a reference on a buffer.
@@ -663,6 +752,8 @@ static bool __contig_buffer_pages_busy(const struct contig_buffer *buf)
 /* Return the memory and the metadata.  Context: process context. */
 static void __contig_buffer_free(struct contig_buffer *buf)
 {
+	unsigned long nr = buf->size >> PAGE_SHIFT;
+
 	if (buf->flags & CONTIG_FLAG_WC) {
 		unsigned long i;
 
@@ -673,6 +764,7 @@ static void __contig_buffer_free(struct contig_buffer *buf)
 					 buf->chunks[i].nr << PAGE_SHIFT);
 	}
 	__contig_free_chunks(buf);
+	contig_migrate_freed(nr);
 	if (buf->client)
 		contig_client_uncharge(buf->client, buf->size);
 	sg_free_table(&buf->sgt);

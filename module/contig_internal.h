@@ -8,6 +8,9 @@
  * kernels built with CONFIG_KUNIT.
  *
  * Lock order (outermost first): contig_region_mutex, region->buddy.lock.
+ * Movable memory and migration (migrate.c): mmap_lock or
+ * contig_movable_mutex, then a handle's lock, then the mapping's
+ * i_mmap_rwsem and page table locks, then region->buddy.lock.
  */
 #ifndef _CONTIG_INTERNAL_H
 #define _CONTIG_INTERNAL_H
@@ -185,5 +188,55 @@ void contig_cache_get_info(struct contig_cache *cache,
 unsigned long contig_slab_wrong_frees_count(void);
 struct seq_file;
 int contig_slabinfo_show(struct seq_file *m, void *unused);
+
+/* migrate.c: movable memory and migration (issue 5) */
+struct contig_movable;
+struct contig_alloc_report;
+struct vm_fault;
+struct address_space;
+
+/**
+ * struct contig_migrate_stats - migration counters, for tests.
+ * @movable_pages:	live movable pages.
+ * @out_pages:		of which in system memory.
+ * @migrated:		pages moved within the region.
+ * @pushed_out:		pages moved to system memory.
+ * @brought_back:	pages moved back into the region.
+ * @bytes_copied:	bytes copied by all of the above.
+ * @make_room:		contiguous requests that needed migration.
+ * @make_room_ok:	of which served.
+ * @fail_busy:		of which refused for pinned pages.
+ * @fail_nomem:		of which refused for unmovable memory.
+ */
+struct contig_migrate_stats {
+	u64 movable_pages;
+	u64 out_pages;
+	u64 migrated;
+	u64 pushed_out;
+	u64 brought_back;
+	u64 bytes_copied;
+	u64 make_room;
+	u64 make_room_ok;
+	u64 fail_busy;
+	u64 fail_nomem;
+};
+
+int contig_migrate_init(struct contig_region *r);
+void contig_migrate_exit(void);
+void contig_migrate_debugfs_init(struct contig_region *r, struct dentry *dir);
+long contig_migrate_alloc(struct contig_region *r, unsigned long nr,
+			  unsigned long align, enum contig_owner owner,
+			  struct contig_alloc_report *rep, bool dry_run);
+void contig_migrate_report_log(const struct contig_alloc_report *rep,
+			       unsigned long nr, unsigned long align);
+void contig_migrate_freed(unsigned long nr);
+unsigned long contig_migrate_bring_back(void);
+void contig_migrate_get_stats(struct contig_migrate_stats *st);
+unsigned long contig_movable_page_pfn(struct contig_movable *mov,
+				      unsigned long idx);
+void contig_movable_set_mapping(struct contig_movable *mov,
+				struct address_space *mapping);
+vm_fault_t contig_movable_fault(struct contig_movable *mov,
+				struct vm_fault *vmf);
 
 #endif /* _CONTIG_INTERNAL_H */

@@ -43,6 +43,7 @@ void contig_debugfs_init(struct contig_region *r)
 	contig_buddy_debugfs_init(r, r->debugfs);
 	contig_slab_debugfs_init(r, r->debugfs);
 	contig_buffer_debugfs_init(r, r->debugfs);
+	contig_migrate_debugfs_init(r, r->debugfs);
 }
 
 /**

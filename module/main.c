@@ -78,9 +78,12 @@ static int __init contig_init(void)
 	if (ret)
 		goto free_region;
 	contig_buddy_set_policy(&r->buddy, pol);
-	ret = contig_slab_init(r, slab_debug);
+	ret = contig_migrate_init(r);
 	if (ret)
 		goto release_region;
+	ret = contig_slab_init(r, slab_debug);
+	if (ret)
+		goto migrate_exit;
 
 	contig_buffers_init(r);
 	contig_debugfs_init(r);
@@ -97,6 +100,8 @@ unpublish:
 	contig_default_region = NULL;
 	contig_debugfs_fini(r);
 	contig_slab_exit();
+migrate_exit:
+	contig_migrate_exit();
 release_region:
 	contig_region_release(r);
 free_region:
@@ -113,6 +118,7 @@ static void __exit contig_exit(void)
 	contig_default_region = NULL;
 	contig_debugfs_fini(r);
 	contig_slab_exit();
+	contig_migrate_exit();
 	contig_region_release(r);
 	kfree(r);
 	pr_info("released region\n");

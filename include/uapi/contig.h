@@ -44,6 +44,54 @@
 #define CONTIG_FLAG_ATOMIC	(1U << 2)	/* in-kernel only: caller cannot sleep */
 #define CONTIG_FLAGS_USER	(CONTIG_FLAG_ZERO | CONTIG_FLAG_WC)
 
+/*
+ * What holds a frame that keeps a window from being emptied for a
+ * CONTIGUOUS request (struct contig_window_report's @holder).
+ */
+#define CONTIG_HOLDER_UNMOVABLE	1	/* a contiguous or kernel allocation */
+#define CONTIG_HOLDER_PINNED	3	/* movable memory pinned for now */
+#define CONTIG_HOLDER_SLAB	4	/* carved into small objects */
+
+/**
+ * struct contig_window_report - one candidate window that could not be
+ * emptied for a CONTIGUOUS request.
+ * @start_pfn:	its first page frame.
+ * @blocker_pfn: the first frame in it that cannot be moved.
+ * @holder:	what holds that frame: CONTIG_HOLDER_*.
+ * @pad:	zero.
+ */
+struct contig_window_report {
+	__u64 start_pfn;
+	__u64 blocker_pfn;
+	__u32 holder;
+	__u32 pad;
+};
+
+#define CONTIG_REPORT_WINDOWS	8
+
+/**
+ * struct contig_alloc_report - why a CONTIGUOUS request did (not) succeed.
+ * @result:	0 or the negative errno of the request.
+ * @nr_windows:	candidate windows of the size and alignment asked.
+ * @nr_blocked:	of which holding a frame that cannot be moved.
+ * @nr_reported: entries of @windows filled: blocked windows, each with a
+ *		blocker other than the previous entry's, in address order.
+ * @largest_free: bytes of the largest free block of the region.
+ * @move_bytes:	bytes of movable memory moved to serve the request, or for
+ *		a dry run or a failure, that the cheapest window would have
+ *		needed moving (0 when no window could be emptied).
+ * @windows:	the blocked windows.
+ */
+struct contig_alloc_report {
+	__s32 result;
+	__u32 nr_windows;
+	__u32 nr_blocked;
+	__u32 nr_reported;
+	__u64 largest_free;
+	__u64 move_bytes;
+	struct contig_window_report windows[CONTIG_REPORT_WINDOWS];
+};
+
 #define CONTIG_IOC_MAGIC	0xC7
 
 /**
