@@ -10,14 +10,18 @@
  *    heap picks orders: the next chunk is the largest power of two that is
  *    free now and no larger than what is left or than the previous chunk.
  *    So it succeeds whenever enough memory is free, however fragmented.
- *  - MOVABLE: chosen like SG but owned CONTIG_OWNER_MOVABLE, so the buddy
- *    may one day migrate it.  Until migration exists it never moves; the
- *    hook points are marked "MIGRATION HOOK" below.
+ *  - MOVABLE: a movable allocation of migrate.c (@mov), pages anywhere in
+ *    the region or pushed out to system memory, moved when a CONTIGUOUS
+ *    request needs their frames.  It has no chunks: user mappings are PFN
+ *    maps filled by migrate.c's fault handler, which follows the pages as
+ *    they move.  The first in-kernel use of its memory - its kernel
+ *    address, its sg_table, a device mapping of its dma-buf - pins it
+ *    where it is for the rest of its life ("frozen"): its sg_table is
+ *    built then, from the pages as they are.
  *
  * The chunk array and the CPU sg_table built from it are written once, at
- * allocation, and read without locks afterwards (a MOVABLE migration will
- * have to change that under @lock: every reader below that would race with
- * it takes @lock or is marked).
+ * allocation (for MOVABLE, the sg_table when frozen, under @lock), and read
+ * without locks afterwards.
  *
  * Lifetime.  A buffer is reference counted (@ref): contig_alloc() returns
  * one reference, contig_get()/contig_put() add and drop, the dma-buf holds
@@ -93,8 +97,10 @@
  * vmap alias where the architecture needs one, and for WC a write barrier
  * that drains the write-combining buffers before a device looks.
  *
- * Locking (outermost first): mmap_lock, dma_resv, buf->lock,
- * contig_buffers_lock, the buddy's lock.  buf->lock is a mutex protecting
+ * Locking (outermost first): mmap_lock, dma_resv, buf->lock, a movable
+ * handle's lock (migrate.c), contig_buffers_lock, the buddy's lock.  The
+ * MOVABLE fault handler takes only the handle's lock; freeing a MOVABLE
+ * buffer takes contig_movable_mutex with no buffer lock held.  buf->lock is a mutex protecting
  * @vaddr and @attachments; contig_buffers_lock is an irq-safe spinlock
  * protecting the list of live buffers, the quarantine and the counters, so
  * that CONTIG_FLAG_ATOMIC allocations can take it.  No user copy happens
@@ -167,6 +173,8 @@ struct contig_extent {
  * @vmapped:	@vaddr is our vmap() (else a part of region->vaddr).
  * @vmap_users:	dma-buf vmap()s not yet vunmap()ed (informational).
  * @attachments: struct contig_attachment list.
+ * @mov:	MOVABLE: the memory (migrate.c).
+ * @frozen:	MOVABLE: pinned for good, @sgt and @vaddr valid; under @lock.
  * @node:	in contig_buffers or contig_quarantine; under
  *		contig_buffers_lock.
  */
@@ -189,6 +197,8 @@ struct contig_buffer {
 	bool vmapped;
 	unsigned int vmap_users;
 	struct list_head attachments;
+	struct contig_movable *mov;
+	bool frozen;
 	struct list_head node;
 };
 
@@ -269,6 +279,10 @@ static int __contig_check_args(const struct contig_region *r, size_t size,
 	}
 	if (kind > CONTIG_KIND_MAX) {
 		pr_info_ratelimited("alloc: unknown kind %u\n", kind);
+		return -EINVAL;
+	}
+	if (kind == CONTIG_KIND_MOVABLE && (flags & CONTIG_FLAG_ATOMIC)) {
+		pr_info_ratelimited("alloc: MOVABLE memory cannot be allocated atomically\n");
 		return -EINVAL;
 	}
 	if (flags & ~(CONTIG_FLAGS_USER | CONTIG_FLAG_ATOMIC)) {
@@ -356,6 +370,13 @@ static void __contig_free_chunks(struct contig_buffer *buf)
 {
 	unsigned long i;
 
+	if (buf->mov) {
+		if (buf->frozen)
+			contig_movable_unmap(buf->mov);
+		contig_movable_free(buf->mov);
+		buf->mov = NULL;
+		buf->frozen = false;
+	}
 	for (i = 0; i < buf->nr_chunks; i++)
 		contig_buddy_free(&buf->region->buddy, buf->chunks[i].frame);
 	buf->nr_chunks = 0;
@@ -651,17 +672,22 @@ struct contig_buffer *contig_alloc_ex(size_t size, size_t align,
 			goto free_chunks;
 		}
 	}
-	if (kind == CONTIG_KIND_CONTIGUOUS)
+	if (kind == CONTIG_KIND_MOVABLE) {
+		buf->mov = contig_movable_alloc(buf->size,
+						flags & CONTIG_FLAG_ZERO);
+		ret = IS_ERR(buf->mov) ? PTR_ERR(buf->mov) : 0;
+		if (ret)
+			buf->mov = NULL;
+	} else if (kind == CONTIG_KIND_CONTIGUOUS) {
 		ret = __contig_alloc_contiguous(buf, nr, align_frames, bflags,
 						gfp, rep);
-	else
+	} else {
 		ret = __contig_alloc_sg(buf, nr, align_frames,
-					kind == CONTIG_KIND_MOVABLE ?
-					CONTIG_OWNER_MOVABLE :
 					CONTIG_OWNER_UNMOVABLE, bflags, gfp);
+	}
 	if (ret)
 		goto free_chunks;
-	ret = __contig_build_sgt(buf, gfp);
+	ret = kind == CONTIG_KIND_MOVABLE ? 0 : __contig_build_sgt(buf, gfp);
 	if (ret)
 		goto free_chunks;
 	__contig_prepare_memory(buf);
@@ -879,6 +905,55 @@ unsigned int contig_buffer_kind(const struct contig_buffer *buf)
 }
 EXPORT_SYMBOL_GPL(contig_buffer_kind);
 
+/*
+ * Pin a MOVABLE buffer where it is for good, with a kernel mapping and an
+ * sg_table of its pages as they are now.  Called with @lock held.
+ */
+static int __contig_freeze(struct contig_buffer *buf)
+{
+	unsigned long npages = buf->size >> PAGE_SHIFT;
+	struct page **pages;
+	void *va;
+	int ret;
+
+	lockdep_assert_held(&buf->lock);
+	if (buf->frozen)
+		return 0;
+	va = contig_movable_map(buf->mov);
+	if (IS_ERR(va))
+		return PTR_ERR(va);
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!pages)
+		goto unmap;
+	contig_movable_get_pages(buf->mov, pages);
+	ret = sg_alloc_table_from_pages_segment(&buf->sgt, pages, npages, 0,
+						buf->size, CONTIG_SG_MAX,
+						GFP_KERNEL);
+	kvfree(pages);
+	if (ret)
+		goto unmap;
+	buf->vaddr = va;
+	buf->vmapped = false;	/* migrate.c's, undone at free */
+	buf->frozen = true;
+	return 0;
+unmap:
+	contig_movable_unmap(buf->mov);
+	return ret;
+}
+
+static int __contig_freeze_locked(struct contig_buffer *buf)
+{
+	int ret;
+
+	if (!buf->mov)
+		return 0;
+	mutex_lock(&buf->lock);
+	ret = __contig_freeze(buf);
+	mutex_unlock(&buf->lock);
+	return ret;
+}
+
 static void *__contig_vmap(struct contig_buffer *buf)
 {
 	const struct contig_region *r = buf->region;
@@ -907,8 +982,8 @@ static void *__contig_vmap(struct contig_buffer *buf)
  *
  * A write-back CONTIGUOUS buffer is part of the region's own mapping; any
  * other is vmap()ed (write-combined for CONTIG_FLAG_WC) on the first call.
- * The address stays valid until the buffer is freed.  MIGRATION HOOK: a
- * MOVABLE buffer's vmap will have to be torn down before it moves.
+ * The address stays valid until the buffer is freed.  A MOVABLE buffer is
+ * pinned where it is from then on (frozen: see the file comment).
  *
  * Context: process context, may sleep.
  * Return: the address, or ERR_PTR(-ENOMEM).
@@ -918,6 +993,15 @@ void *contig_buffer_vaddr(struct contig_buffer *buf)
 	void *va;
 
 	mutex_lock(&buf->lock);
+	if (buf->mov) {
+		int ret = __contig_freeze(buf);
+
+		mutex_unlock(&buf->lock);
+		if (ret)
+			pr_warn_ratelimited("buffer %llu: pinning movable memory failed (%d)\n",
+					    buf->id, ret);
+		return ret ? ERR_PTR(ret) : buf->vaddr;
+	}
 	if (!buf->vaddr) {
 		if (buf->kind == CONTIG_KIND_CONTIGUOUS &&
 		    !(buf->flags & CONTIG_FLAG_WC)) {
@@ -960,14 +1044,18 @@ EXPORT_SYMBOL_GPL(contig_buffer_phys);
  *
  * The CPU view, not DMA mapped, owned by the buffer: do not modify or
  * free it; map a copy (or use contig_map()).  One entry per chunk, chunks
- * longer than 1 GiB split.
+ * longer than 1 GiB split.  A MOVABLE buffer is pinned where it is from
+ * then on (frozen: see the file comment).
  *
- * Context: any.
- * Return: the table, valid while the caller holds its reference.
+ * Context: any for CONTIGUOUS and SG; process context for MOVABLE.
+ * Return: the table, valid while the caller holds its reference, or
+ * ERR_PTR(-ENOMEM) when a MOVABLE buffer could not be pinned.
  */
 struct sg_table *contig_buffer_sgt(struct contig_buffer *buf)
 {
-	return &buf->sgt;
+	int ret = __contig_freeze_locked(buf);
+
+	return ret ? ERR_PTR(ret) : &buf->sgt;
 }
 EXPORT_SYMBOL_GPL(contig_buffer_sgt);
 
@@ -980,6 +1068,8 @@ EXPORT_SYMBOL_GPL(contig_buffer_sgt);
  */
 unsigned long contig_buffer_nr_chunks(const struct contig_buffer *buf)
 {
+	if (buf->mov)
+		return contig_movable_get_chunks(buf->mov, NULL, 0);
 	return buf->nr_chunks;
 }
 EXPORT_SYMBOL_GPL(contig_buffer_nr_chunks);
@@ -999,7 +1089,9 @@ unsigned long contig_buffer_get_chunks(struct contig_buffer *buf,
 {
 	unsigned long i;
 
-	/* MIGRATION HOOK: a MOVABLE buffer's chunks will change under @lock. */
+	/* MOVABLE: where its pages are now, in physically contiguous runs. */
+	if (buf->mov)
+		return min(n, contig_movable_get_chunks(buf->mov, out, n));
 	mutex_lock(&buf->lock);
 	n = min(n, buf->nr_chunks);
 	for (i = 0; i < n; i++) {
@@ -1265,7 +1357,12 @@ __contig_dmabuf_map(struct dma_buf_attachment *attachment,
 	struct contig_buffer *buf = attachment->dmabuf->priv;
 	struct contig_attachment *a = attachment->priv;
 	struct sg_table *sgt;
+	int ret;
 
+	/* A device gets fixed addresses: a MOVABLE buffer stops moving. */
+	ret = __contig_freeze_locked(buf);
+	if (ret)
+		return ERR_PTR(ret);
 	sgt = __contig_dma_map(attachment->dev, &buf->sgt, dir);
 	if (IS_ERR(sgt))
 		return sgt;
@@ -1311,8 +1408,8 @@ static int __contig_dmabuf_end_cpu(struct dma_buf *dmabuf,
 
 /*
  * PFN mappings (MOVABLE, and every kind when the region is not in the
- * linear map): one PFN per fault.  MIGRATION HOOK: the lookup is under
- * buf->lock, so a migration can swap a chunk and zap the PTEs.
+ * linear map): one PFN per fault.  MOVABLE pages are looked up and
+ * inserted by migrate.c under the lock a migration takes to zap them.
  */
 static vm_fault_t __contig_pfn_fault(struct vm_fault *vmf)
 {
@@ -1322,6 +1419,8 @@ static vm_fault_t __contig_pfn_fault(struct vm_fault *vmf)
 
 	if (vmf->pgoff >= buf->size >> PAGE_SHIFT)
 		return VM_FAULT_SIGBUS;
+	if (buf->mov)
+		return contig_movable_fault(buf->mov, vmf);
 	mutex_lock(&buf->lock);
 	hi = buf->nr_chunks;
 	while (hi - lo > 1) {	/* the last chunk starting at or before pgoff */
@@ -1439,7 +1538,11 @@ static void __contig_dmabuf_release(struct dma_buf *dmabuf)
 	struct contig_buffer *buf = dmabuf->priv;
 
 	mutex_lock(&buf->lock);
-	buf->dmabuf = NULL;
+	if (buf->dmabuf == dmabuf) {
+		buf->dmabuf = NULL;
+		if (buf->mov)
+			contig_movable_set_mapping(buf->mov, NULL);
+	}
 	mutex_unlock(&buf->lock);
 	contig_put(buf);
 }
@@ -1490,6 +1593,16 @@ struct dma_buf *contig_buffer_export(struct contig_buffer *buf,
 		return dmabuf;
 	}
 	mutex_lock(&buf->lock);
+	/*
+	 * Every user mapping of the dma-buf hangs off its file's mapping, where
+	 * a migration zaps it.  migrate.c knows one mapping: a MOVABLE buffer
+	 * exported a second time stops moving.
+	 */
+	if (buf->mov && buf->dmabuf && __contig_freeze(buf))
+		pr_warn_ratelimited("buffer %llu: exported again but cannot be pinned\n",
+				    buf->id);
+	else if (buf->mov && !buf->dmabuf)
+		contig_movable_set_mapping(buf->mov, dmabuf->file->f_mapping);
 	buf->dmabuf = dmabuf;
 	buf->client = client;
 	mutex_unlock(&buf->lock);

@@ -168,19 +168,58 @@ static struct dma_buf *__contig_get_dmabuf(u32 fd, struct contig_buffer **buf,
 	return dmabuf;
 }
 
+/*
+ * Write the VER1 out fields of ALLOC and the caller's report, for a
+ * CONTIGUOUS request that looked for a window (or a dry run).
+ */
+static int __contig_alloc_report_out(struct contig_alloc_data *a,
+				     const struct contig_alloc_report *rep,
+				     void __user *uarg, size_t usize)
+{
+	a->nr_blocked = rep->nr_blocked;
+	a->move_bytes = rep->move_bytes;
+	a->largest_free = rep->largest_free;
+	if (a->report && copy_to_user(u64_to_user_ptr(a->report), rep,
+				      sizeof(*rep)))
+		return -EFAULT;
+	return __contig_copy_out(uarg, a, sizeof(*a), usize);
+}
+
+static long __contig_ioctl_dry_run(struct contig_alloc_data *a,
+				   void __user *uarg, size_t usize)
+{
+	struct contig_alloc_report rep;
+	int ret, ret2;
+
+	if (a->kind != CONTIG_KIND_CONTIGUOUS) {
+		pr_info_ratelimited("alloc: DRY_RUN is for CONTIGUOUS requests only\n");
+		return -EINVAL;
+	}
+	ret = contig_alloc_query(a->size, a->align, &rep);
+	if (ret && ret != -ENOMEM && ret != -EBUSY)
+		return ret;
+	ret2 = __contig_alloc_report_out(a, &rep, uarg, usize);
+	return ret2 ? ret2 : ret;
+}
+
 static long __contig_ioctl_alloc(struct contig_client *c, void *data,
 				 void __user *uarg, size_t usize)
 {
 	struct contig_alloc_data *a = data;
 	struct contig_alloc_data __user *ua = uarg;
 	unsigned int acc = a->fd_flags & O_ACCMODE;
+	struct contig_alloc_report rep;
 	struct contig_buffer *buf;
 	struct dma_buf *dmabuf;
 	u64 bytes;
 	int fd, ret;
 
-	if (a->fd) {
-		pr_info_ratelimited("alloc: fd is an out field and must be 0\n");
+	if (a->fd || a->nr_blocked || a->move_bytes || a->largest_free) {
+		pr_info_ratelimited("alloc: fd, nr_blocked, move_bytes and largest_free are out fields and must be 0\n");
+		return -EINVAL;
+	}
+	if (a->pad) {
+		pr_info_ratelimited("alloc: pad must be 0\n");
 		return -EINVAL;
 	}
 	if ((a->fd_flags & ~(O_CLOEXEC | O_ACCMODE)) ||
@@ -189,15 +228,18 @@ static long __contig_ioctl_alloc(struct contig_client *c, void *data,
 				    a->fd_flags);
 		return -EINVAL;
 	}
-	if (a->flags & ~CONTIG_FLAGS_USER) {
+	if (a->flags & ~(CONTIG_FLAGS_USER | CONTIG_FLAG_DRY_RUN)) {
 		pr_info_ratelimited("alloc: unknown flags %#x\n",
-				    a->flags & ~CONTIG_FLAGS_USER);
+				    a->flags & ~(CONTIG_FLAGS_USER |
+						 CONTIG_FLAG_DRY_RUN));
 		return -EINVAL;
 	}
 	if (a->size > SIZE_MAX || a->align > SIZE_MAX) {
 		pr_info_ratelimited("alloc: size or alignment beyond this machine\n");
 		return a->size > SIZE_MAX ? -ENOMEM : -EINVAL;
 	}
+	if (a->flags & CONTIG_FLAG_DRY_RUN)
+		return __contig_ioctl_dry_run(a, uarg, usize);
 	ret = contig_alloc_check(a->size, a->align, a->kind,
 				 a->flags | CONTIG_FLAG_ZERO);
 	if (ret)
@@ -216,11 +258,26 @@ static long __contig_ioctl_alloc(struct contig_client *c, void *data,
 		ret = fd;
 		goto uncharge;
 	}
-	buf = contig_alloc(a->size, a->align, a->kind,
-			   a->flags | CONTIG_FLAG_ZERO);
+	buf = contig_alloc_ex(a->size, a->align, a->kind,
+			      a->flags | CONTIG_FLAG_ZERO, &rep);
 	if (IS_ERR(buf)) {
 		ret = PTR_ERR(buf);
+		if (a->kind == CONTIG_KIND_CONTIGUOUS &&
+		    (ret == -ENOMEM || ret == -EBUSY) &&
+		    __contig_alloc_report_out(a, &rep, uarg, usize))
+			ret = -EFAULT;
 		goto put_fd;
+	}
+	if (a->kind == CONTIG_KIND_CONTIGUOUS) {
+		a->nr_blocked = rep.nr_blocked;
+		a->move_bytes = rep.move_bytes;
+		a->largest_free = rep.largest_free;
+		if (a->report && copy_to_user(u64_to_user_ptr(a->report), &rep,
+					      sizeof(rep))) {
+			contig_put(buf);
+			ret = -EFAULT;
+			goto put_fd;
+		}
 	}
 	dmabuf = contig_buffer_export(buf, c, a->fd_flags);
 	contig_put(buf);	/* the dma-buf holds it now, or it is gone */

@@ -194,6 +194,7 @@ struct contig_movable;
 struct contig_alloc_report;
 struct vm_fault;
 struct address_space;
+struct page;
 
 /**
  * struct contig_migrate_stats - migration counters, for tests.
@@ -238,5 +239,9 @@ void contig_movable_set_mapping(struct contig_movable *mov,
 				struct address_space *mapping);
 vm_fault_t contig_movable_fault(struct contig_movable *mov,
 				struct vm_fault *vmf);
+void contig_movable_get_pages(struct contig_movable *mov, struct page **pages);
+unsigned long contig_movable_get_chunks(struct contig_movable *mov,
+					struct contig_chunk *out,
+					unsigned long n);
 
 #endif /* _CONTIG_INTERNAL_H */

@@ -442,9 +442,8 @@ struct sg_table *contig_map(struct device *dev, struct contig_buffer *buf,
 		return ERR_PTR(-EINVAL);
 	}
 	/*
-	 * MIGRATION HOOK: once MOVABLE buffers can move, a mapping must keep
-	 * its buffer where it is until contig_unmap() (the device holds its
-	 * addresses); today nothing moves.
+	 * The device holds addresses until contig_unmap(): the CPU table of a
+	 * MOVABLE buffer pins it where it is (contig_buffer_sgt()).
 	 */
 	cpu = contig_buffer_sgt(buf);
 	if (IS_ERR(cpu))

@@ -261,9 +261,10 @@ struct contig_movable *contig_movable_alloc(size_t size, unsigned int flags)
 		}
 		if (flags & CONTIG_FLAG_ZERO)
 			clear_page(contig_frame_to_virt(r, f));
-		mov->slots[i].frame = f;
+		/* Frames come top-down: fill from the end, so they ascend. */
+		mov->slots[nr - 1 - i].frame = f;
 		contig_rmap[f].mov = mov;
-		contig_rmap[f].idx = i;
+		contig_rmap[f].idx = nr - 1 - i;
 		contig_mstats.movable_pages++;
 		if (!(i & 255))
 			cond_resched();
@@ -424,6 +425,59 @@ unsigned long contig_movable_page_pfn(struct contig_movable *mov,
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_movable_page_pfn);
+
+/**
+ * contig_movable_get_pages() - the pages of a pinned movable allocation.
+ * @mov:	the handle, mapped (pinned) by the caller.
+ * @pages:	room for every page, filled in order.
+ *
+ * Context: process context.
+ */
+void contig_movable_get_pages(struct contig_movable *mov, struct page **pages)
+{
+	unsigned long i;
+
+	mutex_lock(&mov->lock);
+	WARN_ON_ONCE(!mov->pins);
+	for (i = 0; i < mov->nr; i++)
+		pages[i] = __slot_page(mov, &mov->slots[i]);
+	mutex_unlock(&mov->lock);
+}
+
+/**
+ * contig_movable_get_chunks() - where a movable allocation is now.
+ * @mov:	the handle.
+ * @out:	room for @n chunks (physically contiguous runs), or NULL.
+ * @n:		entries at @out.
+ *
+ * Stale as soon as it returns unless the handle is pinned.
+ *
+ * Context: process context.
+ * Return: the number of runs; min(@n, that) entries were written.
+ */
+unsigned long contig_movable_get_chunks(struct contig_movable *mov,
+					struct contig_chunk *out,
+					unsigned long n)
+{
+	unsigned long i, runs = 0, pfn, prev = 0;
+
+	mutex_lock(&mov->lock);
+	for (i = 0; i < mov->nr; i++) {
+		pfn = __slot_pfn(mov, &mov->slots[i]);
+		if (!i || pfn != prev + 1) {
+			if (out && runs < n) {
+				out[runs].phys = PFN_PHYS(pfn);
+				out[runs].size = 0;
+			}
+			runs++;
+		}
+		if (out && runs <= n)
+			out[runs - 1].size += PAGE_SIZE;
+		prev = pfn;
+	}
+	mutex_unlock(&mov->lock);
+	return runs;
+}
 
 /**
  * contig_movable_set_mapping() - where user mappings of @mov hang.

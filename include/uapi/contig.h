@@ -42,6 +42,7 @@
 #define CONTIG_FLAG_ZERO	(1U << 0)	/* zero the memory (always on from user space) */
 #define CONTIG_FLAG_WC		(1U << 1)	/* user mappings write-combined, not cached */
 #define CONTIG_FLAG_ATOMIC	(1U << 2)	/* in-kernel only: caller cannot sleep */
+#define CONTIG_FLAG_DRY_RUN	(1U << 4)	/* ALLOC only: judge, do not allocate */
 #define CONTIG_FLAGS_USER	(CONTIG_FLAG_ZERO | CONTIG_FLAG_WC)
 
 /*
@@ -102,18 +103,45 @@ struct contig_alloc_report {
  *		no larger than the region.  CONTIGUOUS: of the buffer's start;
  *		SG and MOVABLE: of every chunk's start.
  * @kind:	in: CONTIG_KIND_*.
- * @flags:	in: CONTIG_FLAGS_USER.  The memory is zeroed whether or not
- *		CONTIG_FLAG_ZERO is given.  CONTIG_FLAG_WC with MOVABLE is
- *		-EOPNOTSUPP.
+ * @flags:	in: CONTIG_FLAGS_USER or CONTIG_FLAG_DRY_RUN.  The memory is
+ *		zeroed whether or not CONTIG_FLAG_ZERO is given.
+ *		CONTIG_FLAG_WC with MOVABLE is -EOPNOTSUPP.
+ *		CONTIG_FLAG_DRY_RUN (CONTIGUOUS only) allocates nothing: the
+ *		ioctl returns 0 when the request would succeed now, or the
+ *		error it would fail with, and fills the out fields below
+ *		(@fd stays 0).
  * @fd_flags:	in: O_RDWR or O_RDONLY, optionally with O_CLOEXEC; anything
  *		else is -EINVAL.
  * @fd:		out: the dma-buf fd; must be 0 on input.
+ * @nr_blocked:	out (VER1): CONTIGUOUS requests that no free block could
+ *		serve, served or not: candidate windows of the size and
+ *		alignment holding a frame that cannot be moved.
+ * @pad:	must be 0.
+ * @move_bytes:	out (VER1): bytes of movable memory moved to serve the
+ *		request; for a dry run or a failure, that the cheapest window
+ *		would have needed moving.
+ * @largest_free: out (VER1): bytes of the region's largest free block.
+ * @report:	in (VER1): 0, or a user pointer to a struct
+ *		contig_alloc_report, written (whole) for CONTIGUOUS requests
+ *		whether they succeed or not: the blocked windows, the pfn
+ *		that blocked each and what held it.
+ *
+ * The out fields of VER1 are written back when a CONTIGUOUS request fails
+ * with -ENOMEM or -EBUSY too.
  *
  * Errors besides the common ones: -ENOMEM when the region cannot serve
- * the request now (for CONTIGUOUS: no free block large enough; the kernel
- * log says which), -EDQUOT when this open file of /dev/contig would exceed
- * its byte quota or buffer count (module parameters max_bytes_per_open,
+ * the request now (for CONTIGUOUS: no window of free and movable memory
+ * large enough; the kernel log and the report say which frames were in the
+ * way), -EBUSY (CONTIGUOUS) when only pinned movable memory is in the way,
+ * -EDQUOT when this open file of /dev/contig would exceed its byte quota
+ * or buffer count (module parameters max_bytes_per_open,
  * max_buffers_per_open), -EMFILE when the caller has no free fd.
+ *
+ * MOVABLE buffers are region memory lent out: the kernel may move their
+ * pages (elsewhere in the region or to system memory) to serve a
+ * CONTIGUOUS request; user mappings follow transparently.  They have no
+ * stable physical address and cannot be written-combined.  Handing one to
+ * a device (importing the dma-buf) pins it where it is for good.
  */
 struct contig_alloc_data {
 	__u64 size;
@@ -122,9 +150,15 @@ struct contig_alloc_data {
 	__u32 flags;
 	__u32 fd_flags;
 	__u32 fd;
+	__u32 nr_blocked;
+	__u32 pad;
+	__u64 move_bytes;
+	__u64 largest_free;
+	__u64 report;
 };
 
 #define CONTIG_ALLOC_SIZE_VER0	32
+#define CONTIG_ALLOC_SIZE_VER1	64
 
 /**
  * struct contig_chunk - one physically contiguous piece of a buffer.

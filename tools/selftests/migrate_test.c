@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * migrate_test - MOVABLE buffers under migration, from user space.
+ *
+ * The region is filled with MOVABLE buffers, mapped by a writer process
+ * pinned to one CPU that keeps writing and verifying a pattern in them;
+ * meanwhile this process, on the other CPU, allocates a CONTIGUOUS buffer
+ * of three quarters of the region, which can only succeed by moving the
+ * writer's pages out.  The writer must never read a wrong byte nor die of
+ * a fault.  Then: the ALLOC report of a request that cannot be served (a
+ * pinned page, an unmovable block), the dry run, debugfs counters, pages
+ * brought back, and every buffer freed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uapi/contig.h>
+
+#include "ktap.h"
+
+#define PG		4096UL
+#define DEV		"/dev/contig"
+#define DBG		"/sys/kernel/debug/contig/"
+#define BUF_SIZE	(1UL << 20)
+#define MAX_BUFS	4096
+
+static int ctl;
+
+static int xioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+static int alloc_buf(uint64_t size, uint64_t align, uint32_t kind,
+		     struct contig_alloc_data *out, struct contig_alloc_report *rep)
+{
+	struct contig_alloc_data a = {
+		.size = size, .align = align, .kind = kind,
+		.fd_flags = O_RDWR | O_CLOEXEC,
+		.report = (uintptr_t)rep,
+	};
+	int ret = xioctl(ctl, CONTIG_IOCTL_ALLOC, &a);
+
+	if (out)
+		*out = a;
+	return ret ? ret : (int)a.fd;
+}
+
+static int dry_run(uint64_t size, uint64_t align, struct contig_alloc_data *out,
+		   struct contig_alloc_report *rep)
+{
+	struct contig_alloc_data a = {
+		.size = size, .align = align, .kind = CONTIG_KIND_CONTIGUOUS,
+		.flags = CONTIG_FLAG_DRY_RUN, .fd_flags = O_RDWR,
+		.report = (uintptr_t)rep,
+	};
+	int ret = xioctl(ctl, CONTIG_IOCTL_ALLOC, &a);
+
+	*out = a;
+	return ret;
+}
+
+static struct contig_stats_data stats(void)
+{
+	struct contig_stats_data st = { 0 };
+
+	if (xioctl(ctl, CONTIG_IOCTL_STATS, &st))
+		ktap_print("STATS failed: %s", strerror(errno));
+	return st;
+}
+
+/* A number from debugfs "migrate": the line starting with @key. */
+static long long migrate_stat(const char *key)
+{
+	char line[160];
+	long long v = -1;
+	FILE *f = fopen(DBG "migrate", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key))) {
+			v = strtoll(strchr(line, ':') + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static inline uint64_t word(unsigned int buf, uint64_t i, uint32_t pass)
+{
+	return ((uint64_t)pass << 48) ^ ((uint64_t)buf << 32) ^ i ^
+	       0x3c3c3c3c00000000ULL;
+}
+
+struct shared {
+	volatile int stop;
+	volatile unsigned long passes;
+	volatile unsigned long bad;
+	volatile unsigned long bad_buf, bad_off;
+};
+
+/* Write and verify every buffer, pass after pass, until told to stop. */
+static void writer(struct shared *sh, uint64_t **maps, unsigned int n)
+{
+	const uint64_t words = BUF_SIZE / sizeof(uint64_t);
+	uint32_t pass;
+	unsigned int b;
+	uint64_t i;
+
+	pin_cpu(1);
+	for (pass = 1; !sh->stop || sh->passes < 3; pass++) {
+		for (b = 0; b < n; b++) {
+			uint64_t *p = maps[b];
+
+			for (i = 0; i < words; i++)
+				p[i] = word(b, i, pass);
+			for (i = 0; i < words; i++)
+				if (p[i] != word(b, i, pass)) {
+					if (!sh->bad++) {
+						sh->bad_buf = b;
+						sh->bad_off = i * 8;
+					}
+				}
+		}
+		sh->passes++;
+	}
+	/* The last pass's pattern, once more, everywhere. */
+	for (b = 0; b < n; b++)
+		for (i = 0; i < words; i++)
+			if (maps[b][i] != word(b, i, pass - 1))
+				sh->bad++;
+	_exit(0);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+#define CASES 14
+
+int main(void)
+{
+	static int fds[MAX_BUFS];
+	static uint64_t *maps[MAX_BUFS];
+	struct contig_stats_data base, st;
+	struct contig_alloc_report rep;
+	struct contig_alloc_data a;
+	long long pushed0, migrated0;
+	struct shared *sh;
+	unsigned long passes;
+	unsigned int n = 0, i;
+	int fd, ret, status = 0, ok, whole_free;
+	double t;
+	pid_t pid;
+
+	ktap_header(CASES);
+	ctl = open(DEV, O_RDWR | O_CLOEXEC);
+	if (ctl < 0) {
+		ktap_print("cannot open " DEV ": %s", strerror(errno));
+		return 1;
+	}
+	base = stats();
+	whole_free = base.free == base.region_size;
+	pushed0 = migrate_stat("pushed out");
+	migrated0 = migrate_stat("migrated in region");
+
+	/* 1. Fill the region with movable buffers, mapped. */
+	while (n < MAX_BUFS) {
+		fd = alloc_buf(BUF_SIZE, 0, CONTIG_KIND_MOVABLE, NULL, NULL);
+		if (fd < 0)
+			break;
+		maps[n] = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_SHARED, fd, 0);
+		if (maps[n] == MAP_FAILED) {
+			close(fd);
+			break;
+		}
+		fds[n++] = fd;
+	}
+	st = stats();
+	ktap_check(n >= 8 && st.free < BUF_SIZE,
+		   "the region is full of movable buffers: %u of 1 MiB, %llu KiB free",
+		   n, (unsigned long long)st.free >> 10);
+
+	/* 2. The writer, on CPU 1. */
+	sh = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		  -1, 0);
+	if (sh == MAP_FAILED)
+		return 1;
+	memset((void *)sh, 0, sizeof(*sh));
+	pid = fork();
+	if (!pid)
+		writer(sh, maps, n);
+	pin_cpu(0);
+	while (sh->passes < 1 && waitpid(pid, &status, WNOHANG) == 0)
+		usleep(10000);
+
+	/* 3. Most of the region, contiguous, while the writer writes. */
+	memset(&rep, 0, sizeof(rep));
+	passes = sh->passes;
+	t = now();
+	fd = alloc_buf(base.region_size / 4 * 3, 0, CONTIG_KIND_CONTIGUOUS, &a,
+		       &rep);
+	t = now() - t;
+	ktap_check(fd >= 0 && a.move_bytes > 0 && rep.result == 0 &&
+		   rep.move_bytes == a.move_bytes,
+		   "a contiguous 3/4 of the region succeeds by moving %llu KiB in %.3f s while the writer runs (%s)",
+		   (unsigned long long)a.move_bytes >> 10, t,
+		   fd < 0 ? strerror(-fd) : "ok");
+	ktap_check(sh->passes > passes || !sh->bad,
+		   "the writer ran during the allocation (passes %lu -> %lu)",
+		   passes, sh->passes);
+
+	/* 4. Refusals say why: an unmovable block is in every window. */
+	ret = alloc_buf(base.region_size / 2, base.region_size / 2,
+			CONTIG_KIND_CONTIGUOUS, &a, &rep);
+	ktap_check(ret == -ENOMEM && rep.result == -ENOMEM && a.nr_blocked == 2 &&
+		   rep.nr_windows == 2 && rep.nr_reported >= 1 &&
+		   (rep.windows[0].holder == CONTIG_HOLDER_UNMOVABLE ||
+		    rep.windows[0].holder == CONTIG_HOLDER_SLAB),
+		   "half the region next to it: ENOMEM, %u of %u windows blocked, first by pfn %#llx (holder %u) (%s)",
+		   rep.nr_blocked, rep.nr_windows,
+		   (unsigned long long)rep.windows[0].blocker_pfn,
+		   rep.windows[0].holder, strerror(-ret));
+	ret = dry_run(base.region_size / 2, base.region_size / 2, &a, &rep);
+	ktap_check(ret == -ENOMEM && a.nr_blocked == 2 && a.fd == 0,
+		   "the dry run says the same (%s)", strerror(-ret));
+
+	if (fd >= 0)
+		close(fd);
+	ret = dry_run(base.region_size / 4 * 3, 0, &a, &rep);
+	ktap_check(ret == 0 && a.move_bytes > 0 && a.fd == 0,
+		   "once freed, a dry run of 3/4 says yes, moving %llu KiB (%s)",
+		   (unsigned long long)a.move_bytes >> 10, strerror(-ret));
+
+	/* 5. The writer saw nothing wrong and did not die. */
+	sh->stop = 1;
+	waitpid(pid, &status, 0);
+	ktap_check(WIFEXITED(status) && !WEXITSTATUS(status),
+		   "the writer exited normally (status %#x)", status);
+	ktap_check(!sh->bad, "the writer never read a wrong byte in %lu passes (%lu bad, first at buffer %lu offset %lu)",
+		   sh->passes, sh->bad, sh->bad_buf, sh->bad_off);
+
+	ktap_check(migrate_stat("pushed out") + migrate_stat("migrated in region") >
+		   pushed0 + migrated0,
+		   "debugfs migrate counts the pages moved (%lld pushed out, %lld within)",
+		   migrate_stat("pushed out") - pushed0,
+		   migrate_stat("migrated in region") - migrated0);
+
+	/* 6. Pages pushed out come back. */
+	fd = open(DBG "bring_back", O_WRONLY);
+	ok = fd >= 0 && write(fd, "1", 1) == 1;
+	if (fd >= 0)
+		close(fd);
+	ktap_check(ok && migrate_stat("  in system memory") == 0,
+		   "after bring_back no page is left in system memory (%lld)",
+		   migrate_stat("  in system memory"));
+
+	/* 7. A page the kernel pinned blocks the one window of the region. */
+	if (whole_free && n) {
+		char cmd[64];
+
+		fd = open(DBG "buffer_test", O_RDWR);
+		snprintf(cmd, sizeof(cmd), "peek %d 0 8", fds[n - 1]);
+		ok = fd >= 0 && write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd);
+		if (fd >= 0)
+			close(fd);
+		ret = alloc_buf(base.region_size, 0, CONTIG_KIND_CONTIGUOUS, &a,
+				&rep);
+		ktap_check(ok && ret == -EBUSY && rep.nr_windows == 1 &&
+			   rep.windows[0].holder == CONTIG_HOLDER_PINNED,
+			   "a pinned movable page: the whole region is EBUSY, pfn %#llx pinned (%s)",
+			   (unsigned long long)rep.windows[0].blocker_pfn,
+			   strerror(-ret));
+		if (ret >= 0)
+			close(ret);
+	} else {
+		ktap_skip_case("the region was not wholly free at the start");
+	}
+
+	/* 8. The data survived, every buffer frees. */
+	ok = 1;
+	for (i = 0; i < n; i++) {
+		uint64_t *p = maps[i], w = p[0];
+		uint64_t j;
+
+		for (j = 1; j < BUF_SIZE / 8 && ok; j++)
+			if ((p[j] ^ j) != w)
+				ok = 0;
+	}
+	ktap_check(ok, "every buffer still holds the writer's last pattern");
+	for (i = 0; i < n; i++) {
+		munmap(maps[i], BUF_SIZE);
+		close(fds[i]);
+	}
+	for (i = 0; i < 100; i++) {
+		st = stats();
+		if (st.free == base.free)
+			break;
+		usleep(20000);
+	}
+	ktap_check(st.free == base.free && st.largest_free == base.largest_free,
+		   "everything is freed: %llu KiB free as at the start",
+		   (unsigned long long)st.free >> 10);
+	ktap_check(migrate_stat("movable pages") == 0,
+		   "no movable page is left (%lld)", migrate_stat("movable pages"));
+	close(ctl);
+	return ktap_finish();
+}
