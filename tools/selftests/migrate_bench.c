@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * migrate_bench - a contiguous allocation of the whole region, on an empty
+ * region and on a region full of movable memory, against the kernel's own
+ * CMA doing the same job in the same boot: the "reserved" CMA dma-heap
+ * (cma= on the command line), on an empty area and on an area full of
+ * anonymous memory.  Run by `make bench` (tools/bench.list).
+ *
+ *  - ours: CONTIG_IOCTL_ALLOC of a CONTIGUOUS buffer of the region's size;
+ *    "full": the region first filled with MOVABLE buffers of 1 MiB, every
+ *    page written, so every page has to be moved (to system memory, as
+ *    nothing in the region is free); they are brought back between runs;
+ *  - kernel: DMA_HEAP_IOCTL_ALLOC of as many bytes on /dev/dma_heap/reserved;
+ *    "full": anonymous memory is allocated until little is free, which
+ *    makes the page allocator place movable pages in the CMA area, then
+ *    every page outside the area is freed again (found in
+ *    /proc/self/pagemap), leaving the area full of anonymous pages that
+ *    cma_alloc() must migrate, with plenty of free memory to go to.
+ *
+ * Both zero the buffer they hand out.  Each figure is the best of a few
+ * runs; the bytes each side moved are printed, and the rate at which they
+ * were moved against a plain memcpy() of as many bytes (the physical
+ * limit).  Lines: "contig-bench: migrate | CASE | ours | kernel | ratio".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/dma-heap.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uapi/contig.h>
+
+#define PG		4096UL
+#define MB		(1UL << 20)
+#define HEAP		"/dev/dma_heap/reserved"
+#define CMA_DBG		"/sys/kernel/debug/cma/reserved/"
+#define REPS		3
+#define FILL_CHUNK	(4 * MB)
+#define MAX_CHUNKS	2048
+
+static int ctl;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void line(const char *what, double ours, double kernel, const char *unit)
+{
+	printf("contig-bench: migrate | %s | %.3f %s | %.3f %s | %.2f\n", what,
+	       ours, unit, kernel, unit, kernel > 0 ? ours / kernel : 0.0);
+	fflush(stdout);
+}
+
+/* Seconds for one CONTIGUOUS alloc (freed at once), or -1. */
+static double ours_alloc(uint64_t size, uint64_t *moved)
+{
+	struct contig_alloc_data a = {
+		.size = size, .kind = CONTIG_KIND_CONTIGUOUS,
+		.fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	double t = now();
+
+	if (ioctl(ctl, CONTIG_IOCTL_ALLOC, &a))
+		return -1;
+	t = now() - t;
+	close(a.fd);
+	if (moved)
+		*moved = a.move_bytes;
+	return t;
+}
+
+static double heap_alloc(int heap, uint64_t size)
+{
+	struct dma_heap_allocation_data h = {
+		.len = size, .fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	double t = now();
+
+	if (ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &h))
+		return -1;
+	t = now() - t;
+	close(h.fd);
+	return t;
+}
+
+static long meminfo(const char *key)
+{
+	char l[128];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(l, sizeof(l), f))
+		if (!strncmp(l, key, strlen(key)) && l[strlen(key)] == ':') {
+			v = strtol(l + strlen(key) + 1, NULL, 10) << 10;
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+static unsigned long read_ul(const char *path)
+{
+	unsigned long v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+static void bring_back(void)
+{
+	int fd = open("/sys/kernel/debug/contig/bring_back", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "1", 1) != 1)
+			perror("bring_back");
+		close(fd);
+	}
+}
+
+/*
+ * Fill the CMA area [@base, @base + @count) with anonymous pages: see the
+ * file comment.  Returns the pages left in the area, chunks in @chunks.
+ */
+static unsigned long fill_cma(unsigned long base, unsigned long count,
+			      char **chunks, unsigned int *nchunks)
+{
+	unsigned long in = 0, off;
+	unsigned int i;
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+
+	if (pm < 0)
+		return 0;
+	*nchunks = 0;
+	while (*nchunks < MAX_CHUNKS && meminfo("MemFree") > 32 * (long)MB) {
+		char *p = mmap(NULL, FILL_CHUNK, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		if (p == MAP_FAILED)
+			break;
+		for (off = 0; off < FILL_CHUNK; off += PG)
+			p[off] = 1;	/* private copies, not the zero page */
+		chunks[(*nchunks)++] = p;
+	}
+	for (i = 0; i < *nchunks; i++) {
+		uint64_t ent[FILL_CHUNK / PG];
+		unsigned long j, start = ~0UL;
+
+		if (pread(pm, ent, sizeof(ent),
+			  (uintptr_t)chunks[i] / PG * 8) != sizeof(ent))
+			continue;
+		for (j = 0; j <= FILL_CHUNK / PG; j++) {
+			uint64_t pfn = j < FILL_CHUNK / PG ?
+				       ent[j] & ((1ULL << 55) - 1) : 0;
+			int keep = j < FILL_CHUNK / PG && (ent[j] >> 63) &&
+				   pfn >= base && pfn < base + count;
+
+			if (keep)
+				in++;
+			if (!keep && j < FILL_CHUNK / PG && start == ~0UL)
+				start = j;
+			if ((keep || j == FILL_CHUNK / PG) && start != ~0UL) {
+				madvise(chunks[i] + start * PG, (j - start) * PG,
+					MADV_DONTNEED);
+				start = ~0UL;
+			}
+		}
+	}
+	close(pm);
+	return in;
+}
+
+static double memcpy_time(size_t size)
+{
+	char *a = malloc(size), *b = malloc(size);
+	double best = 1e9, t;
+	int r;
+
+	if (!a || !b)
+		return -1;
+	memset(a, 1, size);
+	memset(b, 2, size);
+	for (r = 0; r < REPS; r++) {
+		t = now();
+		memcpy(b, a, size);
+		t = now() - t;
+		if (t < best)
+			best = t;
+	}
+	free(a);
+	free(b);
+	return best;
+}
+
+int main(void)
+{
+	static char *chunks[MAX_CHUNKS];
+	static int fds[1024];
+	struct contig_stats_data st = { 0 };
+	double ours_e = 1e9, ours_f = 1e9, cma_e = 1e9, cma_f = -1, t, cp;
+	double ours_rate, cma_rate;
+	unsigned long base, count, in_cma = 0;
+	uint64_t size, moved = 0, m;
+	unsigned int nchunks = 0, i, n;
+	int heap, r, fd;
+
+	ctl = open("/dev/contig", O_RDWR | O_CLOEXEC);
+	heap = open(HEAP, O_RDWR | O_CLOEXEC);
+	if (ctl < 0 || ioctl(ctl, CONTIG_IOCTL_STATS, &st)) {
+		printf("# no /dev/contig\n");
+		return 1;
+	}
+	size = st.region_size;
+	/* The CMA area is cma=64M; both take the same size, if it fits. */
+	if (heap >= 0 && heap_alloc(heap, size) < 0)
+		size /= 2;
+	printf("# %llu MiB, CMA heap %s\n", (unsigned long long)size / MB,
+	       heap >= 0 ? "present" : "absent");
+
+	for (r = 0; r < REPS; r++) {
+		t = ours_alloc(size, NULL);
+		if (t >= 0 && t < ours_e)
+			ours_e = t;
+		t = heap >= 0 ? heap_alloc(heap, size) : -1;
+		if (t >= 0 && t < cma_e)
+			cma_e = t;
+	}
+	line("contiguous whole, empty (ms)", ours_e * 1e3,
+	     heap >= 0 ? cma_e * 1e3 : 0, "ms");
+
+	/* Ours, full of movable memory. */
+	for (r = 0; r < REPS; r++) {
+		struct contig_alloc_data a;
+
+		for (n = 0; n < 1024; n++) {
+			char *p;
+
+			a = (struct contig_alloc_data){
+				.size = MB, .kind = CONTIG_KIND_MOVABLE,
+				.fd_flags = O_RDWR | O_CLOEXEC,
+			};
+			if (ioctl(ctl, CONTIG_IOCTL_ALLOC, &a))
+				break;
+			fds[n] = a.fd;
+			p = mmap(NULL, MB, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 a.fd, 0);
+			if (p != MAP_FAILED) {
+				memset(p, 0x5a, MB);
+				munmap(p, MB);
+			}
+		}
+		t = ours_alloc(size, &m);
+		if (t >= 0 && t < ours_f) {
+			ours_f = t;
+			moved = m;
+		}
+		for (i = 0; i < n; i++)
+			close(fds[i]);
+		bring_back();
+	}
+
+	/* The kernel's CMA, full of anonymous memory. */
+	base = read_ul(CMA_DBG "base_pfn");
+	count = read_ul(CMA_DBG "count");
+	if (heap >= 0 && count) {
+		in_cma = fill_cma(base, count, chunks, &nchunks);
+		cma_f = heap_alloc(heap, size);
+		for (i = 0; i < nchunks; i++)
+			munmap(chunks[i], FILL_CHUNK);
+	}
+	printf("# full: ours moved %llu MiB; the CMA area (%lu MiB) held %lu MiB of anonymous memory\n",
+	       (unsigned long long)moved / MB, count * PG / MB, in_cma * PG / MB);
+	line("contiguous whole, full (ms)", ours_f * 1e3,
+	     cma_f > 0 ? cma_f * 1e3 : 0, "ms");
+
+	/* Migration alone: the full case less the empty one (zeroing). */
+	cp = size / MB / memcpy_time(size);
+	ours_rate = moved / MB / (ours_f - ours_e);
+	cma_rate = cma_f > cma_e ? in_cma * PG / MB / (cma_f - cma_e) : 0;
+	line("MiB/s moved (full)", ours_rate, cma_rate, "MiB/s");
+	printf("# memcpy() of %llu MiB: %.0f MiB/s\n",
+	       (unsigned long long)size / MB, cp);
+	line("% of memcpy rate", 100 * ours_rate / cp, 100 * cma_rate / cp, "%");
+	fd = heap;
+	if (fd >= 0)
+		close(fd);
+	close(ctl);
+	return 0;
+}
