@@ -132,6 +132,7 @@
 #include <contig.h>
 
 #include "contig_internal.h"
+#include "contig_trace.h"
 
 MODULE_IMPORT_NS(DMA_BUF);
 
@@ -704,6 +705,9 @@ struct contig_buffer *contig_alloc_ex(size_t size, size_t align,
 	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 	if (rep != report)
 		kfree(rep);
+	trace_contig_buffer_alloc(buf->id, kind, buf->size,
+				  buf->nr_chunks ? r->base_pfn +
+				  buf->chunks[0].frame : 0, 0);
 	return buf;
 
 free_chunks:
@@ -732,6 +736,7 @@ free_chunks:
 	if (rep != report)
 		kfree(rep);
 count_failure:
+	trace_contig_buffer_alloc(0, kind, size, 0, ret);
 	if (report)
 		report->result = ret;
 	if (ret == -ENOMEM) {
@@ -780,6 +785,7 @@ static void __contig_buffer_free(struct contig_buffer *buf)
 {
 	unsigned long nr = buf->size >> PAGE_SHIFT;
 
+	trace_contig_buffer_free(buf->id, buf->kind, buf->size);
 	if (buf->flags & CONTIG_FLAG_WC) {
 		unsigned long i;
 

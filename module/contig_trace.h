@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * contig_trace.h - tracepoints of contig.ko (events/contig/ in tracefs):
- * movable allocation and free, each page migrated, each window emptied.
+ * buffer allocation (with its result) and free, movable allocation and
+ * free, each page migrated, each window emptied.  Defined in migrate.c.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM contig
@@ -30,6 +31,38 @@ DEFINE_EVENT(contig_movable, contig_movable_alloc,
 DEFINE_EVENT(contig_movable, contig_movable_free,
 	     TP_PROTO(u64 id, unsigned long nr_pages),
 	     TP_ARGS(id, nr_pages)
+);
+
+TRACE_EVENT(contig_buffer_alloc,
+	    TP_PROTO(u64 id, unsigned int kind, size_t size,
+		     unsigned long pfn, int ret),
+	    TP_ARGS(id, kind, size, pfn, ret),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(unsigned int, kind)
+			     __field(size_t, size)
+			     __field(unsigned long, pfn)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->kind = kind;
+			   __entry->size = size;
+			   __entry->pfn = pfn;
+			   __entry->ret = ret;),
+	    TP_printk("buffer=%llu kind=%u size=%zu pfn=%#lx ret=%d",
+		      __entry->id, __entry->kind, __entry->size, __entry->pfn,
+		      __entry->ret)
+);
+
+TRACE_EVENT(contig_buffer_free,
+	    TP_PROTO(u64 id, unsigned int kind, size_t size),
+	    TP_ARGS(id, kind, size),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(unsigned int, kind)
+			     __field(size_t, size)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->kind = kind;
+			   __entry->size = size;),
+	    TP_printk("buffer=%llu kind=%u size=%zu", __entry->id,
+		      __entry->kind, __entry->size)
 );
 
 TRACE_EVENT(contig_migrate_page,
