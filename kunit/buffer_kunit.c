@@ -42,7 +42,7 @@
 #include "contig_internal.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
-MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
 
 static struct contig_region *__region(struct kunit *test)
 {

@@ -129,7 +129,7 @@
 
 #include "contig_internal.h"
 
-MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
 
 /* Largest sg entry we build: sg lengths are unsigned int. */
 #define CONTIG_SG_MAX	SZ_1G
