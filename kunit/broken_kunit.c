@@ -30,6 +30,7 @@ static struct kunit_suite broken_suite = {
 	.name = "contig_broken",
 	.test_cases = broken_cases,
 };
+
 kunit_test_suite(broken_suite);
 
 MODULE_DESCRIPTION("Deliberately failing tests for contig's test harness");

@@ -20,13 +20,17 @@
  *    an SG request for exactly that much must get those blocks, largest
  *    first, where CONTIGUOUS gets -ENOMEM;
  *  - physical address, alignment and sg_table of each kind;
- *  - the dma-buf: vmap, attach and map for a device, CPU access brackets.
+ *  - the dma-buf: vmap, attach and map for a device, CPU access brackets,
+ *    and the buffer freed by the last dma_buf_put() (which, in the kernel
+ *    thread a case runs in, releases through the delayed_fput work: see
+ *    __dmabuf_put()).
  */
 #include <kunit/test.h>
 #include <kunit/device.h>
 #include <linux/delay.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
+#include <linux/file.h>
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
@@ -38,7 +42,7 @@
 #include "contig_internal.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
-MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
 
 static struct contig_region *__region(struct kunit *test)
 {
@@ -400,9 +404,40 @@ static void buffer_sg_fragmented_test(struct kunit *test)
 
 /* ---- the dma-buf --------------------------------------------------------- */
 
+/*
+ * Drop a dma-buf reference and, if it was the last, release it now.
+ * KUnit runs each case in a kernel thread, where fput() does not release a
+ * file but queues it for the delayed_fput work (fs/file_table.c), one jiffy
+ * later: without the flush the buffer would still be live when the case
+ * checks its books, or be freed in the middle of the next case.
+ */
 static void __dmabuf_put(void *dmabuf)
 {
 	dma_buf_put(dmabuf);
+	flush_delayed_fput();
+}
+
+/*
+ * Wait until @frees buffers have been freed since @before, for at most a
+ * second.  flush_delayed_fput() releases our file unless the work item had
+ * already taken it off the list, in which case the release is running on a
+ * worker right now and ends within this bound; a buffer that is never freed
+ * leaves the wait at the bound, and the books show the leak.
+ */
+static void __wait_frees(struct kunit *test,
+			 const struct contig_stats_data *before, u64 frees,
+			 struct contig_stats_data *after)
+{
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		__stats(after);
+		if (after->frees - before->frees >= frees)
+			return;
+		msleep(20);
+	}
+	KUNIT_FAIL(test, "%llu of %llu buffers freed a second after the last reference was dropped",
+		   after->frees - before->frees, frees);
 }
 
 static void buffer_dmabuf_test(struct kunit *test)
@@ -486,8 +521,9 @@ static void buffer_dmabuf_test(struct kunit *test)
 
 	/* The last dma-buf reference frees the buffer. */
 	kunit_release_action(test, __dmabuf_put, dmabuf);
-	__stats(&after);
+	__wait_frees(test, &before, 1, &after);
 	__check_books(test, &before, &after);
+	KUNIT_EXPECT_EQ(test, after.frees, before.frees + 1);
 }
 
 static struct kunit_case contig_buffer_cases[] = {

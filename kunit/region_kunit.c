@@ -10,6 +10,8 @@
 #include <kunit/test.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
@@ -65,6 +67,7 @@ static void parse_case_desc(const struct parse_case *c, char *desc)
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->str);
 	strreplace(desc, '\n', '~');
 }
+
 KUNIT_ARRAY_PARAM(parse, parse_cases, parse_case_desc);
 
 static void region_parse_test(struct kunit *test)
@@ -116,6 +119,7 @@ static void check_case_desc(const struct check_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(check, check_cases, check_case_desc);
 
 static void region_check_test(struct kunit *test)
@@ -140,6 +144,11 @@ static struct contig_region *live_region(struct kunit *test)
 static void free_region_action(void *p)
 {
 	kfree(p);
+}
+
+static void release_region_action(void *p)
+{
+	contig_region_release(p);
 }
 
 static struct contig_region *scratch_region(struct kunit *test)
@@ -193,16 +202,87 @@ static void region_straddle_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, r->res);
 }
 
-/* Far above the RAM of the VM there are no struct pages. */
-static void region_no_struct_page_test(struct kunit *test)
+/*
+ * Far above the RAM of the VM, below the address width: a hole, not a boot
+ * reservation.  It must be refused before anything is claimed or mapped.
+ */
+static void region_not_reserved_test(struct kunit *test)
 {
 	struct contig_region *r = scratch_region(test);
-	u64 base = 1ULL << 40;
+	u64 base = 1ULL << 39;
 
 	if (pfn_valid(PHYS_PFN(base)))
-		kunit_skip(test, "machine has RAM at 1 TiB");
+		kunit_skip(test, "machine has RAM at 512 GiB");
 	KUNIT_EXPECT_EQ(test, contig_region_claim(r, SZ_2M, base), -EINVAL);
 	KUNIT_EXPECT_NULL(test, r->res);
+	KUNIT_EXPECT_NULL(test, r->vaddr);
+	KUNIT_EXPECT_NULL(test, r->pgmap);
+}
+
+/*
+ * q35's PCI MMCONFIG window is Reserved in /proc/iomem, as a memmap=
+ * reservation is, but it is not RAM: the firmware's e820 says so.
+ */
+static void region_not_ram_test(struct kunit *test)
+{
+	struct contig_region *r = scratch_region(test);
+	const u64 base = 0xb0000000;
+
+	if (!IS_ENABLED(CONFIG_X86) ||
+	    region_intersects(base, SZ_2M, IORESOURCE_MEM,
+			      IORES_DESC_RESERVED) != REGION_INTERSECTS)
+		kunit_skip(test, "no Reserved non-RAM range at %#llx (not q35)", base);
+	KUNIT_EXPECT_EQ(test, contig_region_claim(r, SZ_2M, base), -EINVAL);
+	KUNIT_EXPECT_NULL(test, r->res);
+	KUNIT_EXPECT_NULL(test, r->pgmap);
+}
+
+/*
+ * The harness reserves a second range covering a whole memory section
+ * (memmap=128M$0x20000000, scripts/run-vm.sh): no struct pages at boot.
+ * A claim gives them (ZONE_DEVICE), a release takes them away again.
+ */
+#define SECTION_BASE	0x20000000ULL
+#define SECTION_SIZE	SZ_128M
+
+static void region_section_pages_test(struct kunit *test)
+{
+	unsigned long first = PHYS_PFN(SECTION_BASE);
+	unsigned long last = PHYS_PFN(SECTION_BASE + SECTION_SIZE) - 1;
+	struct contig_region *r = scratch_region(test);
+	struct contig_region *r2 = scratch_region(test);
+	u32 *p;
+
+	if (region_intersects(SECTION_BASE, SECTION_SIZE, IORESOURCE_MEM,
+			      IORES_DESC_RESERVED) != REGION_INTERSECTS)
+		kunit_skip(test, "no memmap=128M$0x20000000 on this boot");
+	if (!IS_ENABLED(CONFIG_ZONE_DEVICE)) {
+		KUNIT_EXPECT_EQ(test, contig_region_claim(r, SECTION_SIZE, SECTION_BASE),
+				-EINVAL);
+		return;
+	}
+	KUNIT_ASSERT_FALSE(test, pfn_valid(first));
+	KUNIT_ASSERT_EQ(test, contig_region_claim(r, SECTION_SIZE, SECTION_BASE), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, release_region_action, r), 0);
+	KUNIT_EXPECT_EQ(test, r->added_pages, r->nr_pages);
+	KUNIT_EXPECT_NOT_NULL(test, r->pgmap);
+	KUNIT_EXPECT_TRUE(test, pfn_valid(first));
+	KUNIT_EXPECT_TRUE(test, pfn_valid(last));
+	KUNIT_EXPECT_TRUE(test, is_zone_device_page(pfn_to_page(last)));
+	KUNIT_EXPECT_EQ(test, page_to_pfn(pfn_to_page(last)), last);
+	/* The frames are real memory through our mapping and the new one. */
+	p = contig_frame_to_virt(r, r->nr_pages - 1);
+	WRITE_ONCE(*p, 0x5ec710a5);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*(u32 *)page_address(pfn_to_page(last))),
+			0x5ec710a5U);
+	/* A second claim of it still fails, and takes nothing away. */
+	KUNIT_EXPECT_EQ(test, contig_region_claim(r2, SECTION_SIZE, SECTION_BASE), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, pfn_valid(last));
+
+	kunit_release_action(test, release_region_action, r);
+	KUNIT_EXPECT_NULL(test, r->pgmap);
+	KUNIT_EXPECT_FALSE(test, pfn_valid(first));
+	KUNIT_EXPECT_FALSE(test, pfn_valid(last));
 }
 
 static void region_live_state_test(struct kunit *test)
@@ -229,7 +309,9 @@ static struct kunit_case region_cases[] = {
 	KUNIT_CASE(region_second_claim_test),
 	KUNIT_CASE(region_system_ram_test),
 	KUNIT_CASE(region_straddle_test),
-	KUNIT_CASE(region_no_struct_page_test),
+	KUNIT_CASE(region_not_reserved_test),
+	KUNIT_CASE(region_not_ram_test),
+	KUNIT_CASE(region_section_pages_test),
 	KUNIT_CASE(region_live_state_test),
 	{}
 };
@@ -238,6 +320,7 @@ static struct kunit_suite region_suite = {
 	.name = "contig_region",
 	.test_cases = region_cases,
 };
+
 kunit_test_suite(region_suite);
 
 MODULE_DESCRIPTION("KUnit tests for contig's region claiming");

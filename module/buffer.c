@@ -27,10 +27,12 @@
  * one reference, contig_get()/contig_put() add and drop, the dma-buf holds
  * one until its release (every fd and every mmap holds the dma-buf's file,
  * so the dma-buf lives while any of them does), and device mappings made
- * by dma.c hold one each.  A dma-buf also holds a reference on this module
- * (dma_buf_export() takes exp_info.owner), so rmmod is refused while any
- * fd or mapping exists; in-kernel users hold it through their symbol
- * dependency.
+ * by dma.c hold one each, an importer's map_dma_buf included: attachments
+ * are mapped with contig_map(), so an importing device gets what a driver
+ * gets, the whole buffer as one DMA range or a logged -EINVAL.  A dma-buf
+ * also holds a reference on this module (dma_buf_export() takes
+ * exp_info.owner), so rmmod is refused while any fd or mapping exists;
+ * in-kernel users hold it through their symbol dependency.
  *
  * User mappings and struct pages.  The region is RAM that memmap= took
  * from the page allocator, so it has struct pages (pfn_valid) that the
@@ -134,7 +136,7 @@
 #include "contig_internal.h"
 #include "contig_trace.h"
 
-MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
 
 /* Largest sg entry we build: sg lengths are unsigned int. */
 #define CONTIG_SG_MAX	SZ_1G
@@ -206,7 +208,7 @@ struct contig_buffer {
 /**
  * struct contig_attachment - one importing device.
  * @dev:	the device.
- * @sgt:	its private copy of the buffer's sg_table, DMA mapped while
+ * @sgt:	the buffer mapped for @dev by contig_map() (dma.c), while
  *		@mapped.
  * @dir:	direction it was mapped with.
  * @mapped:	between map_dma_buf and unmap_dma_buf.
@@ -1137,55 +1139,6 @@ u64 contig_buffer_id(const struct contig_buffer *buf)
 
 CONTIG_EXPORT_FOR_TESTS(contig_buffer_id);
 
-/* ---- device mapping: moves to module/dma.c with issue 7 ------------------ */
-
-/*
- * __contig_dma_map() - a private copy of @cpu, DMA mapped for @dev.
- * Returns the table or ERR_PTR; undo with __contig_dma_unmap().
- */
-static struct sg_table *__contig_dma_map(struct device *dev,
-					 struct sg_table *cpu,
-					 enum dma_data_direction dir)
-{
-	struct scatterlist *s, *d;
-	struct sg_table *sgt;
-	unsigned int i;
-	int ret;
-
-	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
-	if (!sgt)
-		return ERR_PTR(-ENOMEM);
-	ret = sg_alloc_table(sgt, cpu->orig_nents, GFP_KERNEL);
-	if (ret)
-		goto free_sgt;
-	d = sgt->sgl;
-	for_each_sgtable_sg(cpu, s, i) {
-		sg_set_page(d, sg_page(s), s->length, s->offset);
-		d = sg_next(d);
-	}
-	ret = dma_map_sgtable(dev, sgt, dir, 0);
-	if (ret) {
-		dev_warn(dev, "contig: dma_map_sgtable of a dma-buf failed (%d)\n",
-			 ret);
-		goto free_table;
-	}
-	return sgt;
-
-free_table:
-	sg_free_table(sgt);
-free_sgt:
-	kfree(sgt);
-	return ERR_PTR(ret);
-}
-
-static void __contig_dma_unmap(struct device *dev, struct sg_table *sgt,
-			       enum dma_data_direction dir)
-{
-	dma_unmap_sgtable(dev, sgt, dir, 0);
-	sg_free_table(sgt);
-	kfree(sgt);
-}
-
 /* ---- cache maintenance --------------------------------------------------- */
 
 /*
@@ -1363,13 +1316,9 @@ __contig_dmabuf_map(struct dma_buf_attachment *attachment,
 	struct contig_buffer *buf = attachment->dmabuf->priv;
 	struct contig_attachment *a = attachment->priv;
 	struct sg_table *sgt;
-	int ret;
 
-	/* A device gets fixed addresses: a MOVABLE buffer stops moving. */
-	ret = __contig_freeze_locked(buf);
-	if (ret)
-		return ERR_PTR(ret);
-	sgt = __contig_dma_map(attachment->dev, &buf->sgt, dir);
+	/* contig_map() pins a MOVABLE buffer where it is (frozen). */
+	sgt = contig_map(attachment->dev, buf, dir);
 	if (IS_ERR(sgt))
 		return sgt;
 	mutex_lock(&buf->lock);
@@ -1391,7 +1340,8 @@ static void __contig_dmabuf_unmap(struct dma_buf_attachment *attachment,
 	a->mapped = false;
 	a->sgt = NULL;
 	mutex_unlock(&buf->lock);
-	__contig_dma_unmap(attachment->dev, sgt, dir);
+	/* The core hands back what we returned: a refusal is a bug. */
+	WARN_ON_ONCE(contig_unmap(attachment->dev, buf, sgt, dir));
 }
 
 static int __contig_dmabuf_begin_cpu(struct dma_buf *dmabuf,

@@ -27,10 +27,12 @@
 #if IS_ENABLED(CONFIG_KUNIT)
 #define CONTIG_EXPORT_FOR_TESTS(sym) EXPORT_SYMBOL_NS_GPL(sym, CONTIG_INTERNAL)
 #else
-#define CONTIG_EXPORT_FOR_TESTS(sym)
+/* Nothing to export; the assertion only swallows the semicolon. */
+#define CONTIG_EXPORT_FOR_TESTS(sym) static_assert(1, #sym)
 #endif
 
 struct dentry;
+struct dev_pagemap;
 struct resource;
 
 /**
@@ -42,6 +44,9 @@ struct resource;
  * @vaddr:	write-back kernel mapping of the whole range (memremap).
  * @res:	our entry in the iomem resource tree.
  * @claim:	human description of how the range was claimed.
+ * @pgmap:	ZONE_DEVICE pagemap giving struct pages to the frames that
+ *		had none at boot (NULL when all had); see region.c.
+ * @added_pages: number of frames @pgmap covers.
  * @buddy:	page-frame allocator over the range; has its own lock.
  * @debugfs:	our debugfs directory (NULL or ERR_PTR when debugfs is off).
  *
@@ -55,6 +60,8 @@ struct contig_region {
 	void *vaddr;
 	struct resource *res;
 	const char *claim;
+	struct dev_pagemap *pgmap;
+	unsigned long added_pages;
 	struct contig_buddy buddy;
 	struct dentry *debugfs;
 };

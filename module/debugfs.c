@@ -23,6 +23,8 @@ static int region_show(struct seq_file *m, void *unused)
 	seq_printf(m, "base_pfn: %#lx\n", r->base_pfn);
 	seq_printf(m, "claimed:  %s, busy in /proc/iomem as \"%s\"\n",
 		   r->claim, CONTIG_NAME);
+	seq_printf(m, "struct pages: %lu from boot, %lu from memremap_pages()\n",
+		   r->nr_pages - r->added_pages, r->added_pages);
 	seq_puts(m, "mapping:  memremap write-back\n");
 	return 0;
 }

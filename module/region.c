@@ -8,22 +8,41 @@
  * `region=SIZE@BASE` and, before touching a byte, proves that
  *
  *   - the string is well formed, non-zero, page aligned and does not wrap;
- *   - the range is addressable and has a struct page for every frame
- *     (pfn_valid), i.e. it is RAM the kernel knows about but does not use;
+ *   - the range is within the physical address width of the machine;
  *   - no byte of it is System RAM the kernel is using (region_intersects);
+ *   - every byte of it is a boot reservation: covered by "Reserved"
+ *     entries of /proc/iomem (what memmap=SIZE$BASE leaves), so that a
+ *     typo cannot hand out MMIO space or a hole as if it were RAM;
+ *   - on x86, every page of it is RAM in the firmware's own memory map
+ *     (e820 as the BIOS gave it, before memmap= edited it): memmap=$ marks
+ *     any range Reserved, even one past the end of RAM, where writes
+ *     vanish;
  *   - nobody else holds it: it is inserted busy into the iomem resource
  *     tree under the name "contig", so a second claim fails rather than
  *     shares, and /proc/iomem shows who owns it.
+ *
+ * Buffers are described to the DMA API and to dma-buf importers by struct
+ * page, so every frame needs one.  A reservation that shares a memory
+ * section with boot RAM has them already (the section's memmap is whole);
+ * a section the reservation covers entirely has none, and on x86_64 (128
+ * MiB sections) that is the case of every reservation of 256 MiB or more.
+ * Those sections get struct pages from memremap_pages() as
+ * MEMORY_DEVICE_GENERIC (ZONE_DEVICE), which also adds them to the kernel's
+ * direct map; Debian's kernels have CONFIG_ZONE_DEVICE.  Without it such a
+ * region is refused.
  *
  * Only then is it mapped write-back (memremap) and handed to the buddy.
  * Every refusal leaves one dmesg line naming the reason and returns an
  * errno a caller can act on:
  *
- *   -EINVAL	missing, malformed, zero, unaligned, or not reserved RAM
+ *   -EINVAL	missing, malformed, zero or unaligned; not a boot
+ *		reservation; not RAM; frames without struct page on a kernel
+ *		without CONFIG_ZONE_DEVICE
  *   -EOVERFLOW	a number or BASE+SIZE does not fit in 64 bits
  *   -ERANGE	beyond the physical address width of this machine
  *   -EBUSY	System RAM in use by the kernel, or claimed by someone else
  *   -ENOMEM	mapping or metadata allocation failed
+ *   other	memremap_pages() refused the sections (its errno)
  *
  * Context: everything here runs at module load/unload in process context,
  * serialised by the module loader; no locking of its own.
@@ -34,10 +53,15 @@
 #include <linux/ioport.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/memremap.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/numa.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
+#include <linux/sched.h>
 #ifdef CONFIG_X86
+#include <asm/e820/api.h>
 #include <asm/processor.h>
 #endif
 
@@ -132,6 +156,7 @@ int contig_region_parse(const char *str, u64 *size, u64 *base)
 	*base = b;
 	return 0;
 }
+
 CONTIG_EXPORT_FOR_TESTS(contig_region_parse);
 
 /* Physical address width: the CPU's where the architecture tells it. */
@@ -176,15 +201,155 @@ int contig_region_check(u64 size, u64 base, const char **why)
 	}
 	return 0;
 }
+
 CONTIG_EXPORT_FOR_TESTS(contig_region_check);
 
-static const char *__contig_region_describe(u64 base, u64 size)
+/* Walk state of __contig_reserved_step(): the first byte not yet covered. */
+struct contig_cover {
+	u64 next;
+	u64 end;
+	u64 hole;
+	bool gap;
+};
+
+static int __contig_reserved_step(struct resource *res, void *arg)
 {
-	if (region_intersects(base, size, IORESOURCE_MEM, IORES_DESC_RESERVED) ==
-	    REGION_INTERSECTS)
-		return "boot reservation (Reserved in /proc/iomem, e.g. memmap=SIZE$BASE)";
-	return "RAM outside the kernel's memory map";
+	struct contig_cover *c = arg;
+
+	if (res->start > c->next && !c->gap) {
+		c->gap = true;
+		c->hole = c->next;
+	}
+	if (res->end >= c->next)
+		c->next = res->end + 1;
+	return 0;
 }
+
+/*
+ * Is every byte of [base, base + size) inside a "Reserved" iomem entry?
+ * Returns 0, or -EINVAL with *hole set to the first byte that is not.
+ */
+static int __contig_region_reserved(u64 base, u64 size, u64 *hole)
+{
+	struct contig_cover c = { .next = base, .end = base + size - 1 };
+
+	walk_iomem_res_desc(IORES_DESC_RESERVED, IORESOURCE_MEM, base,
+			    c.end, &c, __contig_reserved_step);
+	if (!c.gap && c.next <= c.end) {
+		c.gap = true;
+		c.hole = c.next;
+	}
+	*hole = c.hole;
+	return c.gap ? -EINVAL : 0;
+}
+
+/*
+ * Is every page of [base, base + size) RAM in the firmware's memory map?
+ * Returns 0, or -EINVAL with *hole set to the first page that is not.
+ * e820 entries end on any page, so the walk is page by page: a few
+ * milliseconds per GiB, once, at load.
+ */
+static int __contig_region_firmware_ram(u64 base, u64 size, u64 *hole)
+{
+#ifdef CONFIG_X86
+	u64 a;
+
+	for (a = base; a < base + size; a += PAGE_SIZE) {
+		if (!e820__mapped_raw_any(a, a + PAGE_SIZE, E820_TYPE_RAM)) {
+			*hole = a;
+			return -EINVAL;
+		}
+		if (!(a & (SZ_1G - 1)))
+			cond_resched();
+	}
+#endif
+	return 0;
+}
+
+/* The first frame in [pfn, end) without a struct page, or end. */
+static unsigned long __contig_next_invalid(unsigned long pfn, unsigned long end)
+{
+	while (pfn < end && pfn_valid(pfn))
+		pfn++;
+	return pfn;
+}
+
+#ifdef CONFIG_ZONE_DEVICE
+/*
+ * Give struct pages to the frames of @r that have none.  Frames without a
+ * struct page come in whole memory sections; each run of them becomes one
+ * range of a MEMORY_DEVICE_GENERIC pagemap.
+ */
+static int __contig_region_add_pages(struct contig_region *r)
+{
+	unsigned long pfn, end = r->base_pfn + r->nr_pages, run;
+	struct dev_pagemap *pgmap;
+	int nr = 0, i = 0;
+	void *addr;
+
+	for (pfn = __contig_next_invalid(r->base_pfn, end); pfn < end;
+	     pfn = __contig_next_invalid(run, end)) {
+		for (run = pfn; run < end && !pfn_valid(run); run++)
+			;
+		nr++;
+	}
+	if (!nr)
+		return 0;
+
+	pgmap = kzalloc(struct_size(pgmap, ranges, nr), GFP_KERNEL);
+	if (!pgmap)
+		return -ENOMEM;
+	for (pfn = __contig_next_invalid(r->base_pfn, end); pfn < end;
+	     pfn = __contig_next_invalid(run, end)) {
+		for (run = pfn; run < end && !pfn_valid(run); run++)
+			;
+		pgmap->ranges[i].start = PFN_PHYS(pfn);
+		pgmap->ranges[i].end = PFN_PHYS(run) - 1;
+		r->added_pages += run - pfn;
+		i++;
+	}
+	pgmap->type = MEMORY_DEVICE_GENERIC;
+	pgmap->nr_range = nr;
+
+	addr = memremap_pages(pgmap, NUMA_NO_NODE);
+	if (IS_ERR(addr)) {
+		pr_err("region %#llx-%#llx refused: memremap_pages() could not give struct pages to %lu frames in %d ranges (%pe)\n",
+		       (u64)r->base, (u64)r->base + r->size - 1, r->added_pages,
+		       nr, addr);
+		r->added_pages = 0;
+		kfree(pgmap);
+		return PTR_ERR(addr);
+	}
+	r->pgmap = pgmap;
+	return 0;
+}
+
+static void __contig_region_remove_pages(struct contig_region *r)
+{
+	if (!r->pgmap)
+		return;
+	memunmap_pages(r->pgmap);
+	kfree(r->pgmap);
+	r->pgmap = NULL;
+	r->added_pages = 0;
+}
+#else
+static int __contig_region_add_pages(struct contig_region *r)
+{
+	unsigned long end = r->base_pfn + r->nr_pages;
+	unsigned long pfn = __contig_next_invalid(r->base_pfn, end);
+
+	if (pfn == end)
+		return 0;
+	pr_err("region %#llx-%#llx refused: pfn %#lx has no struct page and this kernel lacks CONFIG_ZONE_DEVICE to give it one (reserve less than a whole memory section)\n",
+	       (u64)r->base, (u64)r->base + r->size - 1, pfn);
+	return -EINVAL;
+}
+
+static void __contig_region_remove_pages(struct contig_region *r)
+{
+}
+#endif
 
 /**
  * contig_region_claim() - validate, claim and map a region.
@@ -200,7 +365,7 @@ static const char *__contig_region_describe(u64 base, u64 size)
 int contig_region_claim(struct contig_region *r, u64 size, u64 base)
 {
 	const char *why = NULL;
-	unsigned long pfn;
+	u64 hole;
 	int ret;
 
 	ret = contig_region_check(size, base, &why);
@@ -214,12 +379,15 @@ int contig_region_claim(struct contig_region *r, u64 size, u64 base)
 		       base, base + size - 1, size >> 10, base);
 		return -EBUSY;
 	}
-	for (pfn = PHYS_PFN(base); pfn < PHYS_PFN(base + size); pfn++) {
-		if (!pfn_valid(pfn)) {
-			pr_err("region %#llx-%#llx refused: pfn %#lx has no struct page (not RAM known to the kernel)\n",
-			       base, base + size - 1, pfn);
-			return -EINVAL;
-		}
+	if (__contig_region_reserved(base, size, &hole)) {
+		pr_err("region %#llx-%#llx refused: %#llx is not a boot reservation (not Reserved in /proc/iomem; reserve it with memmap=%lluK$%#llx)\n",
+		       base, base + size - 1, hole, size >> 10, base);
+		return -EINVAL;
+	}
+	if (__contig_region_firmware_ram(base, size, &hole)) {
+		pr_err("region %#llx-%#llx refused: %#llx is not RAM in the firmware's memory map (e820): memmap= reserved a hole or device memory\n",
+		       base, base + size - 1, hole);
+		return -EINVAL;
 	}
 
 	r->res = request_mem_region(base, size, CONTIG_NAME);
@@ -228,20 +396,26 @@ int contig_region_claim(struct contig_region *r, u64 size, u64 base)
 		       base, base + size - 1);
 		return -EBUSY;
 	}
-	r->claim = __contig_region_describe(base, size);
+
+	r->base = base;
+	r->size = size;
+	r->base_pfn = PHYS_PFN(base);
+	r->nr_pages = size >> PAGE_SHIFT;
+
+	ret = __contig_region_add_pages(r);
+	if (ret)
+		goto release_res;
+	r->claim = r->added_pages ?
+		"boot reservation (Reserved in /proc/iomem), struct pages from memremap_pages()" :
+		"boot reservation (Reserved in /proc/iomem), struct pages from boot";
 
 	r->vaddr = memremap(base, size, MEMREMAP_WB);
 	if (!r->vaddr) {
 		pr_err("region %#llx-%#llx: memremap failed\n",
 		       base, base + size - 1);
 		ret = -ENOMEM;
-		goto release_res;
+		goto remove_pages;
 	}
-
-	r->base = base;
-	r->size = size;
-	r->base_pfn = PHYS_PFN(base);
-	r->nr_pages = size >> PAGE_SHIFT;
 
 	ret = contig_buddy_init(&r->buddy, r->nr_pages, CONTIG_POLICY_FIRST_FIT);
 	if (ret) {
@@ -254,11 +428,18 @@ int contig_region_claim(struct contig_region *r, u64 size, u64 base)
 unmap:
 	memunmap(r->vaddr);
 	r->vaddr = NULL;
+remove_pages:
+	__contig_region_remove_pages(r);
 release_res:
 	release_mem_region(base, size);
 	r->res = NULL;
+	r->base = 0;
+	r->size = 0;
+	r->base_pfn = 0;
+	r->nr_pages = 0;
 	return ret;
 }
+
 CONTIG_EXPORT_FOR_TESTS(contig_region_claim);
 
 /**
@@ -272,7 +453,9 @@ void contig_region_release(struct contig_region *r)
 	contig_buddy_fini(&r->buddy);
 	memunmap(r->vaddr);
 	r->vaddr = NULL;
+	__contig_region_remove_pages(r);
 	release_mem_region(r->base, r->size);
 	r->res = NULL;
 }
+
 CONTIG_EXPORT_FOR_TESTS(contig_region_release);

@@ -9,8 +9,13 @@
 #  3. build (or reuse) the debug test kernel, build our modules and
 #     selftests against it, boot it in QEMU and run every KUnit module and
 #     selftest, judging KTAP, the console (splats) and kmemleak;
-#  4. boot Debian's stock 6.12 kernel and run the user-space selftests
-#     against contig.ko built with its headers.
+#  4. Debian's stock 6.1 and 6.12 kernels (scripts/check-kernels.sh):
+#     DKMS install, W=1 + sparse against their headers, boot and run the
+#     user-space selftests.
+#
+# Every VM boots with two reservations (scripts/run-vm.sh): REGION, which
+# shares a memory section with boot RAM, and SECTION_REGION, a whole
+# section that contig.ko gives struct pages with memremap_pages().
 #
 # Ends with "N passed, N failed"; exits non-zero on any failure.
 #   scripts/check.sh            everything
@@ -90,11 +95,18 @@ judge_record host "$host.full" "$OUT/host.console"
 plan=$OUT/plan
 {
 	echo "region $REGION_SIZE@$REGION_BASE"
-	echo "selftest load_test /lib/contig.ko $REGION_SIZE@$REGION_BASE 100"
+	echo "selftest load_test /lib/contig.ko $REGION_SIZE@$REGION_BASE 100 $SECTION_REGION"
 	echo "load"
 	for ko in "$OUT"/mod-check/contig_*_kunit.ko; do
 		[ -e "$ko" ] && echo "kunit $(basename "$ko")"
 	done
+	[ -f "$ROOT/tools/selftests/loaded.list" ] &&
+		sed 's/^/selftest /' "$ROOT/tools/selftests/loaded.list"
+	echo "unload"
+	# Again on a region of whole sections: struct pages from
+	# memremap_pages(), in the linear map, so struct-page user mappings.
+	echo "region $SECTION_REGION"
+	echo "load"
 	[ -f "$ROOT/tools/selftests/loaded.list" ] &&
 		sed 's/^/selftest /' "$ROOT/tools/selftests/loaded.list"
 	echo "unload"

@@ -9,6 +9,9 @@ KSRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
 # The reserved region every VM boots with, and the CMA area beside it.
 REGION_SIZE=${REGION_SIZE:-64M}
 REGION_BASE=${REGION_BASE:-0x30000000}
+# A second reservation covering a whole 128 MiB memory section: no struct
+# pages at boot, so contig.ko must add them (memremap_pages) to claim it.
+SECTION_REGION=128M@0x20000000
 
 msg() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -4,7 +4,10 @@
  * the right errno and a dmesg line, and survives load/unload cycles
  * without changing /proc/iomem.
  *
- * Usage: load_test MODULE.ko SIZE@BASE [CYCLES]
+ * Usage: load_test MODULE.ko SIZE@BASE [CYCLES [SIZE@BASE]]
+ * The optional second region is a boot reservation covering whole memory
+ * sections, which has no struct pages until contig.ko adds them with
+ * memremap_pages(); it must load, report that, and unload cleanly too.
  * Must run as root with the module not loaded.  Prints KTAP.
  */
 #define _GNU_SOURCE
@@ -96,6 +99,47 @@ struct bad_case {
 	const char *dmesg;	/* substring the refusal must log */
 };
 
+/*
+ * A reservation of whole memory sections: contig.ko gives its frames
+ * struct pages at load and takes them away at unload, every time.
+ */
+static void section_region(const char *arg, const char *iomem_before)
+{
+	unsigned long long size, base, pages;
+	char params[128], want[128];
+	int i, err, fails = 0;
+	const char *p;
+
+	if (sscanf(arg, "%lliM@%lli", &size, &base) != 2) {
+		ktap_print("bad section region %s", arg);
+		exit(2);
+	}
+	pages = (size << 20) / 4096;
+	snprintf(params, sizeof(params), "region=%s", arg);
+	kmsg_mark();
+	err = load(params);
+	if (!ktap_check(err == 0, "load with %s, a reservation of whole sections (%s)",
+			params, err ? strerror(err) : "ok"))
+		ktap_print("dmesg was: %s", kmsg_since());
+	snprintf(want, sizeof(want), "%llx-%llx : contig", base,
+		 base + (size << 20) - 1);
+	ktap_check(strstr(read_file("/proc/iomem"), want) != NULL,
+		   "/proc/iomem shows \"%s\"", want);
+	p = read_file("/sys/kernel/debug/contig/region");
+	snprintf(want, sizeof(want), "struct pages: 0 from boot, %llu from memremap_pages()",
+		 pages);
+	if (!ktap_check(strstr(p, want) != NULL, "debugfs region reports \"%s\"", want))
+		ktap_print("debugfs region was: %s", p);
+	ktap_check(unload() == 0, "unload gives the struct pages back");
+	for (i = 0; i < 10; i++) {
+		if (load(params) || unload())
+			fails++;
+	}
+	ktap_check(fails == 0 && !strcmp(read_file("/proc/iomem"), iomem_before),
+		   "10 load/unload cycles of %s, %d failures, /proc/iomem as before",
+		   arg, fails);
+}
+
 int main(int argc, char **argv)
 {
 	char good[128], straddle[128], params[256];
@@ -128,12 +172,13 @@ int main(int argc, char **argv)
 		{ "region=4K@0x10000000000000", ERANGE, "beyond the physical address space" },
 		{ "region=4M@0x1000000", EBUSY, "overlaps System RAM" },
 		{ straddle, EBUSY, "overlaps System RAM" },
-		{ "region=2M@0x10000000000", EINVAL, "has no struct page" },
+		{ "region=2M@0x8000000000", EINVAL, "is not a boot reservation" },
+		{ "region=2M@0xb0000000", EINVAL, "is not RAM in the firmware's memory map" },
 		{ "region=64M@0x30000000 policy=bogus", EINVAL, "policy=bogus refused" },
 	};
 	const int nbad = sizeof(bad) / sizeof(bad[0]);
 
-	ktap_header(nbad * 2 + 8);
+	ktap_header(nbad * 2 + 8 + (argc > 4 ? 5 : 0));
 	iomem_before = strdup(read_file("/proc/iomem"));
 
 	for (i = 0; i < nbad; i++) {
@@ -197,5 +242,7 @@ int main(int argc, char **argv)
 	ktap_check(fails == 0 && !strcmp(read_file("/proc/iomem"), iomem_before),
 		   "%d load/unload cycles, %d failures, /proc/iomem as before",
 		   cycles, fails);
+	if (argc > 4)
+		section_region(argv[4], iomem_before);
 	return ktap_finish();
 }
