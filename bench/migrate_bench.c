@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * migrate_bench.c - contig_migrate_bench.ko: contiguous allocations that
+ * need migration, through the kernel API, against the kernel's CMA and
+ * against copying the same bytes.
+ *
+ *   empty   contig_alloc() of the whole region (CONTIGUOUS, zeroed) on an
+ *           empty region, against dma_alloc_coherent() of as many bytes on
+ *           a platform device without an IOMMU, which cma_alloc()s them
+ *           from the default CMA area (cma=);
+ *   full    the same on a region full of movable memory
+ *           (contig_movable_alloc() in 1 MiB handles, written): every page
+ *           is pushed out to system memory; against copying as many pages
+ *           from the region to freshly allocated system pages
+ *           (alloc_page + copy_page: the physical limit of the job);
+ *   within  half the region on a region whose movable memory fills it in
+ *           4-page handles of which every other one was freed: the pages
+ *           in the cheapest window move to free frames of the region;
+ *           against copy_page() of as many region frames.
+ *
+ * The movable pages come back (contig_migrate_bring_back()) between runs,
+ * untimed.  CMA filled with movable memory, the kernel's own "full" case,
+ * needs user space (anonymous memory): tools/selftests/migrate_bench.
+ * Each figure is the best of BENCH_REPS runs.
+ *
+ * Lines: "contig-bench: migrate | CASE | ours ns | kernel ns | ratio".
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-mapping.h>
+#include <linux/highmem.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include <contig.h>
+
+#include "contig_internal.h"
+
+MODULE_IMPORT_NS(CONTIG_INTERNAL);
+
+#define BENCH_REPS	3
+
+static void print_ratio(const char *what, u64 ours, u64 kernel)
+{
+	u64 r = kernel ? div64_u64(ours * 100, kernel) : 0;
+
+	pr_info("contig-bench: migrate | %s | %llu ns | %llu ns | %llu.%02llu\n",
+		what, ours, kernel, r / 100, r % 100);
+}
+
+struct handles {
+	struct contig_movable **h;
+	unsigned long n, cap;
+};
+
+/* Fill the free region with movable handles of @pages, written. */
+static void fill(struct handles *hs, unsigned long pages)
+{
+	struct contig_movable *m;
+	void *va;
+
+	while (hs->n < hs->cap) {
+		m = contig_movable_alloc(pages << PAGE_SHIFT, 0);
+		if (IS_ERR(m))
+			break;
+		va = contig_movable_map(m);
+		if (!IS_ERR(va)) {
+			memset(va, 0x5a, pages << PAGE_SHIFT);
+			contig_movable_unmap(m);
+		}
+		hs->h[hs->n++] = m;
+	}
+}
+
+static void drain(struct handles *hs)
+{
+	while (hs->n)
+		contig_movable_free(hs->h[--hs->n]);
+}
+
+/* ns of contig_alloc(@size), freed untimed; 0 on failure. */
+static u64 time_alloc(size_t size, u64 *moved)
+{
+	struct contig_alloc_report rep;
+	struct contig_buffer *buf;
+	u64 t0 = ktime_get_ns(), ns;
+
+	buf = contig_alloc_ex(size, 0, CONTIG_KIND_CONTIGUOUS, 0, &rep);
+	ns = ktime_get_ns() - t0;
+	if (IS_ERR(buf)) {
+		pr_err("contiguous %zu KiB: %ld\n", size >> 10, PTR_ERR(buf));
+		return 0;
+	}
+	if (moved)
+		*moved = rep.move_bytes;
+	contig_put(buf);
+	return ns;
+}
+
+/* ns of copying @pages region frames to new system pages (or frames). */
+static u64 time_copy(struct contig_region *r, unsigned long pages,
+		     bool to_system)
+{
+	struct page **dst;
+	unsigned long i;
+	u64 t0, ns;
+
+	dst = kvcalloc(pages, sizeof(*dst), GFP_KERNEL);
+	if (!dst)
+		return 0;
+	t0 = ktime_get_ns();
+	for (i = 0; i < pages; i++) {
+		void *to;
+
+		if (to_system) {
+			dst[i] = alloc_page(GFP_KERNEL);
+			if (!dst[i])
+				break;
+			to = kmap_local_page(dst[i]);
+			copy_page(to, contig_frame_to_virt(r, i));
+			kunmap_local(to);
+		} else {
+			copy_page(contig_frame_to_virt(r, (i + pages) % r->nr_pages),
+				  contig_frame_to_virt(r, i));
+		}
+	}
+	ns = ktime_get_ns() - t0;
+	while (i--)
+		if (dst[i])
+			__free_page(dst[i]);
+	kvfree(dst);
+	return ns;
+}
+
+static int __init migrate_bench_init(void)
+{
+	struct contig_region *r = contig_default_region;
+	struct platform_device *pdev;
+	struct handles hs = { };
+	u64 ours, kernel, ns, moved = 0, best_moved = 0;
+	size_t size;
+	dma_addr_t dma;
+	unsigned int rep;
+	unsigned long i;
+	char what[80];
+	void *cpu;
+	int ret;
+
+	if (!r)
+		return -ENODEV;
+	size = r->size;
+	hs.cap = r->nr_pages;
+	hs.h = kvcalloc(hs.cap, sizeof(*hs.h), GFP_KERNEL);
+	if (!hs.h)
+		return -ENOMEM;
+	pdev = platform_device_register_simple("contig-migrate-bench",
+					       PLATFORM_DEVID_NONE, NULL, 0);
+	if (IS_ERR(pdev)) {
+		kvfree(hs.h);
+		return PTR_ERR(pdev);
+	}
+	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		goto out;
+
+	/* The CMA area may not hold the whole region: same size for both. */
+	cpu = dma_alloc_coherent(&pdev->dev, size, &dma, GFP_KERNEL);
+	if (!cpu)
+		size /= 2;
+	else
+		dma_free_coherent(&pdev->dev, size, cpu, dma);
+
+	ours = U64_MAX;
+	kernel = U64_MAX;
+	for (rep = 0; rep < BENCH_REPS; rep++) {
+		ns = time_alloc(size, NULL);
+		if (ns)
+			ours = min(ours, ns);
+		ns = ktime_get_ns();
+		cpu = dma_alloc_coherent(&pdev->dev, size, &dma, GFP_KERNEL);
+		ns = ktime_get_ns() - ns;
+		if (cpu) {
+			dma_free_coherent(&pdev->dev, size, cpu, dma);
+			kernel = min(kernel, ns);
+		}
+	}
+	snprintf(what, sizeof(what), "contiguous %zu MiB, empty vs CMA",
+		 size >> 20);
+	print_ratio(what, ours == U64_MAX ? 0 : ours,
+		    kernel == U64_MAX ? 0 : kernel);
+
+	ours = U64_MAX;
+	for (rep = 0; rep < BENCH_REPS; rep++) {
+		fill(&hs, 256);
+		fill(&hs, 1);
+		ns = time_alloc(size, &moved);
+		if (ns && ns < ours) {
+			ours = ns;
+			best_moved = moved;
+		}
+		contig_migrate_bring_back();
+		drain(&hs);
+	}
+	kernel = U64_MAX;
+	for (rep = 0; rep < BENCH_REPS; rep++)
+		kernel = min(kernel, time_copy(r, best_moved >> PAGE_SHIFT, true));
+	snprintf(what, sizeof(what), "contiguous %zu MiB, full (%llu MiB out) vs copy",
+		 size >> 20, best_moved >> 20);
+	print_ratio(what, ours == U64_MAX ? 0 : ours, kernel);
+
+	ours = U64_MAX;
+	best_moved = 0;
+	for (rep = 0; rep < BENCH_REPS; rep++) {
+		fill(&hs, 4);
+		for (i = 0; i < hs.n; i += 2)
+			contig_movable_free(hs.h[i]);
+		for (i = 1; i < hs.n; i += 2)
+			hs.h[i / 2] = hs.h[i];
+		hs.n /= 2;
+		ns = time_alloc(r->size / 2, &moved);
+		if (ns && ns < ours) {
+			ours = ns;
+			best_moved = moved;
+		}
+		drain(&hs);
+	}
+	kernel = U64_MAX;
+	for (rep = 0; rep < BENCH_REPS; rep++)
+		kernel = min(kernel, time_copy(r, best_moved >> PAGE_SHIFT, false));
+	snprintf(what, sizeof(what), "contiguous %llu MiB, within (%llu MiB moved) vs copy",
+		 r->size >> 21, best_moved >> 20);
+	print_ratio(what, ours == U64_MAX ? 0 : ours, kernel);
+out:
+	platform_device_unregister(pdev);
+	kvfree(hs.h);
+	return ret;
+}
+
+static void __exit migrate_bench_exit(void)
+{
+}
+
+module_init(migrate_bench_init);
+module_exit(migrate_bench_exit);
+
+MODULE_DESCRIPTION("contig benchmark: contiguous allocations by migration against CMA and copying");
+MODULE_LICENSE("GPL");
