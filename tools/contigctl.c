@@ -170,7 +170,7 @@ static int open_dev(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: contigctl alloc --size SIZE [--kind contiguous|sg|movable] [--align SIZE] [--wc] [--hold]\n"
+		"usage: contigctl alloc --size SIZE [--kind contiguous|sg|movable] [--align SIZE] [--wc] [--hold] [--dry-run]\n"
 		"       contigctl info FD|PID:FD|hold\n"
 		"       contigctl stats [--json]\n"
 		"       contigctl map\n"
@@ -224,12 +224,39 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* What a CONTIGUOUS request found on its way (struct contig_alloc_report). */
+static void print_report(const struct contig_alloc_data *a,
+			 const struct contig_alloc_report *rep)
+{
+	static const char *const holders[] = {
+		[CONTIG_HOLDER_UNMOVABLE] = "unmovable", [2] = "?",
+		[CONTIG_HOLDER_PINNED] = "pinned", [CONTIG_HOLDER_SLAB] = "slab",
+	};
+	unsigned int i;
+
+	if (!rep->nr_windows)
+		return;
+	printf("windows: %u, blocked %u; largest free block %llu KiB; %llu KiB %s\n",
+	       rep->nr_windows, a->nr_blocked,
+	       (unsigned long long)a->largest_free >> 10,
+	       (unsigned long long)a->move_bytes >> 10,
+	       rep->result ? "would have needed moving" : "moved");
+	for (i = 0; i < rep->nr_reported && i < CONTIG_REPORT_WINDOWS; i++)
+		printf("  window at pfn %#llx: pfn %#llx is %s\n",
+		       (unsigned long long)rep->windows[i].start_pfn,
+		       (unsigned long long)rep->windows[i].blocker_pfn,
+		       rep->windows[i].holder < 5 ?
+		       holders[rep->windows[i].holder] : "?");
+}
+
 static int cmd_alloc(int argc, char **argv)
 {
+	struct contig_alloc_report rep = { 0 };
 	struct contig_alloc_data a = {
 		.kind = CONTIG_KIND_CONTIGUOUS, .fd_flags = O_RDWR | O_CLOEXEC,
+		.report = (uintptr_t)&rep,
 	};
-	int hold = 0, ctl, i, have_size = 0;
+	int hold = 0, ctl, i, have_size = 0, dry = 0, err;
 	unsigned int k;
 
 	for (i = 0; i < argc; i++) {
@@ -256,6 +283,9 @@ static int cmd_alloc(int argc, char **argv)
 			a.flags |= CONTIG_FLAG_WC;
 		} else if (!strcmp(argv[i], "--hold")) {
 			hold = 1;
+		} else if (!strcmp(argv[i], "--dry-run")) {
+			dry = 1;
+			a.flags |= CONTIG_FLAG_DRY_RUN;
 		} else {
 			usage();
 		}
@@ -263,8 +293,16 @@ static int cmd_alloc(int argc, char **argv)
 	if (!have_size)
 		usage();
 	ctl = open_dev();
-	if (ioctl(ctl, CONTIG_IOCTL_ALLOC, &a))
-		die_errno("alloc", errno);
+	err = ioctl(ctl, CONTIG_IOCTL_ALLOC, &a) ? errno : 0;
+	if (a.kind == CONTIG_KIND_CONTIGUOUS)
+		print_report(&a, &rep);
+	if (dry) {
+		printf("dry run: %s\n", err ? strerror(err) : "would succeed");
+		close(ctl);
+		return err ? 1 : 0;
+	}
+	if (err)
+		die_errno("alloc", err);
 	print_info(ctl, a.fd);
 	if (hold) {
 		FILE *f = fopen(hold_path(), "w");
