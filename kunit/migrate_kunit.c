@@ -13,6 +13,9 @@
  *    request fail with -EBUSY and moves nothing; the dry run and the
  *    report say which pfn blocked and that it was pinned;
  *  - pinned in one window: the other window is chosen;
+ *  - concurrency: a thread on another CPU maps and checks the movable
+ *    memory, allocates and frees its own, while contiguous requests move
+ *    it around;
  *  - seeded random stress: movable alloc, free, map and rewrite,
  *    contiguous alloc and free, with pins held across requests, checking
  *    the buddy's invariants and a sample of every live page after each
@@ -21,6 +24,8 @@
  * Each case leaves the region's books as it found them.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
@@ -512,6 +517,81 @@ static void migrate_stress_test(struct kunit *test)
 	__teardown(test, f);
 }
 
+struct conc {
+	struct mfix *f;
+	atomic_t stop;
+	unsigned long checks, bad, allocs;
+	struct completion done;
+};
+
+/* Another CPU: check patterns under map, allocate and free, until told. */
+static int __conc_thread(void *data)
+{
+	struct conc *c = data;
+	struct mfix *f = c->f;
+	struct mhandle own = { };
+	u32 x = 1;
+
+	while (!atomic_read(&c->stop)) {
+		x = x * 1103515245 + 12345;
+		if (__check(&f->h[(x >> 8) % f->n], false))
+			c->bad++;
+		c->checks++;
+		own.mov = contig_movable_alloc(8 * PAGE_SIZE, 0);
+		if (!IS_ERR(own.mov)) {
+			own.nr = 8;
+			own.salt = x;
+			if (__write(&own) || __check(&own, true))
+				c->bad++;
+			contig_movable_free(own.mov);
+			c->allocs++;
+		}
+		cond_resched();
+	}
+	complete(&c->done);
+	return 0;
+}
+
+static void migrate_concurrency_test(struct kunit *test)
+{
+	struct mfix *f = __fix(test);
+	struct task_struct *t;
+	struct conc c = { .f = f };
+	unsigned int i, served = 0, busy = 0;
+	struct contig_buffer *buf;
+
+	__fill(test, f, 16);
+	/* Room for the other thread's allocations. */
+	for (i = 0; i < 8 && f->n; i++)
+		__del(f, f->n - 1);
+	KUNIT_ASSERT_GT(test, f->n, 0UL);
+	atomic_set(&c.stop, 0);
+	init_completion(&c.done);
+	t = kthread_run(__conc_thread, &c, "contig-migrate-kunit");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	for (i = 0; i < 6; i++) {
+		buf = contig_alloc(f->r->size / 2, 0, CONTIG_KIND_CONTIGUOUS, 0);
+		if (IS_ERR(buf)) {
+			KUNIT_EXPECT_EQ(test, PTR_ERR(buf), -EBUSY);
+			busy++;
+		} else {
+			memset(contig_buffer_vaddr(buf), 0x11, f->r->size / 2);
+			contig_put(buf);
+			served++;
+		}
+		contig_migrate_bring_back();
+		__buddy_ok(test, f->r);
+	}
+	atomic_set(&c.stop, 1);
+	wait_for_completion(&c.done);
+	kunit_info(test, "%u served, %u busy; the other thread made %lu checks and %lu allocations",
+		   served, busy, c.checks, c.allocs);
+	KUNIT_EXPECT_GT(test, served, 0U);
+	KUNIT_EXPECT_EQ(test, c.bad, 0UL);
+	__check_all(test, f, true);
+	__teardown(test, f);
+}
+
 static int migrate_suite_init(struct kunit_suite *suite)
 {
 	if (!seed)
@@ -527,6 +607,7 @@ static struct kunit_case migrate_cases[] = {
 	KUNIT_CASE(migrate_pinned_everywhere_test),
 	KUNIT_CASE(migrate_pinned_one_window_test),
 	KUNIT_CASE(migrate_pinned_low_window_test),
+	KUNIT_CASE_SLOW(migrate_concurrency_test),
 	KUNIT_CASE_SLOW(migrate_stress_test),
 	{}
 };
