@@ -14,8 +14,11 @@
  *    "full": anonymous memory is allocated until little is free, which
  *    makes the page allocator place movable pages in the CMA area, then
  *    every page outside the area is freed again (found in
- *    /proc/self/pagemap), leaving the area full of anonymous pages that
- *    cma_alloc() must migrate, with plenty of free memory to go to.
+ *    /proc/self/pagemap; small pages only, MADV_NOHUGEPAGE), leaving the
+ *    area mostly full of anonymous pages that cma_alloc() must migrate,
+ *    with plenty of free memory to go to.  (The allocator only puts
+ *    movable pages in CMA once CMA holds half the free memory, so the
+ *    area cannot be filled completely without exhausting memory.)
  *
  * Both zero the buffer they hand out.  Each figure is the best of a few
  * runs; the bytes each side moved are printed, and the rate at which they
@@ -143,43 +146,52 @@ static unsigned long fill_cma(unsigned long base, unsigned long count,
 			      char **chunks, unsigned int *nchunks)
 {
 	unsigned long in = 0, off;
-	unsigned int i;
+	unsigned int i, first, round;
 	int pm = open("/proc/self/pagemap", O_RDONLY);
 
 	if (pm < 0)
 		return 0;
 	*nchunks = 0;
-	while (*nchunks < MAX_CHUNKS && meminfo("MemFree") > 32 * (long)MB) {
-		char *p = mmap(NULL, FILL_CHUNK, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	/* Each round fills memory and frees what landed outside the area. */
+	for (round = 0; round < 4 && in < count / 10 * 9; round++) {
+		first = *nchunks;
+		while (*nchunks < MAX_CHUNKS &&
+		       meminfo("MemFree") > 32 * (long)MB) {
+			char *p = mmap(NULL, FILL_CHUNK, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-		if (p == MAP_FAILED)
-			break;
-		for (off = 0; off < FILL_CHUNK; off += PG)
-			p[off] = 1;	/* private copies, not the zero page */
-		chunks[(*nchunks)++] = p;
-	}
-	for (i = 0; i < *nchunks; i++) {
-		uint64_t ent[FILL_CHUNK / PG];
-		unsigned long j, start = ~0UL;
+			if (p == MAP_FAILED)
+				break;
+			/* Small pages: a huge one is not freed piecemeal. */
+			madvise(p, FILL_CHUNK, MADV_NOHUGEPAGE);
+			for (off = 0; off < FILL_CHUNK; off += PG)
+				p[off] = 1;	/* private copies, not the zero page */
+			chunks[(*nchunks)++] = p;
+		}
+		for (i = first; i < *nchunks; i++) {
+			uint64_t ent[FILL_CHUNK / PG];
+			unsigned long j, start = ~0UL;
 
-		if (pread(pm, ent, sizeof(ent),
-			  (uintptr_t)chunks[i] / PG * 8) != sizeof(ent))
-			continue;
-		for (j = 0; j <= FILL_CHUNK / PG; j++) {
-			uint64_t pfn = j < FILL_CHUNK / PG ?
-				       ent[j] & ((1ULL << 55) - 1) : 0;
-			int keep = j < FILL_CHUNK / PG && (ent[j] >> 63) &&
-				   pfn >= base && pfn < base + count;
+			if (pread(pm, ent, sizeof(ent),
+				  (uintptr_t)chunks[i] / PG * 8) != sizeof(ent))
+				continue;
+			for (j = 0; j <= FILL_CHUNK / PG; j++) {
+				uint64_t pfn = j < FILL_CHUNK / PG ?
+					       ent[j] & ((1ULL << 55) - 1) : 0;
+				int keep = j < FILL_CHUNK / PG &&
+					   (ent[j] >> 63) &&
+					   pfn >= base && pfn < base + count;
 
-			if (keep)
-				in++;
-			if (!keep && j < FILL_CHUNK / PG && start == ~0UL)
-				start = j;
-			if ((keep || j == FILL_CHUNK / PG) && start != ~0UL) {
-				madvise(chunks[i] + start * PG, (j - start) * PG,
-					MADV_DONTNEED);
-				start = ~0UL;
+				if (keep)
+					in++;
+				if (!keep && j < FILL_CHUNK / PG && start == ~0UL)
+					start = j;
+				if ((keep || j == FILL_CHUNK / PG) &&
+				    start != ~0UL) {
+					madvise(chunks[i] + start * PG,
+						(j - start) * PG, MADV_DONTNEED);
+					start = ~0UL;
+				}
 			}
 		}
 	}
@@ -285,8 +297,9 @@ int main(void)
 		for (i = 0; i < nchunks; i++)
 			munmap(chunks[i], FILL_CHUNK);
 	}
-	printf("# full: ours moved %llu MiB; the CMA area (%lu MiB) held %lu MiB of anonymous memory\n",
-	       (unsigned long long)moved / MB, count * PG / MB, in_cma * PG / MB);
+	printf("contig-bench: migrate | MiB moved (full) | %llu MiB | %lu MiB | %.2f\n",
+	       (unsigned long long)moved / MB, in_cma * PG / MB,
+	       in_cma ? (double)moved / (in_cma * PG) : 0.0);
 	line("contiguous whole, full (ms)", ours_f * 1e3,
 	     cma_f > 0 ? cma_f * 1e3 : 0, "ms");
 
@@ -295,8 +308,8 @@ int main(void)
 	ours_rate = moved / MB / (ours_f - ours_e);
 	cma_rate = cma_f > cma_e ? in_cma * PG / MB / (cma_f - cma_e) : 0;
 	line("MiB/s moved (full)", ours_rate, cma_rate, "MiB/s");
-	printf("# memcpy() of %llu MiB: %.0f MiB/s\n",
-	       (unsigned long long)size / MB, cp);
+	printf("contig-bench: migrate | memcpy() of %llu MiB | %.0f MiB/s | %.0f MiB/s | 1.00\n",
+	       (unsigned long long)size / MB, cp, cp);
 	line("% of memcpy rate", 100 * ours_rate / cp, 100 * cma_rate / cp, "%");
 	fd = heap;
 	if (fd >= 0)
