@@ -46,7 +46,9 @@
  * when a large block is freed, from a work item, or on a debugfs write.
  *
  * Lock order (outermost first):
- *   mmap_lock (a fault) or contig_movable_mutex (everything else here),
+ *   mmap_lock (a fault), a buffer's buf->lock (buffer.c: pinning a MOVABLE
+ *   buffer for good, recording its mapping), contig_movable_mutex
+ *   (migration, bring-back, movable alloc and free),
  *   mov->lock,
  *   the mapping's i_mmap_rwsem and page table locks (unmap_mapping_range,
  *   vmf_insert_pfn),
@@ -54,9 +56,10 @@
  * contig_movable_mutex serialises migration, bring-back, and the
  * allocation and freeing of movable memory, and protects the reverse map
  * (frame -> slot) and the list of handles.  mov->lock protects a handle's
- * slots, pins, vmap and user mapping.  A fault takes mov->lock only, so a
- * migration never waits for mmap_lock, and no user copy happens under
- * either lock.  Buffer locks (buf->lock, buffer.c) are never held here.
+ * slots, pins, vmap and user mapping.  A fault takes mov->lock only and
+ * migration never takes mmap_lock or a buffer lock, so a migration never
+ * waits for a faulting task's mmap_lock; no user copy happens under any
+ * of these locks.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
