@@ -44,19 +44,7 @@ if [ $# = 1 ]; then
 	plan=$(realpath "$1")
 else
 	plan=$OUT/plan-stock
-	{
-		echo "region $REGION_SIZE@$REGION_BASE"
-		echo "selftest load_test /lib/contig.ko $REGION_SIZE@$REGION_BASE 100 $SECTION_REGION"
-		echo "load"
-		[ -f "$ROOT/tools/selftests/loaded.list" ] &&
-			sed 's/^/selftest /' "$ROOT/tools/selftests/loaded.list"
-		echo "unload"
-		echo "region $SECTION_REGION"
-		echo "load"
-		[ -f "$ROOT/tools/selftests/loaded.list" ] &&
-			sed 's/^/selftest /' "$ROOT/tools/selftests/loaded.list"
-		echo "unload"
-	} > "$plan"
+	check_plan > "$plan"
 fi
 
 NAME=contig

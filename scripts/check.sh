@@ -93,24 +93,7 @@ judge_record host "$host.full" "$OUT/host.console"
 
 # ---- the debug test kernel --------------------------------------------------
 plan=$OUT/plan
-{
-	echo "region $REGION_SIZE@$REGION_BASE"
-	echo "selftest load_test /lib/contig.ko $REGION_SIZE@$REGION_BASE 100 $SECTION_REGION"
-	echo "load"
-	for ko in "$OUT"/mod-check/contig_*_kunit.ko; do
-		[ -e "$ko" ] && echo "kunit $(basename "$ko")"
-	done
-	[ -f "$ROOT/tools/selftests/loaded.list" ] &&
-		sed 's/^/selftest /' "$ROOT/tools/selftests/loaded.list"
-	echo "unload"
-	# Again on a region of whole sections: struct pages from
-	# memremap_pages(), in the linear map, so struct-page user mappings.
-	echo "region $SECTION_REGION"
-	echo "load"
-	[ -f "$ROOT/tools/selftests/loaded.list" ] &&
-		sed 's/^/selftest /' "$ROOT/tools/selftests/loaded.list"
-	echo "unload"
-} > "$plan"
+check_plan "$OUT/mod-check" > "$plan"
 
 if [ $broken = 1 ]; then
 	build_modules "$KDIR" "$OUT/mod-broken" CONTIG_BROKEN_TESTS=1

@@ -50,6 +50,33 @@ kernel_dir() {
 	echo "$BUILD/kernel/$flavour-$key"
 }
 
+# check_plan [MODDIR]: the guest plan of `make check` (scripts/guest-init.sh
+# explains the verbs): the load selftest on both reservations, then on
+# REGION every KUnit module of MODDIR (none without it) and the loaded
+# selftests, then the loaded selftests again on SECTION_REGION.
+check_plan() {
+	local ko selftests=()
+
+	[ -f "$ROOT/tools/selftests/loaded.list" ] &&
+		mapfile -t selftests < "$ROOT/tools/selftests/loaded.list"
+	echo "region $REGION_SIZE@$REGION_BASE"
+	echo "selftest load_test /lib/contig.ko $REGION_SIZE@$REGION_BASE 100 $SECTION_REGION"
+	echo "load"
+	if [ -n "${1:-}" ]; then
+		for ko in "$1"/contig_*_kunit.ko; do
+			[ -e "$ko" ] && echo "kunit $(basename "$ko")"
+		done
+	fi
+	[ ${#selftests[@]} = 0 ] || printf 'selftest %s\n' "${selftests[@]}"
+	echo "unload"
+	# Struct pages from memremap_pages(), in the linear map, so
+	# struct-page user mappings.
+	echo "region $SECTION_REGION"
+	echo "load"
+	[ ${#selftests[@]} = 0 ] || printf 'selftest %s\n' "${selftests[@]}"
+	echo "unload"
+}
+
 # judge LABEL RESULTS CONSOLE: the KTAP judge's verdict; last line is
 # "LABEL: N passed, N failed, N skipped".
 judge() {
