@@ -636,6 +636,33 @@ static bool __free_block_of(const struct contig_buddy *b, unsigned long frame,
 	return false;
 }
 
+/*
+ * Allocate [start, end), every frame of which is free, to @owner: take
+ * each free block overlapping it, give back the parts outside it.
+ * Context: b->lock held.
+ */
+static void __claim_free_range(struct contig_buddy *b, unsigned long start,
+			       unsigned long end, enum contig_owner owner)
+{
+	unsigned long pos, bstart, bend;
+	unsigned int border;
+
+	for (pos = start; pos < end; pos = bend) {
+		__free_block_of(b, pos, &bstart, &border);
+		bend = bstart + (1UL << border);
+		__take_block(b, bstart, border);
+		if (bstart < start)
+			__give_back(b, bstart, start);
+		if (bend > end)
+			__give_back(b, end, bend);
+	}
+	__mark_alloc(b, start, end - start, owner);
+	b->free_frames -= end - start;
+	b->owner_frames[CONTIG_OWNER_FREE] -= end - start;
+	b->owner_frames[owner] += end - start;
+	b->nr_allocs++;
+}
+
 /**
  * contig_buddy_alloc_range() - claim an exact range of free frames.
  * @b:		the buddy.
@@ -675,22 +702,7 @@ long contig_buddy_alloc_range(struct contig_buddy *b, unsigned long start,
 			return -EBUSY;
 		}
 	}
-	for (pos = start; pos < end; pos = bstart + (1UL << border)) {
-		unsigned long bend;
-
-		__free_block_of(b, pos, &bstart, &border);
-		bend = bstart + (1UL << border);
-		__take_block(b, bstart, border);
-		if (bstart < start)
-			__give_back(b, bstart, start);
-		if (bend > end)
-			__give_back(b, end, bend);
-	}
-	__mark_alloc(b, start, nr_frames, owner);
-	b->free_frames -= nr_frames;
-	b->owner_frames[CONTIG_OWNER_FREE] -= nr_frames;
-	b->owner_frames[owner] += nr_frames;
-	b->nr_allocs++;
+	__claim_free_range(b, start, end, owner);
 	spin_unlock_irqrestore(&b->lock, irqflags);
 	return start;
 }
@@ -831,22 +843,7 @@ long contig_buddy_convert_range(struct contig_buddy *b, unsigned long start,
 		b->owner_frames[CONTIG_OWNER_FREE] += nr;
 		b->nr_frees++;
 	}
-	for (pos = start; pos < end; pos = bstart + (1UL << border)) {
-		unsigned long bend;
-
-		__free_block_of(b, pos, &bstart, &border);
-		bend = bstart + (1UL << border);
-		__take_block(b, bstart, border);
-		if (bstart < start)
-			__give_back(b, bstart, start);
-		if (bend > end)
-			__give_back(b, end, bend);
-	}
-	__mark_alloc(b, start, nr_frames, to);
-	b->free_frames -= nr_frames;
-	b->owner_frames[CONTIG_OWNER_FREE] -= nr_frames;
-	b->owner_frames[to] += nr_frames;
-	b->nr_allocs++;
+	__claim_free_range(b, start, end, to);
 	spin_unlock_irqrestore(&b->lock, irqflags);
 	return start;
 
