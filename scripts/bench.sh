@@ -21,14 +21,18 @@ rm -rf "$OUT"
 mkdir -p "$OUT/tools"
 build_modules "$KDIR" "$OUT/mod" CONTIG_BENCH=1
 quiet "$OUT/tools.log" make -C "$ROOT/tools" OUT="$OUT/tools" selftests
+# Every benchmark gets a freshly loaded contig.ko: what one leaves behind
+# (a slab cache's pages, movable memory) must not distort the next.
 {
 	echo "region $REGION_SIZE@$REGION_BASE"
-	echo "load"
 	for ko in "$OUT"/mod/contig_*_bench.ko; do
-		[ -e "$ko" ] && echo "bench $(basename "$ko")"
+		[ -e "$ko" ] && printf 'load\nbench %s\nunload\n' "$(basename "$ko")"
 	done
-	[ -f "$ROOT/tools/bench.list" ] && sed 's/^/benchprog /' "$ROOT/tools/bench.list"
-	echo "unload"
+	if [ -f "$ROOT/tools/bench.list" ]; then
+		while read -r prog; do
+			printf 'load\nbenchprog %s\nunload\n' "$prog"
+		done < "$ROOT/tools/bench.list"
+	fi
 } > "$OUT/plan"
 VM_APPEND="kmemleak=off" vm_run bench "$KDIR/arch/x86/boot/bzImage" "$OUT/mod" "$OUT/plan" > /dev/null || true
 
