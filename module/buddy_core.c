@@ -636,6 +636,17 @@ static bool __free_block_of(const struct contig_buddy *b, unsigned long frame,
 	return false;
 }
 
+/* Is [start, start + nr_frames) a non-empty range of the region?  Reports if not. */
+static bool __range_in_region(struct contig_buddy *b, unsigned long start,
+			      unsigned long nr_frames, const char *what)
+{
+	if (nr_frames && start < b->nr_frames &&
+	    nr_frames <= b->nr_frames - start)
+		return true;
+	__bad_call(b, false, what, start);
+	return false;
+}
+
 /*
  * Allocate [start, end), every frame of which is free, to @owner: take
  * each free block overlapping it, give back the parts outside it.
@@ -687,12 +698,9 @@ long contig_buddy_alloc_range(struct contig_buddy *b, unsigned long start,
 		__bad_call(b, true, "alloc_range for an invalid owner", owner);
 		return -EINVAL;
 	}
-	if (!nr_frames || start >= b->nr_frames ||
-	    nr_frames > b->nr_frames - start) {
-		__bad_call(b, false, "alloc_range outside the region (frame)",
-			   start);
+	if (!__range_in_region(b, start, nr_frames,
+			       "alloc_range outside the region (frame)"))
 		return -EINVAL;
-	}
 
 	spin_lock_irqsave(&b->lock, irqflags);
 	for (pos = start; pos < end; pos = bstart + (1UL << border)) {
@@ -805,12 +813,9 @@ long contig_buddy_convert_range(struct contig_buddy *b, unsigned long start,
 		__bad_call(b, true, "convert_range for an invalid owner", to);
 		return -EINVAL;
 	}
-	if (!nr_frames || start >= b->nr_frames ||
-	    nr_frames > b->nr_frames - start) {
-		__bad_call(b, false, "convert_range outside the region (frame)",
-			   start);
+	if (!__range_in_region(b, start, nr_frames,
+			       "convert_range outside the region (frame)"))
 		return -EINVAL;
-	}
 
 	spin_lock_irqsave(&b->lock, irqflags);
 	for (pos = start; pos < end; pos += nr) {

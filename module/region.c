@@ -266,12 +266,24 @@ static int __contig_region_firmware_ram(u64 base, u64 size, u64 *hole)
 	return 0;
 }
 
-/* The first frame in [pfn, end) without a struct page, or end. */
-static unsigned long __contig_next_invalid(unsigned long pfn, unsigned long end)
+/*
+ * The next run [*start, *stop) of frames without a struct page, searched
+ * from *stop up to @end.  Returns false when there is none.
+ */
+static bool __contig_next_hole(unsigned long *start, unsigned long *stop,
+			       unsigned long end)
 {
+	unsigned long pfn = *stop;
+
 	while (pfn < end && pfn_valid(pfn))
 		pfn++;
-	return pfn;
+	if (pfn == end)
+		return false;
+	*start = pfn;
+	while (pfn < end && !pfn_valid(pfn))
+		pfn++;
+	*stop = pfn;
+	return true;
 }
 
 #ifdef CONFIG_ZONE_DEVICE
@@ -287,22 +299,15 @@ static int __contig_region_add_pages(struct contig_region *r)
 	int nr = 0, i = 0;
 	void *addr;
 
-	for (pfn = __contig_next_invalid(r->base_pfn, end); pfn < end;
-	     pfn = __contig_next_invalid(run, end)) {
-		for (run = pfn; run < end && !pfn_valid(run); run++)
-			;
+	for (run = r->base_pfn; __contig_next_hole(&pfn, &run, end);)
 		nr++;
-	}
 	if (!nr)
 		return 0;
 
 	pgmap = kzalloc(struct_size(pgmap, ranges, nr), GFP_KERNEL);
 	if (!pgmap)
 		return -ENOMEM;
-	for (pfn = __contig_next_invalid(r->base_pfn, end); pfn < end;
-	     pfn = __contig_next_invalid(run, end)) {
-		for (run = pfn; run < end && !pfn_valid(run); run++)
-			;
+	for (run = r->base_pfn; __contig_next_hole(&pfn, &run, end);) {
 		pgmap->ranges[i].start = PFN_PHYS(pfn);
 		pgmap->ranges[i].end = PFN_PHYS(run) - 1;
 		r->added_pages += run - pfn;
@@ -336,10 +341,9 @@ static void __contig_region_remove_pages(struct contig_region *r)
 #else
 static int __contig_region_add_pages(struct contig_region *r)
 {
-	unsigned long end = r->base_pfn + r->nr_pages;
-	unsigned long pfn = __contig_next_invalid(r->base_pfn, end);
+	unsigned long pfn, run = r->base_pfn;
 
-	if (pfn == end)
+	if (!__contig_next_hole(&pfn, &run, r->base_pfn + r->nr_pages))
 		return 0;
 	pr_err("region %#llx-%#llx refused: pfn %#lx has no struct page and this kernel lacks CONFIG_ZONE_DEVICE to give it one (reserve less than a whole memory section)\n",
 	       (u64)r->base, (u64)r->base + r->size - 1, pfn);
