@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # scripts/build-initramfs.sh OUT.cpio.gz MODDIR PLAN [TOOLSDIR]
-# Pack busybox-static, guest-init.sh as /init, contig.ko and the test
-# modules from MODDIR, the user-space tests from TOOLSDIR and the PLAN.
+# Pack busybox-static, guest-init.sh as /init, the results channel
+# (scripts/ktap-port.c), contig.ko and the test modules from MODDIR, the
+# user-space tests from TOOLSDIR and the PLAN.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,6 +15,7 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib,tests,etc/contig}
 cp /bin/busybox "$root/bin/busybox"
 install -m 0755 "$ROOT/scripts/guest-init.sh" "$root/init"
+gcc -O2 -Wall -Wextra -static -o "$root/bin/ktap-port" "$ROOT/scripts/ktap-port.c"
 cp "$moddir/contig.ko" "$root/lib/"
 for ko in "$moddir"/contig_*_kunit.ko "$moddir"/contig_*_bench.ko; do
 	[ -e "$ko" ] && cp "$ko" "$root/tests/"

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of contig's test initramfs.  Kernel messages go to the console
-# (ttyS0); test results go as KTAP to a second serial port (ttyS1), so the
-# two never interleave.  The plan comes from /etc/contig/plan, one step a
-# line:
+# (ttyS0); test results go as KTAP to QEMU's debug console at port 0xe9
+# (scripts/ktap-port.c says why not a second serial port), so the two never
+# interleave.  Every writer writes to the FIFO $R; one ktap-port process
+# reads it for the whole run.  Without the debug console (or ioperm()) the
+# results go to ttyS1 as before.  The plan comes from /etc/contig/plan, one
+# step a line:
 #   region SIZE@BASE     the region= to load contig.ko with
 #   selftest NAME ARGS   run /tests/NAME (module NOT loaded yet)
 #   load                 insmod contig.ko region=...
@@ -26,6 +29,16 @@ mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
 
 R=/dev/ttyS1
 [ -c $R ] || R=/dev/console
+if ktap-port --probe; then
+	R=/tmp/ktap.fifo
+	mkfifo $R
+	ktap-port < $R &
+	port_pid=$!
+	# Held open to the end: the reader sees end of file only then.
+	exec 3> $R
+else
+	echo "contig-test: no debug console at port 0xe9; results go to $R" > /dev/kmsg
+fi
 say() { echo "$*" > $R; }
 kmsg() { echo "contig-test: $*" > /dev/kmsg; }
 
@@ -114,6 +127,17 @@ if [ -e $KL ]; then
 	say "# kmemleak-end"
 fi
 say "# contig-run: complete"
+if [ -n "${port_pid:-}" ]; then
+	# Let ktap-port drain the FIFO and see its end; a writer left behind
+	# must not hold the power-off forever.
+	exec 3>&-
+	i=0
+	while grep -q '^State:[[:space:]]*[^Z]' /proc/$port_pid/status 2>/dev/null &&
+	      [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+fi
 kmsg "run complete"
 sync
 poweroff -f

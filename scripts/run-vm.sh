@@ -4,8 +4,9 @@
 # scripts/run-vm.sh KERNEL INITRAMFS OUTDIR [TIMEOUT]
 # Boot KERNEL under qemu-system-x86_64 (TCG) on a q35 machine with the
 # Intel IOMMU and QEMU's edu DMA device.  The guest's console goes to
-# OUTDIR/console.log, its KTAP results to OUTDIR/results.ktap.  Returns
-# 0 when the guest powered off by itself, 124 on timeout.
+# OUTDIR/console.log, its KTAP results (debug console at port 0xe9, or
+# ttyS1 when the guest cannot reach the port) to OUTDIR/results.ktap.
+# Returns 0 when the guest powered off by itself, 124 on timeout.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -13,6 +14,7 @@ kernel=$1 initrd=$2 outdir=$3 limit=${4:-900}
 mkdir -p "$outdir"
 : > "$outdir/console.log"
 : > "$outdir/results.ktap"
+: > "$outdir/results.tty"
 
 append="console=ttyS0 memmap=${REGION_SIZE}\$${REGION_BASE} memmap=${SECTION_REGION%@*}\$${SECTION_REGION#*@} cma=64M"
 append+=" intel_iommu=on iommu.strict=1 panic=-1 oops=panic"
@@ -25,6 +27,10 @@ timeout --foreground "$limit" qemu-system-x86_64 \
 	-cpu max -smp 2 -m "${VM_MEM:-2G}" \
 	-display none -monitor none -no-reboot \
 	-serial "file:$outdir/console.log" \
-	-serial "file:$outdir/results.ktap" \
+	-serial "file:$outdir/results.tty" \
+	-chardev "file,id=ktap,path=$outdir/results.ktap" \
+	-device isa-debugcon,iobase=0xe9,chardev=ktap \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
-	</dev/null >"$outdir/qemu.log" 2>&1
+	</dev/null >"$outdir/qemu.log" 2>&1 || rc=$?
+cat "$outdir/results.tty" >> "$outdir/results.ktap"
+exit "${rc:-0}"
