@@ -7,13 +7,14 @@
  *   ktap-port           copy stdin to the port until end of file
  *
  * The results used to go to a second 8250 (ttyS1), opened and closed by
- * every line the guest's /init wrote.  A transmit interrupt lost across one
- * of those startups left a line in the port's buffer; the close waited its
- * 30 s closing_wait and threw the line away, and the judge rightly saw a
- * KTAP document with its header missing.  An OUT to the debug console is
- * synchronous, takes no interrupt and no driver, and QEMU writes the byte to
- * the results file before the instruction completes: nothing the guest
- * wrote can be lost short of a crash, and then the judge says so.
+ * every line the guest's /init wrote.  Once a run lost a whole line (the
+ * judge rightly saw a KTAP document with its header missing) and took
+ * ~30 s longer: what a transmit interrupt lost across one of those port
+ * startups does, the line left in the buffer until the close gives up
+ * after its 30 s closing_wait and throws it away.  An OUT to the debug
+ * console is synchronous, takes no interrupt and no driver, and QEMU writes
+ * the byte to the results file before the instruction completes: nothing
+ * the guest wrote can be lost short of a crash, and then the judge says so.
  *
  * Built static by scripts/build-initramfs.sh; needs ioperm(), which the
  * test kernel's fragment enables (X86_IOPL_IOPERM) as Debian's kernels do.
