@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * buddy_bench.c - contig_buddy_bench.ko: the cost of contig's buddy
- * allocator against the kernel's page allocator, measured in the same boot
- * (issue 3).
+ * allocator against the kernel's page allocator, measured in the same boot.
  *
  * Ours is contig_buddy_alloc()/contig_buddy_free() on the buddy of the
- * region the loaded contig.ko claimed (contig_default_region), frames held
+ * region the loaded contig.ko claimed (contig_default_region()), frames held
  * as CONTIG_OWNER_UNMOVABLE and placed bottom-up, once per placement
  * policy: first, best, worst and next fit.  Each request is for exactly
  * the frames it names.  The kernel's figure is alloc_pages(GFP_KERNEL) and
@@ -412,7 +411,7 @@ static int bench_churn(struct contig_buddy *b)
 
 static int __init buddy_bench_init(void)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 	unsigned long free_frames, in_use;
 	struct contig_buddy_stats st;
 	struct contig_buddy *b;

@@ -36,6 +36,7 @@
 #include <contig.h>
 
 #include "contig_internal.h"
+#include "dma.h"
 #include "../kunit/edu.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);

@@ -42,6 +42,7 @@
 #include <contig.h>
 
 #include "contig_internal.h"
+#include "migrate.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 
@@ -124,7 +125,7 @@ static u64 time_copy(struct contig_region *r, size_t bytes)
 
 static int __init migrate_bench_init(void)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 	struct platform_device *pdev;
 	struct handles hs = { };
 	u64 ours, kernel, ns, moved = 0, best_moved = 0;

@@ -60,6 +60,8 @@ void *contig_buffer_vaddr(struct contig_buffer *buf);
 int contig_buffer_phys(const struct contig_buffer *buf, phys_addr_t *phys);
 /* The buffer's pages as an sg_table (CPU view, not DMA mapped). */
 struct sg_table *contig_buffer_sgt(struct contig_buffer *buf);
+/* Number of physically contiguous chunks: 1 for CONTIGUOUS. */
+unsigned long contig_buffer_nr_chunks(const struct contig_buffer *buf);
 
 /*
  * contig_alloc_ex() is contig_alloc() that also says, in @report (may be
@@ -76,7 +78,7 @@ struct contig_buffer *contig_alloc_ex(size_t size, size_t align,
 int contig_alloc_query(size_t size, size_t align,
 		       struct contig_alloc_report *report);
 
-/* ---- movable memory (module/migrate.c) -------------------------------- */
+/* ---- movable memory (module/movable.c) -------------------------------- */
 
 /*
  * Region memory lent out, with no fixed address: when a CONTIGUOUS
@@ -85,7 +87,7 @@ int contig_alloc_query(size_t size, size_t align,
  * pins it and returns a kernel address of the whole allocation, and
  * contig_movable_unmap() (zsmalloc's zs_map_object() pattern); keep such
  * windows short, a pinned page makes contiguous requests fail with
- * -EBUSY.  Full kernel-doc in module/migrate.c.
+ * -EBUSY.  Full kernel-doc in module/movable.c.
  */
 struct contig_movable *contig_movable_alloc(size_t size, unsigned int flags);
 void contig_movable_free(struct contig_movable *mov);

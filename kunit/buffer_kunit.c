@@ -40,13 +40,15 @@
 #include <contig.h>
 
 #include "contig_internal.h"
+#include "buffer.h"
+#include "dmabuf.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
 
 static struct contig_region *__region(struct kunit *test)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 
 	if (!r)
 		kunit_skip(test, "contig.ko is not loaded on a region");

@@ -45,6 +45,7 @@
 #include <contig.h>
 
 #include "contig_internal.h"
+#include "dma.h"
 #include "edu.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
@@ -342,7 +343,7 @@ static struct contig_buffer *alloc_scattered(struct kunit *test,
 					     unsigned int nr)
 {
 	static const size_t sizes[] = { SZ_2M, SZ_64K, PAGE_SIZE };
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 	struct contig_buffer *hole = NULL, *sg;
 	unsigned int i, first_page;
 	struct filler *f;

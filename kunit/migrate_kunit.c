@@ -35,6 +35,9 @@
 #include <contig.h>
 
 #include "contig_internal.h"
+#include "buffer.h"
+#include "migrate.h"
+#include "movable.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 
@@ -122,7 +125,7 @@ static void __buddy_ok(struct kunit *test, struct contig_region *r)
 
 static struct mfix *__fix(struct kunit *test)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 	struct mfix *f;
 
 	if (!r)
@@ -408,7 +411,7 @@ static void __pin_case(struct kunit *test, unsigned long frame, long want_ret,
 
 static void migrate_pinned_everywhere_test(struct kunit *test)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 
 	if (!r)
 		kunit_skip(test, "contig.ko is not loaded on a region");
@@ -418,7 +421,7 @@ static void migrate_pinned_everywhere_test(struct kunit *test)
 
 static void migrate_pinned_one_window_test(struct kunit *test)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 
 	if (!r)
 		kunit_skip(test, "contig.ko is not loaded on a region");
@@ -428,7 +431,7 @@ static void migrate_pinned_one_window_test(struct kunit *test)
 
 static void migrate_pinned_low_window_test(struct kunit *test)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 
 	if (!r)
 		kunit_skip(test, "contig.ko is not loaded on a region");

@@ -136,9 +136,9 @@ static void region_check_test(struct kunit *test)
 
 static struct contig_region *live_region(struct kunit *test)
 {
-	if (!contig_default_region)
+	if (!contig_default_region())
 		kunit_skip(test, "contig.ko holds no region");
-	return contig_default_region;
+	return contig_default_region();
 }
 
 static void free_region_action(void *p)

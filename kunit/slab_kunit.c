@@ -33,6 +33,7 @@
 #include <contig.h>
 
 #include "contig_internal.h"
+#include "slab.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 
@@ -81,7 +82,7 @@ static void expect_consistent(struct kunit *test)
 
 static int slab_init(struct kunit *test)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 	struct slab_fix *fix;
 
 	if (!r)

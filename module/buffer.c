@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * buffer.c - buffers carved from the region, and their dma-buf face.
+ * buffer.c - buffers carved from the region: allocation by kind, lifetime,
+ * kernel access.  Their dma-buf face (user mappings, importers, CPU-access
+ * syncs) is dmabuf.c's; the struct is shared through buffer.h.
  *
  * A struct contig_buffer is a list of chunks, each a run of region frames
- * the buddy (buddy.c) handed out:
+ * the buddy (buddy_core.c) handed out:
  *
  *  - CONTIGUOUS: one chunk, aligned as asked.
  *  - SG: the largest blocks available, largest first, as the dma-buf system
  *    heap picks orders: the next chunk is the largest power of two that is
  *    free now and no larger than what is left or than the previous chunk.
  *    So it succeeds whenever enough memory is free, however fragmented.
- *  - MOVABLE: a movable allocation of migrate.c (@mov), pages anywhere in
+ *  - MOVABLE: a movable allocation of movable.c (@mov), pages anywhere in
  *    the region or pushed out to system memory, moved when a CONTIGUOUS
- *    request needs their frames.  It has no chunks: user mappings are PFN
- *    maps filled by migrate.c's fault handler, which follows the pages as
- *    they move.  The first in-kernel use of its memory - its kernel
- *    address, its sg_table, a device mapping of its dma-buf - pins it
- *    where it is for the rest of its life ("frozen"): its sg_table is
- *    built then, from the pages as they are.
+ *    request needs their frames (migrate.c).  It has no chunks: user
+ *    mappings are PFN maps filled by movable.c's fault handler, which
+ *    follows the pages as they move.  The
+ *    first in-kernel use of its memory - its kernel address, its
+ *    sg_table, a device mapping of its dma-buf - pins it where it is for
+ *    the rest of its life ("frozen"): its sg_table is built then, from the
+ *    pages as they are.
  *
  * The chunk array and the CPU sg_table built from it are written once, at
  * allocation (for MOVABLE, the sg_table when frozen, under @lock), and read
@@ -27,12 +30,13 @@
  * one reference, contig_get()/contig_put() add and drop, the dma-buf holds
  * one until its release (every fd and every mmap holds the dma-buf's file,
  * so the dma-buf lives while any of them does), and device mappings made
- * by dma.c hold one each, an importer's map_dma_buf included: attachments
- * are mapped with contig_map(), so an importing device gets what a driver
- * gets, the whole buffer as one DMA range or a logged -EINVAL.  A dma-buf
+ * by dma.c hold one each, an importer's map_dma_buf included.  A dma-buf
  * also holds a reference on this module (dma_buf_export() takes
  * exp_info.owner), so rmmod is refused while any fd or mapping exists;
- * in-kernel users hold it through their symbol dependency.
+ * in-kernel users hold it through their symbol dependency.  Whoever hands
+ * a buffer out may set @on_release to learn when its memory is back in
+ * the region, quarantine included; this file does not know who that is,
+ * nor who asked for the buffer.
  *
  * User mappings and struct pages.  The region is RAM that memmap= took
  * from the page allocator, so it has struct pages (pfn_valid) that the
@@ -55,19 +59,19 @@
  * copy_from_kernel_nofault() of __va(region base) gives -EFAULT in the test
  * VM), so each of those would oops the kernel.  Therefore, at load,
  * contig_buffers_init() probes every page of the region through the
- * linear map:
+ * linear map, and the answer decides how dmabuf.c maps buffers:
  *
- *  - mapped (contig_pages_mappable): CONTIGUOUS and SG buffers are mapped
- *    with vm_insert_pages(), struct-page backed, and O_DIRECT into them
- *    works;
- *  - not mapped (x86 memmap=, today's only configuration): every buffer is
- *    mapped by a fault handler with vmf_insert_pfn() into a VM_PFNMAP vma,
- *    as the CMA heap does; GUP refuses the mapping with -EFAULT (so O_DIRECT
- *    into it fails cleanly instead of crashing).  Making the pages usable
- *    needs the region in the linear map, which is region claiming's job.
+ *  - mapped (a region whose struct pages come from memremap_pages(),
+ *    which adds it to the linear map): CONTIGUOUS and SG buffers are
+ *    mapped with vm_insert_pages(), struct-page backed, and O_DIRECT into
+ *    them works;
+ *  - not mapped (a memmap= region sharing a section with boot RAM): every
+ *    buffer is mapped by a fault handler with vmf_insert_pfn() into a
+ *    VM_PFNMAP vma, as the CMA heap does; GUP refuses the mapping with
+ *    -EFAULT (so O_DIRECT into it fails cleanly instead of crashing).
  *
  * MOVABLE buffers are always PFN-mapped, so that migration can zap and
- * re-fault them and nothing outside this file can hold their pages.
+ * re-fault them and nothing outside movable.c can hold their pages.
  *
  * Page references can outlive a buffer (a pin, a pipe, an O_DIRECT request
  * still in flight, a driver's get_page() on its sg_table).  Handing such
@@ -75,7 +79,11 @@
  * holder share memory.  So a released buffer whose pages are not all back
  * to refcount 1 is quarantined: it stays off the free lists (STATS
  * "quarantined"), holds a module reference, and a delayed work item returns
- * it once the last stray reference is gone.  Once no PTE maps a page and no
+ * it once the last stray reference is gone.  The work item moves the
+ * quarantine to a list of its own under contig_buffers_lock (O(1)), reads
+ * the page reference counts with interrupts on, rescheduling between
+ * chunks, and puts back what is still busy; so no scan, however large the
+ * quarantine, runs with interrupts off.  Once no PTE maps a page and no
  * pin holds it, nothing can find it to take a new reference (speculative
  * references from PFN walkers only delay us).  PG_reserved stays set, so a
  * reference dropped once too often makes the page allocator report a bad
@@ -92,30 +100,15 @@
  * for CONTIG_FLAG_WC, made on first use and kept until the buffer is
  * freed.  A WC buffer is zeroed through the write-back alias and then
  * flushed from the caches (clflush), so no dirty line of that alias can
- * later land on top of write-combined stores.  Cache maintenance for CPU
- * access (DMA_BUF_IOCTL_SYNC, CONTIG_IOCTL_SYNC) is: the DMA API's sync for
- * every device mapping, in the direction it was mapped with (bouncing or
- * cache operations as the device needs), flush/invalidate of the kernel
- * vmap alias where the architecture needs one, and for WC a write barrier
- * that drains the write-combining buffers before a device looks.
+ * later land on top of write-combined stores.
  *
- * Locking (outermost first): mmap_lock, dma_resv, buf->lock, a movable
- * handle's lock (migrate.c), contig_buffers_lock, the buddy's lock.  The
- * MOVABLE fault handler takes only the handle's lock; freeing a MOVABLE
- * buffer takes contig_movable_mutex with no buffer lock held.  buf->lock is a mutex protecting
- * @vaddr and @attachments; contig_buffers_lock is an irq-safe spinlock
- * protecting the list of live buffers, the quarantine and the counters, so
- * that CONTIG_FLAG_ATOMIC allocations can take it.  No user copy happens
- * under either.
+ * Locking: buf->lock and contig_buffers_lock, at their places in the lock
+ * order of contig_internal.h.  contig_buffers_lock is an irq-safe spinlock
+ * so that CONTIG_FLAG_ATOMIC allocations can take it.  No user copy
+ * happens under either.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/debugfs.h>
-#include <linux/dma-buf.h>
-#include <linux/dma-mapping.h>
-#include <linux/fs.h>
-#include <linux/highmem.h>
-#include <linux/iosys-map.h>
 #include <linux/kref.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -124,7 +117,6 @@
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #ifdef CONFIG_X86
@@ -133,116 +125,30 @@
 
 #include <contig.h>
 
-#include "contig_internal.h"
+#include "buffer.h"
 #include "contig_trace.h"
-
-MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
+#include "migrate.h"
+#include "movable.h"
 
 /* Largest sg entry we build: sg lengths are unsigned int. */
 #define CONTIG_SG_MAX	SZ_1G
 /* How often the quarantine is rescanned while not empty. */
 #define CONTIG_QUARANTINE_DELAY	(HZ / 20)
 
-/**
- * struct contig_extent - one chunk of a buffer.
- * @frame:	first region frame.
- * @nr:		frames.
- * @pgoff:	page offset of the chunk within the buffer.
- */
-struct contig_extent {
-	unsigned long frame;
-	unsigned long nr;
-	unsigned long pgoff;
-};
-
-/**
- * struct contig_buffer - a buffer; see the file comment.
- * @ref:	references; the last contig_put() releases.
- * @region:	the region the chunks come from.
- * @size:	bytes, page aligned.
- * @kind:	CONTIG_KIND_*.
- * @flags:	CONTIG_FLAG_* (ATOMIC dropped after allocation).
- * @id:		unique, for debugfs and CONTIG_IOCTL_INFO.
- * @nr_chunks:	entries in @chunks.
- * @chunks:	the memory, in buffer order.  Written at allocation.
- * @sgt:	CPU view of @chunks.  Written at allocation.
- * @client:	the /dev/contig opener charged for this buffer, or NULL.
- * @pid:	tgid of the allocating task, for debugfs.
- * @comm:	its name.
- * @dmabuf:	the dma-buf exported for it (not a reference), or NULL;
- *		under @lock.
- * @lock:	protects @vaddr, @vmap_users and @attachments.
- * @vaddr:	kernel address of the whole buffer, or NULL until asked for.
- * @vmapped:	@vaddr is our vmap() (else a part of region->vaddr).
- * @vmap_users:	dma-buf vmap()s not yet vunmap()ed (informational).
- * @attachments: struct contig_attachment list.
- * @mov:	MOVABLE: the memory (migrate.c).
- * @frozen:	MOVABLE: pinned for good, @sgt and @vaddr valid; under @lock.
- * @node:	in contig_buffers or contig_quarantine; under
- *		contig_buffers_lock.
- */
-struct contig_buffer {
-	struct kref ref;
-	struct contig_region *region;
-	size_t size;
-	unsigned int kind;
-	unsigned int flags;
-	u64 id;
-	unsigned long nr_chunks;
-	struct contig_extent *chunks;
-	struct sg_table sgt;
-	struct contig_client *client;
-	pid_t pid;
-	char comm[TASK_COMM_LEN];
-	struct dma_buf *dmabuf;
-	struct mutex lock;	/* see @lock above */
-	void *vaddr;
-	bool vmapped;
-	unsigned int vmap_users;
-	struct list_head attachments;
-	struct contig_movable *mov;
-	bool frozen;
-	struct list_head node;
-};
-
-/**
- * struct contig_attachment - one importing device.
- * @dev:	the device.
- * @sgt:	the buffer mapped for @dev by contig_map() (dma.c), while
- *		@mapped.
- * @dir:	direction it was mapped with.
- * @mapped:	between map_dma_buf and unmap_dma_buf.
- * @node:	in buf->attachments, under buf->lock.
- */
-struct contig_attachment {
-	struct device *dev;
-	struct sg_table *sgt;
-	enum dma_data_direction dir;
-	bool mapped;
-	struct list_head node;
-};
-
 static DEFINE_SPINLOCK(contig_buffers_lock);
 static LIST_HEAD(contig_buffers);	/* live buffers */
 static LIST_HEAD(contig_quarantine);	/* released, pages still referenced */
+/* Quarantined buffers the scan is looking at; only the scan moves them. */
+static LIST_HEAD(contig_quarantine_scanning);
 static atomic64_t contig_next_id = ATOMIC64_INIT(0);
 /* Every region page is in the linear map: written once at load. */
 static bool contig_pages_mappable;
 
 /* Counters, under contig_buffers_lock. */
-static struct {
-	struct contig_kind_usage kinds[CONTIG_NR_KINDS];
-	u64 quarantined;	/* bytes */
-	u64 allocs;
-	u64 frees;
-	u64 failed_nomem;
-	u64 failed_quota;
-} contig_counters;
+static struct contig_buffer_counters contig_counters;
 
 static void __contig_quarantine_scan(struct work_struct *work);
 static DECLARE_DELAYED_WORK(contig_quarantine_work, __contig_quarantine_scan);
-
-static const struct dma_buf_ops contig_dmabuf_ops;
 
 static const char *const contig_kind_names[CONTIG_NR_KINDS] = {
 	[CONTIG_KIND_CONTIGUOUS] = "contiguous",
@@ -326,7 +232,7 @@ static int __contig_check_args(const struct contig_region *r, size_t size,
  * @kind:  as contig_alloc().
  * @flags: as contig_alloc().
  *
- * Lets /dev/contig refuse a bad request before charging a quota.
+ * Lets a caller refuse a bad request before doing anything else.
  *
  * Context: any.
  * Return: 0, or the error contig_alloc() would return for the arguments
@@ -335,17 +241,18 @@ static int __contig_check_args(const struct contig_region *r, size_t size,
 int contig_alloc_check(size_t size, size_t align, unsigned int kind,
 		       unsigned int flags)
 {
-	if (!contig_default_region)
+	struct contig_region *r = contig_default_region();
+
+	if (!r)
 		return -ENODEV;
-	return __contig_check_args(contig_default_region, size, align, kind,
-				   flags);
+	return __contig_check_args(r, size, align, kind, flags);
 }
 
 /* Append a chunk, growing the array by doubling. */
 static int __contig_add_chunk(struct contig_buffer *buf, unsigned long *cap,
 			      unsigned long frame, unsigned long nr, gfp_t gfp)
 {
-	struct contig_extent *c;
+	struct contig_buf_chunk *c;
 
 	if (buf->nr_chunks == *cap) {
 		unsigned long ncap = *cap ? *cap * 2 : 8;
@@ -606,7 +513,7 @@ EXPORT_SYMBOL_GPL(contig_alloc);
 int contig_alloc_query(size_t size, size_t align,
 		       struct contig_alloc_report *report)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 	unsigned long nr, align_frames;
 	int ret;
 
@@ -644,7 +551,7 @@ struct contig_buffer *contig_alloc_ex(size_t size, size_t align,
 				      unsigned int kind, unsigned int flags,
 				      struct contig_alloc_report *report)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 	struct contig_alloc_report *rep = NULL;
 	bool atomic = flags & CONTIG_FLAG_ATOMIC;
 	gfp_t gfp = atomic ? GFP_ATOMIC : GFP_KERNEL;
@@ -776,7 +683,11 @@ EXPORT_SYMBOL_GPL(contig_get);
 
 /* ---- release and quarantine ---------------------------------------------- */
 
-/* Does anyone but us still hold a page of @buf (a pin, a pipe, a bio)? */
+/*
+ * Does anyone but us still hold a page of @buf (a pin, a pipe, a bio)?
+ * Reads reference counts only, with no lock; reschedules between chunks.
+ * Context: process context, no spinlock held.
+ */
 static bool __contig_buffer_pages_busy(const struct contig_buffer *buf)
 {
 	const struct contig_region *r = buf->region;
@@ -788,6 +699,7 @@ static bool __contig_buffer_pages_busy(const struct contig_buffer *buf)
 		for (j = 0; j < buf->chunks[i].nr; j++)
 			if (page_ref_count(__contig_frame_page(r, frame + j)) != 1)
 				return true;
+		cond_resched();
 	}
 	return false;
 }
@@ -809,8 +721,8 @@ static void __contig_buffer_free(struct contig_buffer *buf)
 	}
 	__contig_free_chunks(buf);
 	contig_migrate_freed(nr);
-	if (buf->client)
-		contig_client_uncharge(buf->client, buf->size);
+	if (buf->on_release.fn)
+		buf->on_release.fn(buf->on_release.data, buf->size);
 	sg_free_table(&buf->sgt);
 	kvfree(buf->chunks);
 	mutex_destroy(&buf->lock);
@@ -857,13 +769,26 @@ static void __contig_quarantine_scan(struct work_struct *work)
 	LIST_HEAD(done);
 	bool more;
 
+	/* Take the quarantine aside: O(1) with interrupts off. */
 	spin_lock_irqsave(&contig_buffers_lock, irqflags);
-	list_for_each_entry_safe(buf, tmp, &contig_quarantine, node) {
+	list_splice_init(&contig_quarantine, &contig_quarantine_scanning);
+	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
+
+	/*
+	 * Only this work item (never run twice at once) takes buffers off the
+	 * scanning list, so it walks it unlocked; readers hold the lock.
+	 */
+	list_for_each_entry_safe(buf, tmp, &contig_quarantine_scanning, node) {
 		if (__contig_buffer_pages_busy(buf))
 			continue;
+		spin_lock_irqsave(&contig_buffers_lock, irqflags);
 		list_move_tail(&buf->node, &done);
 		contig_counters.quarantined -= buf->size;
+		spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 	}
+
+	spin_lock_irqsave(&contig_buffers_lock, irqflags);
+	list_splice_tail_init(&contig_quarantine_scanning, &contig_quarantine);
 	more = !list_empty(&contig_quarantine);
 	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 
@@ -923,11 +848,17 @@ unsigned int contig_buffer_kind(const struct contig_buffer *buf)
 }
 EXPORT_SYMBOL_GPL(contig_buffer_kind);
 
-/*
- * Pin a MOVABLE buffer where it is for good, with a kernel mapping and an
- * sg_table of its pages as they are now.  Called with @lock held.
+/**
+ * contig_buffer_freeze() - pin a MOVABLE buffer where it is, for good.
+ * @buf: a MOVABLE buffer.
+ *
+ * Gives it a kernel mapping and an sg_table of its pages as they are now;
+ * a no-op once done.
+ *
+ * Context: process context, @buf->lock held.
+ * Return: 0, or -ENOMEM.
  */
-static int __contig_freeze(struct contig_buffer *buf)
+int contig_buffer_freeze(struct contig_buffer *buf)
 {
 	unsigned long npages = buf->size >> PAGE_SHIFT;
 	struct page **pages;
@@ -952,7 +883,7 @@ static int __contig_freeze(struct contig_buffer *buf)
 	if (ret)
 		goto unmap;
 	buf->vaddr = va;
-	buf->vmapped = false;	/* migrate.c's, undone at free */
+	buf->vmapped = false;	/* movable.c's, undone at free */
 	buf->frozen = true;
 	return 0;
 unmap:
@@ -967,7 +898,7 @@ static int __contig_freeze_locked(struct contig_buffer *buf)
 	if (!buf->mov)
 		return 0;
 	mutex_lock(&buf->lock);
-	ret = __contig_freeze(buf);
+	ret = contig_buffer_freeze(buf);
 	mutex_unlock(&buf->lock);
 	return ret;
 }
@@ -1012,7 +943,7 @@ void *contig_buffer_vaddr(struct contig_buffer *buf)
 
 	mutex_lock(&buf->lock);
 	if (buf->mov) {
-		int ret = __contig_freeze(buf);
+		int ret = contig_buffer_freeze(buf);
 
 		mutex_unlock(&buf->lock);
 		if (ret)
@@ -1081,7 +1012,10 @@ EXPORT_SYMBOL_GPL(contig_buffer_sgt);
  * contig_buffer_nr_chunks() - number of physically contiguous chunks.
  * @buf: the buffer.
  *
- * Context: any.
+ * For a MOVABLE buffer, where its pages are now: stale as soon as it
+ * returns unless the buffer is frozen.
+ *
+ * Context: any for CONTIGUOUS and SG; process context for MOVABLE.
  * Return: 1 for CONTIGUOUS, >= 1 otherwise.
  */
 unsigned long contig_buffer_nr_chunks(const struct contig_buffer *buf)
@@ -1110,14 +1044,12 @@ unsigned long contig_buffer_get_chunks(struct contig_buffer *buf,
 	/* MOVABLE: where its pages are now, in physically contiguous runs. */
 	if (buf->mov)
 		return min(n, contig_movable_get_chunks(buf->mov, out, n));
-	mutex_lock(&buf->lock);
-	n = min(n, buf->nr_chunks);
+	n = min(n, buf->nr_chunks);	/* chunks never change: no lock */
 	for (i = 0; i < n; i++) {
 		out[i].phys = contig_frame_to_phys(buf->region,
 						   buf->chunks[i].frame);
 		out[i].size = (u64)buf->chunks[i].nr << PAGE_SHIFT;
 	}
-	mutex_unlock(&buf->lock);
 	return n;
 }
 
@@ -1149,495 +1081,43 @@ u64 contig_buffer_id(const struct contig_buffer *buf)
 
 CONTIG_EXPORT_FOR_TESTS(contig_buffer_id);
 
-/* ---- cache maintenance --------------------------------------------------- */
-
-/*
- * Sync [@off, @off + @len) of every device mapping, in the direction that
- * mapping was made with (the only one the DMA API allows), walking its DMA
- * segments in buffer order.
- */
-static void __contig_sync_attachment(struct contig_attachment *a, u64 off,
-				     u64 len, bool for_cpu)
-{
-	struct scatterlist *sg;
-	u64 pos = 0, end = off + len;
-	unsigned int i;
-
-	for_each_sgtable_dma_sg(a->sgt, sg, i) {
-		u64 s = pos, e = pos + sg_dma_len(sg);
-		u64 from = max(s, off), to = min(e, end);
-
-		pos = e;
-		if (from >= to)
-			continue;
-		if (for_cpu)
-			dma_sync_single_range_for_cpu(a->dev, sg_dma_address(sg),
-						      from - s, to - from,
-						      a->dir);
-		else
-			dma_sync_single_range_for_device(a->dev,
-							 sg_dma_address(sg),
-							 from - s, to - from,
-							 a->dir);
-		if (e >= end)
-			break;
-	}
-}
-
-static void __contig_sync(struct contig_buffer *buf, u64 off, u64 len,
-			  bool for_cpu)
-{
-	struct contig_attachment *a;
-
-	mutex_lock(&buf->lock);
-	if (buf->vmapped) {
-		if (for_cpu)
-			invalidate_kernel_vmap_range(buf->vaddr + off, len);
-		else
-			flush_kernel_vmap_range(buf->vaddr + off, len);
-	}
-	list_for_each_entry(a, &buf->attachments, node) {
-		if (!a->mapped)
-			continue;
-		if (!off && len == buf->size) {
-			if (for_cpu)
-				dma_sync_sgtable_for_cpu(a->dev, a->sgt, a->dir);
-			else
-				dma_sync_sgtable_for_device(a->dev, a->sgt,
-							    a->dir);
-		} else {
-			__contig_sync_attachment(a, off, len, for_cpu);
-		}
-	}
-	mutex_unlock(&buf->lock);
-	/*
-	 * Drain the write-combining buffers, so that CPU stores through a WC
-	 * mapping are in memory before a device is told to look.
-	 */
-	if (!for_cpu && (buf->flags & CONTIG_FLAG_WC))
-		wmb();	/* orders WC stores before the device is told */
-}
-
-/**
- * contig_buffer_sync_check() - validate a ranged sync before the lookup.
- * @off:   first byte.
- * @len:   bytes.
- * @flags: CONTIG_SYNC_* (uapi).
- *
- * Context: any.
- * Return: 0, -EINVAL for bad flags or a zero length, -EOVERFLOW when
- * @off + @len wraps.
- */
-int contig_buffer_sync_check(u64 off, u64 len, unsigned int flags)
-{
-	unsigned int where = flags & (CONTIG_SYNC_FOR_CPU | CONTIG_SYNC_FOR_DEVICE);
-	u64 end;
-
-	if (flags & ~CONTIG_SYNC_VALID_FLAGS) {
-		pr_info_ratelimited("sync: unknown flags %#x\n",
-				    flags & ~CONTIG_SYNC_VALID_FLAGS);
-		return -EINVAL;
-	}
-	if (where != CONTIG_SYNC_FOR_CPU && where != CONTIG_SYNC_FOR_DEVICE) {
-		pr_info_ratelimited("sync: give exactly one of FOR_CPU and FOR_DEVICE\n");
-		return -EINVAL;
-	}
-	if (!(flags & (CONTIG_SYNC_READ | CONTIG_SYNC_WRITE))) {
-		pr_info_ratelimited("sync: give READ, WRITE or both\n");
-		return -EINVAL;
-	}
-	if (!len) {
-		pr_info_ratelimited("sync: zero length\n");
-		return -EINVAL;
-	}
-	if (check_add_overflow(off, len, &end)) {
-		pr_info_ratelimited("sync: offset %llu + length %llu overflows\n",
-				    off, len);
-		return -EOVERFLOW;
-	}
-	return 0;
-}
-
-/**
- * contig_buffer_sync_range() - cache maintenance for part of a buffer.
- * @buf:   the buffer.
- * @off:   first byte.
- * @len:   bytes.
- * @flags: CONTIG_SYNC_* (uapi): FOR_CPU does what begin_cpu_access does,
- *         FOR_DEVICE what end_cpu_access does, for this range only.
- *
- * Context: process context, may sleep.
- * Return: 0, or as contig_buffer_sync_check(), or -EINVAL for a range
- * reaching past the end of @buf.
- */
-int contig_buffer_sync_range(struct contig_buffer *buf, u64 off, u64 len,
-			     unsigned int flags)
-{
-	int ret = contig_buffer_sync_check(off, len, flags);
-
-	if (ret)
-		return ret;
-	if (off + len > buf->size) {
-		pr_info_ratelimited("sync: range %llu+%llu is past the end of buffer %llu (%zu bytes)\n",
-				    off, len, buf->id, buf->size);
-		return -EINVAL;
-	}
-	__contig_sync(buf, off, len, flags & CONTIG_SYNC_FOR_CPU);
-	return 0;
-}
-
-CONTIG_EXPORT_FOR_TESTS(contig_buffer_sync_range);
-
-/* ---- the dma-buf --------------------------------------------------------- */
-
-static int __contig_dmabuf_attach(struct dma_buf *dmabuf,
-				  struct dma_buf_attachment *attachment)
-{
-	struct contig_buffer *buf = dmabuf->priv;
-	struct contig_attachment *a;
-
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
-	if (!a)
-		return -ENOMEM;
-	a->dev = attachment->dev;
-	attachment->priv = a;
-	mutex_lock(&buf->lock);
-	list_add(&a->node, &buf->attachments);
-	mutex_unlock(&buf->lock);
-	return 0;
-}
-
-static void __contig_dmabuf_detach(struct dma_buf *dmabuf,
-				   struct dma_buf_attachment *attachment)
-{
-	struct contig_buffer *buf = dmabuf->priv;
-	struct contig_attachment *a = attachment->priv;
-
-	mutex_lock(&buf->lock);
-	list_del(&a->node);
-	mutex_unlock(&buf->lock);
-	kfree(a);
-}
-
-static struct sg_table *
-__contig_dmabuf_map(struct dma_buf_attachment *attachment,
-		    enum dma_data_direction dir)
-{
-	struct contig_buffer *buf = attachment->dmabuf->priv;
-	struct contig_attachment *a = attachment->priv;
-	struct sg_table *sgt;
-
-	/* contig_map() pins a MOVABLE buffer where it is (frozen). */
-	sgt = contig_map(attachment->dev, buf, dir);
-	if (IS_ERR(sgt))
-		return sgt;
-	mutex_lock(&buf->lock);
-	a->sgt = sgt;
-	a->dir = dir;
-	a->mapped = true;
-	mutex_unlock(&buf->lock);
-	return sgt;
-}
-
-static void __contig_dmabuf_unmap(struct dma_buf_attachment *attachment,
-				  struct sg_table *sgt,
-				  enum dma_data_direction dir)
-{
-	struct contig_buffer *buf = attachment->dmabuf->priv;
-	struct contig_attachment *a = attachment->priv;
-
-	mutex_lock(&buf->lock);
-	a->mapped = false;
-	a->sgt = NULL;
-	mutex_unlock(&buf->lock);
-	/* The core hands back what we returned: a refusal is a bug. */
-	WARN_ON_ONCE(contig_unmap(attachment->dev, buf, sgt, dir));
-}
-
-static int __contig_dmabuf_begin_cpu(struct dma_buf *dmabuf,
-				     enum dma_data_direction dir)
-{
-	struct contig_buffer *buf = dmabuf->priv;
-
-	__contig_sync(buf, 0, buf->size, true);
-	return 0;
-}
-
-static int __contig_dmabuf_end_cpu(struct dma_buf *dmabuf,
-				   enum dma_data_direction dir)
-{
-	struct contig_buffer *buf = dmabuf->priv;
-
-	__contig_sync(buf, 0, buf->size, false);
-	return 0;
-}
-
-/*
- * PFN mappings (MOVABLE, and every kind when the region is not in the
- * linear map): one PFN per fault.  MOVABLE pages are looked up and
- * inserted by migrate.c under the lock a migration takes to zap them.
- */
-static vm_fault_t __contig_pfn_fault(struct vm_fault *vmf)
-{
-	struct contig_buffer *buf = vmf->vma->vm_private_data;
-	unsigned long lo = 0, hi, pfn;
-	const struct contig_extent *c;
-
-	if (vmf->pgoff >= buf->size >> PAGE_SHIFT)
-		return VM_FAULT_SIGBUS;
-	if (buf->mov)
-		return contig_movable_fault(buf->mov, vmf);
-	mutex_lock(&buf->lock);
-	hi = buf->nr_chunks;
-	while (hi - lo > 1) {	/* the last chunk starting at or before pgoff */
-		unsigned long mid = lo + (hi - lo) / 2;
-
-		if (buf->chunks[mid].pgoff <= vmf->pgoff)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	c = &buf->chunks[lo];
-	pfn = buf->region->base_pfn + c->frame + (vmf->pgoff - c->pgoff);
-	mutex_unlock(&buf->lock);
-	return vmf_insert_pfn(vmf->vma, vmf->address, pfn);
-}
-
-static const struct vm_operations_struct contig_pfn_vm_ops = {
-	.fault = __contig_pfn_fault,
-};
-
-/* CONTIGUOUS and SG, region linearly mapped: insert the struct pages. */
-static int __contig_mmap_pages(struct contig_buffer *buf,
-			       struct vm_area_struct *vma)
-{
-	const struct contig_region *r = buf->region;
-	unsigned long pgoff = vma->vm_pgoff, left = vma_pages(vma);
-	unsigned long addr = vma->vm_start, i = 0;
-	struct page *batch[32];
-	int ret;
-
-	while (buf->chunks[i].pgoff + buf->chunks[i].nr <= pgoff)
-		i++;
-	while (left) {
-		unsigned long n = 0, cnt;
-
-		while (n < ARRAY_SIZE(batch) && left) {
-			const struct contig_extent *c = &buf->chunks[i];
-
-			batch[n++] = __contig_frame_page(r, c->frame +
-							 pgoff - c->pgoff);
-			pgoff++;
-			left--;
-			if (pgoff == c->pgoff + c->nr)
-				i++;
-		}
-		cnt = n;
-		ret = vm_insert_pages(vma, addr, batch, &cnt);
-		if (ret)
-			return ret;
-		addr += n << PAGE_SHIFT;
-	}
-	return 0;
-}
-
-static int __contig_dmabuf_mmap(struct dma_buf *dmabuf,
-				struct vm_area_struct *vma)
-{
-	struct contig_buffer *buf = dmabuf->priv;
-	int ret;
-
-	/*
-	 * The core checked vm_pgoff + pages against the size.  A shared
-	 * mapping of a read-only fd has VM_MAYSHARE but not VM_SHARED.
-	 */
-	if (!(vma->vm_flags & VM_MAYSHARE)) {
-		pr_info_ratelimited("mmap of buffer %llu refused: use MAP_SHARED\n",
-				    buf->id);
-		return -EINVAL;
-	}
-	if (buf->flags & CONTIG_FLAG_WC)
-		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	if (buf->kind == CONTIG_KIND_MOVABLE || !contig_pages_mappable) {
-		vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
-			     VM_DONTDUMP);
-		vma->vm_ops = &contig_pfn_vm_ops;
-		vma->vm_private_data = buf;
-		return 0;
-	}
-	vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
-	ret = __contig_mmap_pages(buf, vma);
-	if (ret)
-		pr_warn_ratelimited("mmap of buffer %llu: inserting pages failed (%d)\n",
-				    buf->id, ret);
-	return ret;
-}
-
-static int __contig_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
-{
-	struct contig_buffer *buf = dmabuf->priv;
-	void *va = contig_buffer_vaddr(buf);
-
-	if (IS_ERR(va))
-		return PTR_ERR(va);
-	mutex_lock(&buf->lock);
-	buf->vmap_users++;
-	mutex_unlock(&buf->lock);
-	iosys_map_set_vaddr(map, va);
-	return 0;
-}
-
-static void __contig_dmabuf_vunmap(struct dma_buf *dmabuf,
-				   struct iosys_map *map)
-{
-	struct contig_buffer *buf = dmabuf->priv;
-
-	/* The mapping itself lives until the buffer is freed. */
-	mutex_lock(&buf->lock);
-	buf->vmap_users--;
-	mutex_unlock(&buf->lock);
-	iosys_map_clear(map);
-}
-
-static void __contig_dmabuf_release(struct dma_buf *dmabuf)
-{
-	struct contig_buffer *buf = dmabuf->priv;
-
-	mutex_lock(&buf->lock);
-	if (buf->dmabuf == dmabuf) {
-		buf->dmabuf = NULL;
-		if (buf->mov)
-			contig_movable_set_mapping(buf->mov, NULL);
-	}
-	mutex_unlock(&buf->lock);
-	contig_put(buf);
-}
-
-static const struct dma_buf_ops contig_dmabuf_ops = {
-	.attach = __contig_dmabuf_attach,
-	.detach = __contig_dmabuf_detach,
-	.map_dma_buf = __contig_dmabuf_map,
-	.unmap_dma_buf = __contig_dmabuf_unmap,
-	.begin_cpu_access = __contig_dmabuf_begin_cpu,
-	.end_cpu_access = __contig_dmabuf_end_cpu,
-	.mmap = __contig_dmabuf_mmap,
-	.vmap = __contig_dmabuf_vmap,
-	.vunmap = __contig_dmabuf_vunmap,
-	.release = __contig_dmabuf_release,
-};
-
-/**
- * contig_buffer_export() - wrap a buffer in a new dma-buf.
- * @buf:      the buffer; the dma-buf takes its own reference.
- * @client:   the opener to charge until the memory is back, or NULL; on
- *            success the buffer owns the charge (see chardev.c).
- * @fd_flags: O_RDWR or O_RDONLY, optionally O_CLOEXEC, for the file.
- *
- * The dma-buf holds a reference on this module until it is released.
- *
- * Context: process context, may sleep.
- * Return: the dma-buf, or ERR_PTR(-errno).
- */
-struct dma_buf *contig_buffer_export(struct contig_buffer *buf,
-				     struct contig_client *client,
-				     u32 fd_flags)
-{
-	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
-	struct dma_buf *dmabuf;
-
-	exp_info.exp_name = CONTIG_NAME;
-	exp_info.ops = &contig_dmabuf_ops;
-	exp_info.size = buf->size;
-	exp_info.flags = fd_flags;
-	exp_info.priv = buf;
-	contig_get(buf);
-	dmabuf = dma_buf_export(&exp_info);
-	if (IS_ERR(dmabuf)) {
-		pr_warn_ratelimited("buffer %llu: dma_buf_export failed (%ld)\n",
-				    buf->id, PTR_ERR(dmabuf));
-		kref_put(&buf->ref, __contig_buffer_release);
-		return dmabuf;
-	}
-	mutex_lock(&buf->lock);
-	/*
-	 * Every user mapping of the dma-buf hangs off its file's mapping, where
-	 * a migration zaps it.  migrate.c knows one mapping: a MOVABLE buffer
-	 * exported a second time stops moving.
-	 */
-	if (buf->mov && buf->dmabuf && __contig_freeze(buf))
-		pr_warn_ratelimited("buffer %llu: exported again but cannot be pinned\n",
-				    buf->id);
-	else if (buf->mov && !buf->dmabuf)
-		contig_movable_set_mapping(buf->mov, dmabuf->file->f_mapping);
-	buf->dmabuf = dmabuf;
-	buf->client = client;
-	mutex_unlock(&buf->lock);
-	return dmabuf;
-}
-
-CONTIG_EXPORT_FOR_TESTS(contig_buffer_export);
-
-/**
- * contig_buffer_from_dmabuf() - our buffer behind a dma-buf.
- * @dmabuf: any dma-buf.
- *
- * Context: any.
- * Return: the buffer (no new reference: valid while @dmabuf is held), or
- * NULL when someone else exported @dmabuf.
- */
-struct contig_buffer *contig_buffer_from_dmabuf(struct dma_buf *dmabuf)
-{
-	return dmabuf->ops == &contig_dmabuf_ops ? dmabuf->priv : NULL;
-}
-
-CONTIG_EXPORT_FOR_TESTS(contig_buffer_from_dmabuf);
-
 /* ---- statistics ---------------------------------------------------------- */
 
 /**
- * contig_buffer_get_stats() - fill in the out fields of STATS.
- * @st: zeroed by the caller.
+ * contig_buffer_get_stats() - fill in what STATS reports of the region and
+ * its buffers.
+ * @st: zeroed by the caller; every out field this file knows (the
+ *      caller adds the refusals it made itself).
  *
  * Context: process context.
  */
 void contig_buffer_get_stats(struct contig_stats_data *st)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
+	struct contig_buffer_counters c;
 	struct contig_buddy_stats bst;
 	unsigned long irqflags;
 
+	if (!r)
+		return;
 	contig_buddy_get_stats(&r->buddy, &bst);
+	spin_lock_irqsave(&contig_buffers_lock, irqflags);
+	c = contig_counters;
+	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 	st->region_size = r->size;
 	st->free = (u64)bst.free_frames << PAGE_SHIFT;
 	st->largest_free = (u64)bst.largest_free << PAGE_SHIFT;
 	st->nr_kinds = CONTIG_NR_KINDS;
-	spin_lock_irqsave(&contig_buffers_lock, irqflags);
-	memcpy(st->kinds, contig_counters.kinds, sizeof(st->kinds));
-	st->quarantined = contig_counters.quarantined;
-	st->allocs = contig_counters.allocs;
-	st->frees = contig_counters.frees;
-	st->failed_nomem = contig_counters.failed_nomem;
-	st->failed_quota = contig_counters.failed_quota;
-	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
+	memcpy(st->kinds, c.kinds, sizeof(st->kinds));
+	st->quarantined = c.quarantined;
+	st->allocs = c.allocs;
+	st->frees = c.frees;
+	st->failed_nomem = c.failed_nomem;
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_buffer_get_stats);
 
-/**
- * contig_buffer_count_quota_refusal() - count an -EDQUOT.
- *
- * Context: any.
- */
-void contig_buffer_count_quota_refusal(void)
-{
-	unsigned long irqflags;
-
-	spin_lock_irqsave(&contig_buffers_lock, irqflags);
-	contig_counters.failed_quota++;
-	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
-}
-
-/* ---- debugfs ------------------------------------------------------------- */
+/* ---- views ---------------------------------------------------------------- */
 
 static void __contig_show_buffer(struct seq_file *m, struct contig_buffer *buf,
 				 const char *state)
@@ -1649,7 +1129,16 @@ static void __contig_show_buffer(struct seq_file *m, struct contig_buffer *buf,
 		   buf->pid, buf->comm);
 }
 
-static int buffers_show(struct seq_file *m, void *unused)
+/**
+ * contig_buffers_show() - the "buffers" debugfs file: every live and
+ * quarantined buffer.
+ * @m:      the seq_file.
+ * @unused: unused.
+ *
+ * Context: process context.
+ * Return: 0.
+ */
+int contig_buffers_show(struct seq_file *m, void *unused)
 {
 	struct contig_buffer *buf;
 	unsigned long irqflags;
@@ -1662,136 +1151,55 @@ static int buffers_show(struct seq_file *m, void *unused)
 		__contig_show_buffer(m, buf, buf->dmabuf ? "dma-buf" : "kernel");
 	list_for_each_entry(buf, &contig_quarantine, node)
 		__contig_show_buffer(m, buf, "quarantined");
+	list_for_each_entry(buf, &contig_quarantine_scanning, node)
+		__contig_show_buffer(m, buf, "quarantined");
 	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(buffers);
-
-/*
- * TEST HOOK, not ABI: /sys/kernel/debug/contig/buffer_test (root only).
- * Lets the selftests reach a buffer through its kernel mapping, exactly as
- * an importer's dma_buf_vmap() would (it calls our vmap op).  Write one
- * command; a following read returns its result:
- *
- *   peek FD OFFSET LENGTH   read returns the LENGTH bytes (at most 1 MiB)
- *   fill FD OFFSET LENGTH BYTE
- *                           stores BYTE into the range; read returns "ok"
- *
- * FD is a dma-buf fd of the writing process.  Errors are returned by the
- * write (-EBADF, -EINVAL, -ERANGE for a range outside the buffer).
- */
-#define CONTIG_TEST_MAX	SZ_1M
-
-struct contig_test_result {
-	size_t len;
-	u8 data[];
-};
-
-static int __contig_test_cmd(struct file *file, const char *cmd)
-{
-	struct contig_test_result *res;
-	unsigned int fd, byte = 0;
-	struct iosys_map map;
-	struct contig_buffer *buf;
-	struct dma_buf *dmabuf;
-	char op[8];
-	u64 off, len, end;
-	int n, ret;
-
-	n = sscanf(cmd, "%7s %u %llu %llu %u", op, &fd, &off, &len, &byte);
-	if (!(n == 4 && !strcmp(op, "peek")) &&
-	    !(n == 5 && !strcmp(op, "fill") && byte <= 0xff))
-		return -EINVAL;
-	if (len > CONTIG_TEST_MAX)
-		return -EINVAL;
-	dmabuf = dma_buf_get(fd);
-	if (IS_ERR(dmabuf))
-		return PTR_ERR(dmabuf);
-	buf = contig_buffer_from_dmabuf(dmabuf);
-	ret = -EINVAL;
-	if (!buf)
-		goto put;
-	ret = -ERANGE;
-	if (check_add_overflow(off, len, &end) || end > buf->size)
-		goto put;
-	res = kvzalloc(struct_size(res, data, len), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!res)
-		goto put;
-	ret = __contig_dmabuf_vmap(dmabuf, &map);
-	if (ret) {
-		kvfree(res);
-		goto put;
-	}
-	__contig_sync(buf, 0, buf->size, true);
-	if (op[0] == 'p') {
-		memcpy(res->data, map.vaddr + off, len);
-		res->len = len;
-	} else {
-		memset(map.vaddr + off, byte, len);
-		memcpy(res->data, "ok", min_t(u64, len, 2));
-		res->len = min_t(u64, len, 2);
-	}
-	__contig_sync(buf, 0, buf->size, false);
-	__contig_dmabuf_vunmap(dmabuf, &map);
-	kvfree(file->private_data);
-	file->private_data = res;
-	ret = 0;
-put:
-	dma_buf_put(dmabuf);
-	return ret;
-}
-
-static ssize_t buffer_test_write(struct file *file, const char __user *ubuf,
-				 size_t count, loff_t *ppos)
-{
-	char cmd[96];
-	int ret;
-
-	if (count >= sizeof(cmd))
-		return -EINVAL;
-	if (copy_from_user(cmd, ubuf, count))
-		return -EFAULT;
-	cmd[count] = '\0';
-	ret = __contig_test_cmd(file, cmd);
-	return ret ? ret : count;
-}
-
-static ssize_t buffer_test_read(struct file *file, char __user *ubuf,
-				size_t count, loff_t *ppos)
-{
-	struct contig_test_result *res = file->private_data;
-
-	if (!res)
-		return 0;
-	return simple_read_from_buffer(ubuf, count, ppos, res->data, res->len);
-}
-
-static int buffer_test_release(struct inode *inode, struct file *file)
-{
-	kvfree(file->private_data);
-	return 0;
-}
-
-static const struct file_operations buffer_test_fops = {
-	.owner = THIS_MODULE,
-	.open = nonseekable_open,
-	.write = buffer_test_write,
-	.read = buffer_test_read,
-	.release = buffer_test_release,
-};
 
 /**
- * contig_buffer_debugfs_init() - add "buffers" and the test hook.
- * @r:   the region.
- * @dir: the contig debugfs directory.
+ * contig_buffer_is_pfn_mapped() - are user mappings of @buf PFN maps?
+ * @buf: the buffer.
  *
- * Context: process context.
+ * MOVABLE buffers always are, others when the region is not in the linear
+ * map (see the file comment).
+ *
+ * Context: any.
+ * Return: true for a PFN map, false for a struct-page mapping.
  */
-void contig_buffer_debugfs_init(struct contig_region *r, struct dentry *dir)
+bool contig_buffer_is_pfn_mapped(const struct contig_buffer *buf)
 {
-	debugfs_create_file("buffers", 0444, dir, NULL, &buffers_fops);
-	debugfs_create_file("buffer_test", 0600, dir, NULL, &buffer_test_fops);
+	return buf->kind == CONTIG_KIND_MOVABLE || !contig_pages_mappable;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buffer_is_pfn_mapped);
+
+/**
+ * contig_buffer_page() - the page at a page offset of a chunked buffer.
+ * @buf:   a CONTIGUOUS or SG buffer.
+ * @pgoff: page offset, below the buffer's size.
+ *
+ * The chunks never change after allocation, so this takes no lock.
+ *
+ * Context: any.
+ * Return: the page.
+ */
+struct page *contig_buffer_page(const struct contig_buffer *buf,
+				unsigned long pgoff)
+{
+	unsigned long lo = 0, hi = buf->nr_chunks;
+	const struct contig_buf_chunk *c;
+
+	while (hi - lo > 1) {	/* the last chunk starting at or before pgoff */
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (buf->chunks[mid].pgoff <= pgoff)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	c = &buf->chunks[lo];
+	return __contig_frame_page(buf->region, c->frame + (pgoff - c->pgoff));
 }
 
 /**
@@ -1829,6 +1237,7 @@ void contig_buffers_init(struct contig_region *r)
 void contig_buffers_exit(void)
 {
 	cancel_delayed_work_sync(&contig_quarantine_work);
-	if (!list_empty(&contig_buffers) || !list_empty(&contig_quarantine))
+	if (!list_empty(&contig_buffers) || !list_empty(&contig_quarantine) ||
+	    !list_empty(&contig_quarantine_scanning))
 		pr_err("unloading with buffers still allocated: their memory is leaked\n");
 }

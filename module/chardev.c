@@ -3,14 +3,11 @@
  * chardev.c - /dev/contig: the ioctl interface of include/uapi/contig.h.
  *
  * A misc device, root-only (mode 0600) unless a udev rule says otherwise.
- * Each open file is a client (struct contig_client) with its own quota:
- * at most max_bytes_per_open bytes in at most max_buffers_per_open buffers
- * (module parameters, changeable at run time, 0 meaning no limit).  A
- * buffer is charged to the client that allocated it until its memory is
- * back in the region, not merely until its fd is closed, so memory held in
- * quarantine (see buffer.c) still counts.  The client therefore outlives
- * its file while charged buffers exist: it is reference counted, one
- * reference for the file and one per charged buffer.
+ * This file only speaks the ABI: it validates each request, charges the
+ * opener's quota (quota.c, one per open file), allocates (buffer.c),
+ * exports the buffer as a dma-buf fd (dmabuf.c) and hands the quota's
+ * uncharge to the buffer, to be called once its memory is back in the
+ * region.
  *
  * The ioctl dispatcher follows drivers/dma-buf/dma-heap.c: the command
  * number indexes a table, bounded with array_index_nospec(); the argument
@@ -22,8 +19,7 @@
  * STATS, for -ENOMEM and -EDQUOT).  Each refusal logs one rate-limited
  * line.
  *
- * Locking: client->lock (a spinlock) protects the client's charges; it is
- * a leaf lock.  Nothing else here is shared.
+ * Locking: none of its own; see the lock order in contig_internal.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,102 +32,30 @@
 #include <linux/module.h>
 #include <linux/nospec.h>
 #include <linux/overflow.h>
-#include <linux/refcount.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include <contig.h>
 
-#include "contig_internal.h"
-
-/**
- * struct contig_client - one open file of /dev/contig.
- * @ref:	one for the open file, one per charged buffer.
- * @lock:	protects @bytes and @buffers.
- * @bytes:	bytes charged.
- * @buffers:	buffers charged.
- */
-struct contig_client {
-	refcount_t ref;
-	spinlock_t lock;	/* see @lock above */
-	u64 bytes;
-	unsigned int buffers;
-};
-
-static void __contig_client_put(struct contig_client *c)
-{
-	if (refcount_dec_and_test(&c->ref))
-		kfree(c);
-}
-
-/*
- * Charge @bytes and one buffer to @c, or refuse with -EDQUOT.  A charge
- * holds a client reference; contig_client_uncharge() returns both.
- */
-static int __contig_client_charge(struct contig_client *c, u64 bytes)
-{
-	u64 max_bytes = READ_ONCE(contig_max_bytes_per_open);
-	unsigned int max_buffers = READ_ONCE(contig_max_buffers_per_open);
-	u64 total;
-	int ret = 0;
-
-	spin_lock(&c->lock);
-	if (max_buffers && c->buffers >= max_buffers) {
-		pr_info_ratelimited("alloc refused: this open file already holds %u buffers (max_buffers_per_open=%u)\n",
-				    c->buffers, max_buffers);
-		ret = -EDQUOT;
-	} else if (max_bytes && (check_add_overflow(c->bytes, bytes, &total) ||
-				 total > max_bytes)) {
-		pr_info_ratelimited("alloc refused: %llu more bytes would exceed max_bytes_per_open=%llu (%llu held)\n",
-				    bytes, max_bytes, c->bytes);
-		ret = -EDQUOT;
-	} else {
-		c->bytes += bytes;
-		c->buffers++;
-		refcount_inc(&c->ref);
-	}
-	spin_unlock(&c->lock);
-	if (ret)
-		contig_buffer_count_quota_refusal();
-	return ret;
-}
-
-/**
- * contig_client_uncharge() - return a charge taken at allocation.
- * @c:     the client.
- * @bytes: the bytes charged.
- *
- * Drops the charge's client reference, which may free @c.
- *
- * Context: process context.
- */
-void contig_client_uncharge(struct contig_client *c, u64 bytes)
-{
-	spin_lock(&c->lock);
-	c->bytes -= bytes;
-	c->buffers--;
-	spin_unlock(&c->lock);
-	__contig_client_put(c);
-}
+#include "buffer.h"
+#include "chardev.h"
+#include "dmabuf.h"
+#include "quota.h"
 
 static int contig_open(struct inode *inode, struct file *file)
 {
-	struct contig_client *c;
+	struct contig_quota *q = contig_quota_new();
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
+	if (!q)
 		return -ENOMEM;
-	refcount_set(&c->ref, 1);
-	spin_lock_init(&c->lock);
-	file->private_data = c;
+	file->private_data = q;
 	return nonseekable_open(inode, file);
 }
 
 static int contig_release(struct inode *inode, struct file *file)
 {
-	__contig_client_put(file->private_data);
+	contig_quota_put(file->private_data);
 	return 0;
 }
 
@@ -202,12 +126,16 @@ static long __contig_ioctl_dry_run(struct contig_alloc_data *a,
 	return ret2 ? ret2 : ret;
 }
 
-static long __contig_ioctl_alloc(struct contig_client *c, void *data,
+static long __contig_ioctl_alloc(struct contig_quota *q, void *data,
 				 void __user *uarg, size_t usize)
 {
 	struct contig_alloc_data *a = data;
 	struct contig_alloc_data __user *ua = uarg;
 	unsigned int acc = a->fd_flags & O_ACCMODE;
+	const struct contig_buffer_release release = {
+		.fn = contig_quota_uncharge,
+		.data = q,
+	};
 	struct contig_alloc_report rep;
 	struct contig_buffer *buf;
 	struct dma_buf *dmabuf;
@@ -249,7 +177,7 @@ static long __contig_ioctl_alloc(struct contig_client *c, void *data,
 		return -EFAULT;
 
 	bytes = PAGE_ALIGN(a->size);
-	ret = __contig_client_charge(c, bytes);
+	ret = contig_quota_charge(q, bytes);
 	if (ret)
 		return ret;
 	fd = get_unused_fd_flags(a->fd_flags & O_CLOEXEC);
@@ -279,7 +207,7 @@ static long __contig_ioctl_alloc(struct contig_client *c, void *data,
 			goto put_fd;
 		}
 	}
-	dmabuf = contig_buffer_export(buf, c, a->fd_flags);
+	dmabuf = contig_buffer_export(buf, &release, a->fd_flags);
 	contig_put(buf);	/* the dma-buf holds it now, or it is gone */
 	if (IS_ERR(dmabuf)) {
 		ret = PTR_ERR(dmabuf);
@@ -300,11 +228,11 @@ static long __contig_ioctl_alloc(struct contig_client *c, void *data,
 put_fd:
 	put_unused_fd(fd);
 uncharge:
-	contig_client_uncharge(c, bytes);
+	contig_quota_uncharge(q, bytes);
 	return ret;
 }
 
-static long __contig_ioctl_info(struct contig_client *c, void *data,
+static long __contig_ioctl_info(struct contig_quota *q, void *data,
 				void __user *uarg, size_t usize)
 {
 	struct contig_info_data *in = data;
@@ -364,7 +292,7 @@ put:
 	return ret;
 }
 
-static long __contig_ioctl_stats(struct contig_client *c, void *data,
+static long __contig_ioctl_stats(struct contig_quota *q, void *data,
 				 void __user *uarg, size_t usize)
 {
 	struct contig_stats_data *st = data;
@@ -379,10 +307,11 @@ static long __contig_ioctl_stats(struct contig_client *c, void *data,
 		return -EINVAL;
 	}
 	contig_buffer_get_stats(st);
+	st->failed_quota = contig_quota_refusals();
 	return __contig_copy_out(uarg, st, sizeof(*st), usize);
 }
 
-static long __contig_ioctl_sync(struct contig_client *c, void *data,
+static long __contig_ioctl_sync(struct contig_quota *q, void *data,
 				void __user *uarg, size_t usize)
 {
 	struct contig_sync_data *s = data;
@@ -412,7 +341,7 @@ union contig_ioctl_data {
 struct contig_ioctl_desc {
 	unsigned int cmd;
 	unsigned int min_size;
-	long (*fn)(struct contig_client *c, void *data, void __user *uarg,
+	long (*fn)(struct contig_quota *q, void *data, void __user *uarg,
 		   size_t usize);
 };
 

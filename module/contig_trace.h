@@ -2,7 +2,7 @@
 /*
  * contig_trace.h - tracepoints of contig.ko (events/contig/ in tracefs):
  * buffer allocation (with its result) and free, movable allocation and
- * free, each page migrated, each window emptied.  Defined in migrate.c.
+ * free, each page migrated, each window emptied.  Defined in trace.c.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM contig

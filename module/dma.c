@@ -38,9 +38,10 @@
  * buffer or direction that does not match, with an error instead of a
  * use-after-free or a DMA-API splat.
  *
- * Locking: contig_maps_lock (a spinlock, irq-safe since sync may be called
- * from interrupt handlers) protects the hash and nothing else; it is a leaf
- * lock, never held across DMA-API calls.
+ * Locking: contig_maps_lock, at its place in the lock order of
+ * contig_internal.h: an irq-safe spinlock (sync may be called from
+ * interrupt handlers) protecting the hash and nothing else, never held
+ * across DMA-API calls.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -58,6 +59,7 @@
 #include <contig.h>
 
 #include "contig_internal.h"
+#include "dma.h"
 
 /**
  * struct contig_mapping - one buffer mapped for one device.
@@ -324,7 +326,7 @@ struct sg_table *contig_map_table(struct device *dev,
 	int ret;
 
 	if (!dev) {
-		pr_err("contig: map without a device\n");
+		pr_err("map without a device\n");
 		return ERR_PTR(-EINVAL);
 	}
 	if (!__contig_dir_valid(dir)) {
@@ -519,7 +521,7 @@ static struct contig_mapping *__contig_sync_check(struct device *dev,
 			dev_err(dev, "contig: sync of %p, which is not a live mapping for this device\n",
 				sgt);
 		else
-			pr_err("contig: sync of %p without a device\n", sgt);
+			pr_err("sync of %p without a device\n", sgt);
 		return NULL;
 	}
 	if (!__contig_dir_valid(dir) ||

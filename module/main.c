@@ -3,9 +3,11 @@
  * main.c - module parameters, load and unload of contig.ko.
  *
  * contig.ko owns exactly one region, named by the mandatory `region=`
- * parameter.  Load order: parse and claim the region (region.c), then
- * publish it through debugfs.  Unload undoes that in reverse.  A load that
- * fails anywhere leaves nothing behind.
+ * parameter.  Load order: parse and claim the region (region.c), set up
+ * the allocators over it (movable memory, migration, slab caches, buffer
+ * mappings), publish it (contig_default_region() answers from then on),
+ * then open it to the world: debugfs and /dev/contig.  Unload undoes that
+ * in reverse.  A load that fails anywhere leaves nothing behind.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,7 +16,12 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
-#include "contig_internal.h"
+#include "buffer.h"
+#include "chardev.h"
+#include "debugfs.h"
+#include "migrate.h"
+#include "movable.h"
+#include "slab.h"
 
 #define CONTIG_VERSION "0.1.0"
 
@@ -28,23 +35,10 @@ module_param(policy, charp, 0444);
 MODULE_PARM_DESC(policy,
 		 "Default placement policy of the buddy allocator: first, best, worst or next (fit)");
 
-unsigned long long contig_max_bytes_per_open;
-module_param_named(max_bytes_per_open, contig_max_bytes_per_open, ullong, 0644);
-MODULE_PARM_DESC(max_bytes_per_open,
-		 "Bytes one open file of /dev/contig may hold in buffers (0: no limit but the region)");
-
-unsigned int contig_max_buffers_per_open = 1024;
-module_param_named(max_buffers_per_open, contig_max_buffers_per_open, uint, 0644);
-MODULE_PARM_DESC(max_buffers_per_open,
-		 "Buffers one open file of /dev/contig may hold (0: no limit)");
-
 static bool slab_debug;
 module_param(slab_debug, bool, 0444);
 MODULE_PARM_DESC(slab_debug,
 		 "Red zones and poison in every object cache and contig_kmalloc() class: reports overruns and use after free (slower)");
-
-struct contig_region *contig_default_region;
-CONTIG_EXPORT_FOR_TESTS(contig_default_region);
 
 static int __init contig_init(void)
 {
@@ -78,16 +72,17 @@ static int __init contig_init(void)
 	if (ret)
 		goto free_region;
 	contig_buddy_set_policy(&r->buddy, pol);
-	ret = contig_migrate_init(r);
+	ret = contig_movable_init(r);
 	if (ret)
 		goto release_region;
+	contig_migrate_init();
 	ret = contig_slab_init(r, slab_debug);
 	if (ret)
-		goto migrate_exit;
-
+		goto movable_exit;
 	contig_buffers_init(r);
+	contig_region_publish(r);
+
 	contig_debugfs_init(r);
-	contig_default_region = r;
 	ret = contig_chardev_init();
 	if (ret)
 		goto unpublish;
@@ -97,11 +92,12 @@ static int __init contig_init(void)
 	return 0;
 
 unpublish:
-	contig_default_region = NULL;
 	contig_debugfs_fini(r);
+	contig_region_publish(NULL);
 	contig_slab_exit();
-migrate_exit:
+movable_exit:
 	contig_migrate_exit();
+	contig_movable_exit();
 release_region:
 	contig_region_release(r);
 free_region:
@@ -111,14 +107,15 @@ free_region:
 
 static void __exit contig_exit(void)
 {
-	struct contig_region *r = contig_default_region;
+	struct contig_region *r = contig_default_region();
 
 	contig_chardev_exit();
-	contig_buffers_exit();
-	contig_default_region = NULL;
 	contig_debugfs_fini(r);
+	contig_buffers_exit();
+	contig_region_publish(NULL);
 	contig_slab_exit();
 	contig_migrate_exit();
+	contig_movable_exit();
 	contig_region_release(r);
 	kfree(r);
 	pr_info("released region\n");

@@ -463,3 +463,33 @@ void contig_region_release(struct contig_region *r)
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_region_release);
+
+/* The region of this module instance; NULL while none is published. */
+static struct contig_region *contig_the_region;
+
+/**
+ * contig_region_publish() - make a claimed region the module's, or none.
+ * @r: a claimed region whose allocators are set up, or NULL at unload.
+ *
+ * Context: process context, module load and unload.
+ */
+void contig_region_publish(struct contig_region *r)
+{
+	WRITE_ONCE(contig_the_region, r);
+}
+
+/**
+ * contig_default_region() - the region this module instance manages.
+ *
+ * The one accessor every file uses: the region is published once its
+ * allocators are ready and unpublished before they are torn down.
+ *
+ * Context: any.
+ * Return: the region, or NULL while contig.ko is loading or unloading.
+ */
+struct contig_region *contig_default_region(void)
+{
+	return READ_ONCE(contig_the_region);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_default_region);

@@ -98,7 +98,7 @@
 
 #include <contig.h>
 
-#include "contig_internal.h"
+#include "slab.h"
 
 #define CONTIG_SLAB_MIN_OBJECTS	4	/* per slab, where the order allows */
 #define CONTIG_SLAB_MAX_ORDER	3	/* preferred largest slab */
