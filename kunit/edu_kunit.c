@@ -34,7 +34,10 @@
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/device.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/scatterlist.h>
@@ -779,12 +782,96 @@ static void dma_caller_errors_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, contig_unmap(dev, a, sgt, DMA_TO_DEVICE), -EINVAL);
 }
 
+/* State shared with the syncing thread of dma_sync_unmap_race_test(). */
+struct sync_race {
+	struct device *dev;
+	struct sg_table *sgt;		/* the table to sync, or NULL */
+	bool stop;
+	unsigned long ok, refused, other;
+	struct completion done;
+};
+
+static int sync_race_thread(void *data)
+{
+	struct sync_race *r = data;
+
+	while (!READ_ONCE(r->stop)) {
+		struct sg_table *sgt = READ_ONCE(r->sgt);
+		int ret;
+
+		if (!sgt) {
+			cpu_relax();
+			continue;
+		}
+		ret = contig_sync_for_cpu(r->dev, sgt, DMA_FROM_DEVICE);
+		if (!ret)
+			r->ok++;
+		else if (ret == -EINVAL)
+			r->refused++;
+		else
+			r->other++;
+	}
+	complete(&r->done);
+	return 0;
+}
+
+/* Stop and join the thread: an action, so an aborted case joins it too. */
+static void sync_race_stop(void *data)
+{
+	struct sync_race *r = data;
+
+	WRITE_ONCE(r->stop, true);
+	wait_for_completion(&r->done);
+}
+
+/*
+ * A sync racing with the unmap of the same table either completes on the
+ * whole mapping or is refused; it never touches a freed one (KASAN would
+ * report it on the console, which fails the run).  A thread syncs
+ * whatever table is published, as fast as it can, while this one maps,
+ * publishes, withdraws and unmaps, so that most unmaps land while a sync
+ * of their table is in flight.
+ */
+static void dma_sync_unmap_race_test(struct kunit *test)
+{
+	struct device *dev = plain_device(test, "contig-dma-race", DMA_BIT_MASK(64));
+	struct contig_buffer *a = buf_alloc(test, SZ_64K, CONTIG_KIND_CONTIGUOUS);
+	struct task_struct *t;
+	struct sync_race *r;
+	struct sg_table *sgt;
+	unsigned int i;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->dev = dev;
+	init_completion(&r->done);
+	t = kthread_run(sync_race_thread, r, "contig-sync-race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sync_race_stop, r), 0);
+
+	for (i = 0; i < 300; i++) {
+		sgt = contig_map(dev, a, DMA_BIDIRECTIONAL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
+		WRITE_ONCE(r->sgt, sgt);
+		usleep_range(20, 40);
+		WRITE_ONCE(r->sgt, NULL);
+		KUNIT_EXPECT_EQ(test, contig_unmap(dev, a, sgt, DMA_BIDIRECTIONAL), 0);
+	}
+	kunit_release_action(test, sync_race_stop, r);
+	kunit_info(test, "syncs: %lu done, %lu refused (came after the unmap)",
+		   r->ok, r->refused);
+	/* The precondition: syncs really ran alongside the maps and unmaps. */
+	KUNIT_EXPECT_GT(test, r->ok, 0UL);
+	KUNIT_EXPECT_EQ(test, r->other, 0UL);
+}
+
 static struct kunit_case dma_cases[] = {
 	KUNIT_CASE(dma_direct_contiguous_test),
 	KUNIT_CASE(dma_direct_boundary_test),
 	KUNIT_CASE(dma_direct_sg_refused_test),
 	KUNIT_CASE(dma_direct_mask_test),
 	KUNIT_CASE(dma_caller_errors_test),
+	KUNIT_CASE_SLOW(dma_sync_unmap_race_test),
 	{}
 };
 

@@ -38,6 +38,14 @@
  * buffer or direction that does not match, with an error instead of a
  * use-after-free or a DMA-API splat.
  *
+ * A sync finds its mapping under contig_maps_lock and counts itself in
+ * the mapping's @syncs before dropping the lock; contig_unmap() takes the
+ * mapping out of the hash first (no new sync can find it) and then waits
+ * for @syncs to drain before it unmaps and frees.  So a sync racing with
+ * an unmap of the same table either fails cleanly (-EINVAL, it came too
+ * late) or completes on a mapping that is still whole, never on freed
+ * memory.  Syncs may run in any context; only unmap waits.
+ *
  * Locking: contig_maps_lock, at its place in the lock order of
  * contig_internal.h: an irq-safe spinlock (sync may be called from
  * interrupt handlers) protecting the hash and nothing else, never held
@@ -55,6 +63,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/swiotlb.h>
+#include <linux/wait_bit.h>
 
 #include <contig.h>
 
@@ -70,9 +79,10 @@
  * @size:	bytes mapped.
  * @dir:	direction given at map time.
  * @attrs:	DMA_ATTR_* given at map time.
+ * @syncs:	syncs in flight on this mapping; contig_unmap() waits for 0.
  *
- * All fields but @node are written before the mapping is published and
- * read-only afterwards.
+ * All fields but @node and @syncs are written before the mapping is
+ * published and read-only afterwards.
  */
 struct contig_mapping {
 	struct sg_table sgt;
@@ -82,6 +92,7 @@ struct contig_mapping {
 	size_t size;
 	enum dma_data_direction dir;
 	unsigned long attrs;
+	atomic_t syncs;
 };
 
 static DEFINE_SPINLOCK(contig_maps_lock);
@@ -391,6 +402,7 @@ struct sg_table *contig_map_table(struct device *dev,
 	m->size = size;
 	m->dir = dir;
 	m->attrs = attrs;
+	atomic_set(&m->syncs, 0);
 	spin_lock_irqsave(&contig_maps_lock, flags);
 	hash_add(contig_maps, &m->node, (unsigned long)&m->sgt);
 	spin_unlock_irqrestore(&contig_maps_lock, flags);
@@ -495,6 +507,8 @@ int contig_unmap(struct device *dev, struct contig_buffer *buf,
 			dev ? dev_name(dev) : "(none)", dir);
 		ret = -EINVAL;
 	}
+	/* Unpublished: no new sync can find it; let those in flight finish. */
+	wait_var_event(&m->syncs, !atomic_read(&m->syncs));
 	dma_unmap_sgtable(m->dev, &m->sgt, m->dir, m->attrs);
 	sg_free_table(&m->sgt);
 	if (m->buf)
@@ -504,34 +518,49 @@ int contig_unmap(struct device *dev, struct contig_buffer *buf,
 }
 EXPORT_SYMBOL_GPL(contig_unmap);
 
-/* Find the live mapping of @sgt and check a sync of it in direction @dir. */
-static struct contig_mapping *__contig_sync_check(struct device *dev,
+/*
+ * Find the live mapping of @sgt, check a sync of it in direction @dir and
+ * count the sync in; __contig_sync_done() counts it out.
+ */
+static struct contig_mapping *__contig_sync_begin(struct device *dev,
 						  struct sg_table *sgt,
 						  enum dma_data_direction dir,
 						  bool for_cpu)
 {
+	enum dma_data_direction mdir = DMA_NONE;
 	struct contig_mapping *m;
 	unsigned long flags;
+	bool ok = false;
 
 	spin_lock_irqsave(&contig_maps_lock, flags);
 	m = __contig_lookup(sgt);
+	if (m && m->dev == dev) {
+		mdir = m->dir;
+		ok = __contig_dir_valid(dir) &&
+		     (mdir == DMA_BIDIRECTIONAL || dir == mdir);
+		if (ok)
+			atomic_inc(&m->syncs);
+	}
 	spin_unlock_irqrestore(&contig_maps_lock, flags);
-	if (!m || m->dev != dev) {
+	if (ok)
+		return m;
+	if (mdir == DMA_NONE) {
 		if (dev)
 			dev_err(dev, "contig: sync of %p, which is not a live mapping for this device\n",
 				sgt);
 		else
 			pr_err("sync of %p without a device\n", sgt);
-		return NULL;
-	}
-	if (!__contig_dir_valid(dir) ||
-	    (m->dir != DMA_BIDIRECTIONAL && dir != m->dir)) {
+	} else {
 		dev_err(dev, "contig: sync for %s in direction %d of a %s mapping\n",
-			for_cpu ? "cpu" : "device", dir,
-			__contig_dir_name[m->dir]);
-		return NULL;
+			for_cpu ? "cpu" : "device", dir, __contig_dir_name[mdir]);
 	}
-	return m;
+	return NULL;
+}
+
+static void __contig_sync_done(struct contig_mapping *m)
+{
+	if (atomic_dec_and_test(&m->syncs))
+		wake_up_var(&m->syncs);
 }
 
 /**
@@ -550,9 +579,12 @@ static struct contig_mapping *__contig_sync_check(struct device *dev,
 int contig_sync_for_device(struct device *dev, struct sg_table *sgt,
 			   enum dma_data_direction dir)
 {
-	if (!__contig_sync_check(dev, sgt, dir, false))
+	struct contig_mapping *m = __contig_sync_begin(dev, sgt, dir, false);
+
+	if (!m)
 		return -EINVAL;
-	dma_sync_sgtable_for_device(dev, sgt, dir);
+	dma_sync_sgtable_for_device(dev, &m->sgt, dir);
+	__contig_sync_done(m);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(contig_sync_for_device);
@@ -573,9 +605,12 @@ EXPORT_SYMBOL_GPL(contig_sync_for_device);
 int contig_sync_for_cpu(struct device *dev, struct sg_table *sgt,
 			enum dma_data_direction dir)
 {
-	if (!__contig_sync_check(dev, sgt, dir, true))
+	struct contig_mapping *m = __contig_sync_begin(dev, sgt, dir, true);
+
+	if (!m)
 		return -EINVAL;
-	dma_sync_sgtable_for_cpu(dev, sgt, dir);
+	dma_sync_sgtable_for_cpu(dev, &m->sgt, dir);
+	__contig_sync_done(m);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(contig_sync_for_cpu);
