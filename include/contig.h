@@ -38,7 +38,9 @@ struct contig_movable;
  * contig_alloc() - allocate a buffer from the region.
  * @size:  bytes, rounded up to whole pages.
  * @align: byte alignment of a CONTIGUOUS buffer's physical address, a power
- *         of two, 0 for page alignment; for SG, the minimum chunk alignment.
+ *         of two, 0 for page alignment; for SG, the minimum chunk alignment;
+ *         for MOVABLE, 0 or PAGE_SIZE only (its pages move one at a time:
+ *         a larger alignment is refused with -EINVAL).
  * @kind:  CONTIG_KIND_CONTIGUOUS, CONTIG_KIND_SG or CONTIG_KIND_MOVABLE.
  * @flags: CONTIG_FLAG_* from <uapi/contig.h>.
  *

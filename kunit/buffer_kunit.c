@@ -27,15 +27,19 @@
  */
 #include <kunit/test.h>
 #include <kunit/device.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/file.h>
 #include <linux/iosys-map.h>
+#include <linux/kthread.h>
+#include <linux/mman.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include <contig.h>
 
@@ -92,6 +96,9 @@ static const struct bad_alloc bad_allocs[] = {
 	{ "align 3M", SZ_4K, 3 * SZ_1M, CONTIG_KIND_CONTIGUOUS, 0, -EINVAL },
 	{ "align 1T", SZ_4K, 1ULL << 40, CONTIG_KIND_CONTIGUOUS, 0, -EINVAL },
 	{ "WC movable", SZ_4K, 0, CONTIG_KIND_MOVABLE, CONTIG_FLAG_WC, -EOPNOTSUPP },
+	/* Movable pages move one at a time: no alignment above a page. */
+	{ "align 8K movable", SZ_8K, SZ_8K, CONTIG_KIND_MOVABLE, 0, -EINVAL },
+	{ "align 2M movable", SZ_64K, SZ_2M, CONTIG_KIND_MOVABLE, 0, -EINVAL },
 	{ "size SIZE_MAX", SIZE_MAX, 0, CONTIG_KIND_CONTIGUOUS, 0, -ENOMEM },
 	{ "size 1T sg", 1ULL << 40, 0, CONTIG_KIND_SG, 0, -ENOMEM },
 };
@@ -528,6 +535,103 @@ static void buffer_dmabuf_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.frees, before.frees + 1);
 }
 
+/*
+ * The positive side of the MOVABLE alignment refusals above: the same
+ * request with no alignment, or a page's, is served, so the refusal is
+ * the alignment's and nothing else's.
+ */
+static void buffer_movable_align_test(struct kunit *test)
+{
+	static const size_t aligns[] = { 0, PAGE_SIZE };
+	struct contig_buffer *buf;
+	unsigned int i;
+
+	__region(test);
+	for (i = 0; i < ARRAY_SIZE(aligns); i++) {
+		buf = contig_alloc(SZ_64K, aligns[i], CONTIG_KIND_MOVABLE, 0);
+		KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(buf), "align %zu: %d",
+				       aligns[i], PTR_ERR_OR_ZERO(buf));
+		contig_put(buf);
+	}
+}
+
+/* State shared with the lock holder of buffer_pfn_fault_unlocked_test(). */
+struct fault_race {
+	struct contig_buffer *buf;
+	struct completion locked, faulted, done;
+	bool faulted_while_locked;
+};
+
+static int fault_race_holder(void *data)
+{
+	struct fault_race *f = data;
+
+	mutex_lock(&f->buf->lock);
+	complete(&f->locked);
+	f->faulted_while_locked =
+		wait_for_completion_timeout(&f->faulted, 2 * HZ) != 0;
+	mutex_unlock(&f->buf->lock);
+	complete(&f->done);
+	return 0;
+}
+
+/* Let the holder go and join it: an action, so an aborted case joins too. */
+static void fault_race_join(void *data)
+{
+	struct fault_race *f = data;
+
+	complete(&f->faulted);
+	wait_for_completion(&f->done);
+}
+
+/*
+ * A page fault on a PFN-mapped buffer reads only what never changes (its
+ * chunks), so it must not wait for buf->lock, which whole-buffer syncs and
+ * vmaps hold.  A thread holds the lock for up to two seconds while this
+ * one touches a page of the buffer's user mapping for the first time; the
+ * fault must complete while the lock is still held.
+ */
+static void buffer_pfn_fault_unlocked_test(struct kunit *test)
+{
+	struct contig_buffer *buf;
+	struct dma_buf *dmabuf;
+	struct fault_race *f;
+	struct task_struct *t;
+	unsigned long addr;
+	u8 byte = 0xff;
+
+	__region(test);
+	buf = contig_alloc(SZ_64K, 0, CONTIG_KIND_SG, CONTIG_FLAG_ZERO);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	dmabuf = contig_buffer_export(buf, NULL, O_RDWR);
+	contig_put(buf);	/* the dma-buf holds it now */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dmabuf));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __dmabuf_put, dmabuf), 0);
+	if (!contig_buffer_is_pfn_mapped(buf))
+		kunit_skip(test, "the region is in the linear map: no PFN faults");
+	addr = kunit_vm_mmap(test, dmabuf->file, 0, SZ_64K,
+			     PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->buf = buf;
+	init_completion(&f->locked);
+	init_completion(&f->faulted);
+	init_completion(&f->done);
+	t = kthread_run(fault_race_holder, f, "contig-fault-race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fault_race_join, f), 0);
+	wait_for_completion(&f->locked);
+	/* The first touch of this page faults; zeroed memory reads 0. */
+	KUNIT_EXPECT_EQ(test, copy_from_user(&byte, (void __user *)addr + PAGE_SIZE,
+					     1), 0UL);
+	kunit_release_action(test, fault_race_join, f);
+	KUNIT_EXPECT_EQ(test, byte, 0);
+	KUNIT_EXPECT_TRUE_MSG(test, f->faulted_while_locked,
+			      "the fault waited for buf->lock");
+}
+
 static struct kunit_case contig_buffer_cases[] = {
 	KUNIT_CASE_PARAM(buffer_bad_args_test, bad_alloc_gen_params),
 	KUNIT_CASE(buffer_lifetime_test),
@@ -536,6 +640,8 @@ static struct kunit_case contig_buffer_cases[] = {
 	KUNIT_CASE(buffer_kinds_test),
 	KUNIT_CASE(buffer_sg_fragmented_test),
 	KUNIT_CASE(buffer_dmabuf_test),
+	KUNIT_CASE(buffer_movable_align_test),
+	KUNIT_CASE(buffer_pfn_fault_unlocked_test),
 	{}
 };
 

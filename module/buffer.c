@@ -16,7 +16,8 @@
  *    the region or pushed out to system memory, moved when a CONTIGUOUS
  *    request needs their frames (migrate.c).  It has no chunks: user
  *    mappings are PFN maps filled by movable.c's fault handler, which
- *    follows the pages as they move.  The
+ *    follows the pages as they move.  Its pages move one at a time, so an
+ *    alignment above a page is refused (-EINVAL) rather than ignored.  The
  *    first in-kernel use of its memory - its kernel address, its
  *    sg_table, a device mapping of its dma-buf - pins it where it is for
  *    the rest of its life ("frozen"): its sg_table is built then, from the
@@ -201,6 +202,11 @@ static int __contig_check_args(const struct contig_region *r, size_t size,
 	}
 	if (align && (!is_power_of_2(align) || align > r->size)) {
 		pr_info_ratelimited("alloc: alignment %#zx is not a power of two no larger than the region\n",
+				    align);
+		return -EINVAL;
+	}
+	if (kind == CONTIG_KIND_MOVABLE && align > PAGE_SIZE) {
+		pr_info_ratelimited("alloc: MOVABLE memory moves a page at a time: alignment %#zx refused (0 or PAGE_SIZE only)\n",
 				    align);
 		return -EINVAL;
 	}
@@ -472,7 +478,8 @@ static void __contig_prepare_memory(struct contig_buffer *buf)
  * contig_alloc() - allocate a buffer from the region.
  * @size:  bytes, rounded up to whole pages.
  * @align: byte alignment of a CONTIGUOUS buffer's physical address, a power
- *         of two, 0 for page alignment; for SG and MOVABLE, of every chunk.
+ *         of two, 0 for page alignment; for SG, of every chunk; for
+ *         MOVABLE, 0 or PAGE_SIZE only (its pages move one at a time).
  * @kind:  CONTIG_KIND_CONTIGUOUS, CONTIG_KIND_SG or CONTIG_KIND_MOVABLE.
  * @flags: CONTIG_FLAG_* from <uapi/contig.h>: ZERO to zero the memory, WC
  *         for write-combined user and kernel mappings, ATOMIC when the

@@ -101,7 +101,8 @@ struct contig_alloc_report {
  *		the region is -ENOMEM.
  * @align:	in: physical alignment in bytes: 0 (a page) or a power of two
  *		no larger than the region.  CONTIGUOUS: of the buffer's start;
- *		SG and MOVABLE: of every chunk's start.
+ *		SG: of every chunk's start; MOVABLE: 0 or the page size only
+ *		(its pages move one at a time), else -EINVAL.
  * @kind:	in: CONTIG_KIND_*.
  * @flags:	in: CONTIG_FLAGS_USER or CONTIG_FLAG_DRY_RUN.  The memory is
  *		zeroed whether or not CONTIG_FLAG_ZERO is given.
