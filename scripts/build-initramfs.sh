@@ -3,7 +3,8 @@
 #
 # scripts/build-initramfs.sh OUT.cpio.gz MODDIR PLAN [TOOLSDIR]
 # Pack busybox-static, guest-init.sh as /init, the results channel
-# (scripts/ktap-port.c), contig.ko and the test modules from MODDIR, the
+# (scripts/ktap-port.c), contig.ko, the selftests' hook module and the test
+# modules from MODDIR, the
 # user-space tests from TOOLSDIR and the PLAN.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -17,6 +18,8 @@ cp /bin/busybox "$root/bin/busybox"
 install -m 0755 "$ROOT/scripts/guest-init.sh" "$root/init"
 gcc -O2 -Wall -Wextra -static -o "$root/bin/ktap-port" "$ROOT/scripts/ktap-port.c"
 cp "$moddir/contig.ko" "$root/lib/"
+# The selftests' hook module, where the build made one (never installed).
+[ -e "$moddir/contig_test_hook.ko" ] && cp "$moddir/contig_test_hook.ko" "$root/lib/"
 for ko in "$moddir"/contig_*_kunit.ko "$moddir"/contig_*_bench.ko; do
 	[ -e "$ko" ] && cp "$ko" "$root/tests/"
 done

@@ -293,13 +293,14 @@ namespaces_bare() {
 }
 
 # w1_part LABEL KDIR: contig.ko, the test modules the kernel's config
-# enables and the compat layer's test module, with W=1 and sparse.
+# enables, the selftests' hook module and the compat layer's test module,
+# with W=1 and sparse.
 w1_part() {
 	local label=$1 kdir=$2 d=$OUT/$1-w1-sparse/build t0=$SECONDS
 	rm -rf "$OUT/$label-w1-sparse"
 	ktap_begin "$label-w1-sparse"
 	if ktap_case build_w1_sparse build_modules "$kdir" "$d" W=1 C=1 \
-		CONTIG_COMPAT_CHECK=1; then
+		CONTIG_COMPAT_CHECK=1 CONTIG_TEST_MODULES=1; then
 		times+=("$label W=1 C=1 build: $((SECONDS - t0))s")
 		ktap_case no_compiler_or_sparse_warnings no_warnings "$d/build.log" || true
 		ktap_case compat_layer_namespaces_bare namespaces_bare "$d" || true
@@ -333,6 +334,10 @@ for series in ${STOCK_SERIES:-$("$ROOT/scripts/stock-kernel.sh" --series)}; do
 	w1_part "$label" "$hdr"
 
 	if [ -f "$OUT/$label-dkms/mod/$NAME.ko" ]; then
+		# The selftests' hook module, built against the same headers
+		# (never installed by DKMS).
+		hook=$OUT/$label-w1-sparse/build/contig_test_hook.ko
+		[ -f "$hook" ] && cp "$hook" "$OUT/$label-dkms/mod/"
 		t0=$SECONDS
 		out=$(VM_MEM=1G vm_run "$label" "$vmlinuz" "$OUT/$label-dkms/mod" "$plan")
 		times+=("$label boot + plan: $((SECONDS - t0))s")

@@ -5,7 +5,9 @@
 #
 #  1. install missing Debian packages (scripts/deps.sh);
 #  2. host checks: contig.ko built with W=1 and sparse (C=1) without a
-#     warning, checkpatch --strict clean, user-space allocator tests;
+#     warning, the call graph between its files acyclic
+#     (scripts/module-graph.py), no test hook in contig.ko, checkpatch
+#     --strict clean, user-space allocator tests;
 #  3. build (or reuse) the debug test kernel, build our modules and
 #     selftests against it, boot it in QEMU and run every KUnit module and
 #     selftest, judging KTAP, the console (splats) and kmemleak;
@@ -80,8 +82,17 @@ hostcase() { # hostcase NAME COMMAND...: one KTAP line per host check
 }
 no_warnings() { ! grep -E 'warning:|error:' "$1"; }
 hostn=0
-hostcase build_w1_sparse build_modules "$KDIR" "$OUT/mod-check" W=1 C=1
+hostcase build_w1_sparse build_modules "$KDIR" "$OUT/mod-check" W=1 C=1 \
+	CONTIG_TEST_MODULES=1
 hostcase no_compiler_or_sparse_warnings no_warnings "$OUT/mod-check/build.log"
+# The installed module carries no test hook; the grep is proved on the
+# hook module, which must match.
+no_test_hook() {
+	strings "$1/contig_test_hook.ko" | grep -q buffer_test &&
+		! strings "$1/contig.ko" | grep -q buffer_test
+}
+hostcase module_graph_acyclic "$ROOT/scripts/module-graph.py" "$OUT/mod-check/src/module"
+hostcase contig_ko_has_no_test_hook no_test_hook "$OUT/mod-check"
 hostcase checkpatch_strict "$ROOT/scripts/lint.sh"
 hostcase selftests_build make -s -C "$ROOT/tools" OUT="$OUT/tools" selftests
 if [ -f "$ROOT/tools/buddy/Makefile" ]; then
@@ -96,7 +107,8 @@ plan=$OUT/plan
 check_plan "$OUT/mod-check" > "$plan"
 
 if [ $broken = 1 ]; then
-	build_modules "$KDIR" "$OUT/mod-broken" CONTIG_BROKEN_TESTS=1
+	build_modules "$KDIR" "$OUT/mod-broken" CONTIG_BROKEN_TESTS=1 \
+		CONTIG_TEST_MODULES=1
 	echo "kunit contig_broken_kunit.ko" >> "$plan"
 	out=$(vm_run broken "$KDIR/arch/x86/boot/bzImage" "$OUT/mod-broken" "$plan")
 	echo "$out"

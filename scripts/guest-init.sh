@@ -10,13 +10,14 @@
 # step a line:
 #   region SIZE@BASE     the region= to load contig.ko with
 #   selftest NAME ARGS   run /tests/NAME (module NOT loaded yet)
-#   load                 insmod contig.ko region=...
+#   load                 insmod contig.ko region=..., then the selftests'
+#                        hook module when the initramfs has one
 #   kunit MODULE         insmod a KUnit module, report its suites, rmmod it
 #   selftest ...         (after load: run with the module loaded)
 #   bench MODULE ARGS    insmod a benchmark module; its "contig-bench:"
 #                        log lines go to the results port
 #   benchprog NAME ARGS  run a user-space benchmark the same way
-#   unload               rmmod contig
+#   unload               rmmod the hook module, then contig
 #   demo                 show /proc/iomem and debugfs on the console
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
@@ -55,7 +56,9 @@ while read -r verb arg rest; do
 		kmsg "insmod contig.ko region=$region"
 		say "KTAP version 1"
 		say "1..1"
-		if insmod /lib/contig.ko region=$region > /tmp/out 2>&1; then
+		if insmod /lib/contig.ko region=$region > /tmp/out 2>&1 &&
+		   { [ ! -e /lib/contig_test_hook.ko ] ||
+		     insmod /lib/contig_test_hook.ko >> /tmp/out 2>&1; }; then
 			say "ok 1 load_contig_ko"
 		else
 			say "# $(cat /tmp/out)"
@@ -64,7 +67,9 @@ while read -r verb arg rest; do
 	unload)
 		say "KTAP version 1"
 		say "1..1"
-		if rmmod contig > /tmp/out 2>&1; then
+		if { ! grep -q '^contig_test_hook ' /proc/modules ||
+		     rmmod contig_test_hook > /tmp/out 2>&1; } &&
+		   rmmod contig >> /tmp/out 2>&1; then
 			say "ok 1 unload_contig_ko"
 		else
 			say "# $(cat /tmp/out)"

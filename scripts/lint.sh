@@ -5,7 +5,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 src=$(ksrc_dir)
 files=$(cd "$ROOT" && git ls-files -co --exclude-standard -- \
-	'module/*.[ch]' 'include/*.h' 'kunit/*.[ch]' 'bench/*.[ch]')
+	'module/*.[ch]' 'include/*.h' 'kunit/*.[ch]' 'bench/*.[ch]' \
+	'testmod/*.[ch]')
 cd "$ROOT"
 # shellcheck disable=SC2086
 "$src/scripts/checkpatch.pl" --no-tree --strict --quiet --show-types \

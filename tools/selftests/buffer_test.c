@@ -37,7 +37,7 @@
 
 #define PG		4096UL
 #define DEV		"/dev/contig"
-#define HOOK		"/sys/kernel/debug/contig/buffer_test"
+#define HOOK		"/sys/kernel/debug/contig_test_hook/buffer_test"
 #define PARAMS		"/sys/module/contig/parameters/"
 
 static int ctl;

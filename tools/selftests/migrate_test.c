@@ -299,7 +299,7 @@ int main(void)
 	if (whole_free && n) {
 		char cmd[64];
 
-		fd = open(DBG "buffer_test", O_RDWR);
+		fd = open("/sys/kernel/debug/contig_test_hook/buffer_test", O_RDWR);
 		snprintf(cmd, sizeof(cmd), "peek %d 0 8", fds[n - 1]);
 		ok = fd >= 0 && write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd);
 		if (fd >= 0)
