@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs_test - debugfs files that keep a result per open file, under
+ * concurrent writers.
+ *
+ * Usage: debugfs_test      (root, contig.ko loaded; prints KTAP)
+ *
+ * The "query" file of contig.ko and the "buffer_test" file of the test
+ * hook module each keep the result of the last write for the next read of
+ * the same open file.  Two processes sharing one open file (fork) write
+ * and read it as fast as they can; every read must be a whole, well-formed
+ * result and nothing may be freed twice (the debug kernel's KASAN reports
+ * that on the console, which fails the run).  Each file is first shown to
+ * work from one process, so the concurrent case cannot pass by never
+ * reaching the code.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <uapi/contig.h>
+
+#include "ktap.h"
+
+#define QUERY	"/sys/kernel/debug/contig/query"
+#define HOOK	"/sys/kernel/debug/contig_test_hook/buffer_test"
+#define ROUNDS	1000
+
+/* Write @cmd to @fd, read the result back from the start: 0 or -errno. */
+static int roundtrip(int fd, const char *cmd, char *out, size_t len)
+{
+	ssize_t n;
+
+	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		return -errno;
+	n = pread(fd, out, len - 1, 0);
+	if (n < 0)
+		return -errno;
+	out[n] = '\0';
+	return 0;
+}
+
+/* A "query" result: "result R\nwindows W\n..." with R 0 or an errno. */
+static int query_ok(const char *out)
+{
+	int result;
+	unsigned int windows;
+
+	return sscanf(out, "result %d\nwindows %u", &result, &windows) == 2 &&
+	       strstr(out, "move_bytes ") != NULL;
+}
+
+/* A "peek FD 0 8" result of a zeroed buffer: eight zero bytes. */
+static int peek_ok(const char *out)
+{
+	static const char zero[8];
+
+	return !memcmp(out, zero, sizeof(zero));
+}
+
+/*
+ * Two processes, one open file: each does ROUNDS write+read round trips.
+ * Returns the number of bad round trips of both, or -1 if fork failed.
+ */
+static int hammer(int fd, const char *cmd, int (*ok)(const char *),
+		  size_t outlen)
+{
+	int bad = 0, status, i;
+	char out[4096];
+	pid_t child;
+
+	child = fork();
+	if (child < 0)
+		return -1;
+	for (i = 0; i < ROUNDS; i++) {
+		/*
+		 * The other process may write between our write and read:
+		 * its result is just as valid.  A torn or freed one is not.
+		 */
+		if (roundtrip(fd, cmd, out, outlen) || !ok(out))
+			bad++;
+	}
+	if (!child)
+		_exit(bad > 255 ? 255 : bad);
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return bad + 1;
+	return bad + WEXITSTATUS(status);
+}
+
+int main(void)
+{
+	struct contig_alloc_data a = {
+		.size = 64 * 1024,
+		.kind = CONTIG_KIND_CONTIGUOUS,
+		.fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	char out[4096], cmd[64];
+	int fd, ctl, bad;
+
+	ktap_header(4);
+
+	fd = open(QUERY, O_RDWR);
+	if (!ktap_check(fd >= 0 && !roundtrip(fd, "1M", out, sizeof(out)) &&
+			query_ok(out), "query answers one writer"))
+		ktap_print("query: %s", fd < 0 ? strerror(errno) : out);
+	bad = fd >= 0 ? hammer(fd, "64K", query_ok, sizeof(out)) : -1;
+	ktap_check(bad == 0, "query: two writers on one open file, %d rounds each: %d bad",
+		   ROUNDS, bad);
+	if (fd >= 0)
+		close(fd);
+
+	fd = open(HOOK, O_RDWR);
+	if (fd < 0) {
+		ktap_skip_case("buffer_test answers one writer: no test hook module (%s)",
+			       strerror(errno));
+		ktap_skip_case("buffer_test: two writers on one open file");
+		return ktap_finish();
+	}
+	ctl = open("/dev/contig", O_RDWR);
+	if (ctl < 0 || ioctl(ctl, CONTIG_IOCTL_ALLOC, &a)) {
+		ktap_print("cannot allocate a buffer: %s", strerror(errno));
+		a.fd = 0;
+	}
+	snprintf(cmd, sizeof(cmd), "peek %u 0 8", a.fd);
+	ktap_check(a.fd && !roundtrip(fd, cmd, out, sizeof(out)) && peek_ok(out),
+		   "buffer_test answers one writer");
+	bad = a.fd ? hammer(fd, cmd, peek_ok, 9) : -1;
+	ktap_check(bad == 0, "buffer_test: two writers on one open file, %d rounds each: %d bad",
+		   ROUNDS, bad);
+	close(fd);
+	if (a.fd)
+		close(a.fd);
+	if (ctl >= 0)
+		close(ctl);
+	return ktap_finish();
+}
