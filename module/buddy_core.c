@@ -83,7 +83,11 @@
  * context.  Bad calls are reported through contig_buddy_report() after
  * the lock is dropped.  contig_buddy_check() and
  * contig_buddy_count_owners() are O(n) in the frames they look at, with
- * interrupts off: debug and test use.
+ * interrupts off: tests, and debugfs (the map counts one character's
+ * worth of frames per call).  contig_buddy_get_owners(), which migration
+ * runs over the whole region, copies CONTIG_BUDDY_SNAPSHOT_BATCH frames
+ * per hold of the lock and drops it in between, so its sections with
+ * interrupts off are bounded whatever the size of the region.
  */
 #ifdef __KERNEL__
 #include <linux/bitops.h>
@@ -1024,9 +1028,12 @@ CONTIG_EXPORT_FOR_TESTS(contig_buddy_set_owner);
  * @nr_frames:	frames in the window; clipped to the region.
  * @counts:	set to the number of frames of each owner in the window.
  *
- * For the debugfs map, and for migration to judge a window.
+ * For the debugfs map (one call per character, about a 4096th of the
+ * region) and for tests.  Unlike contig_buddy_get_owners() it holds the lock for
+ * the whole window, so the counts are of one instant.
  *
- * Context: any; takes b->lock for O(@nr_frames) with interrupts off.
+ * Context: any; takes b->lock for O(@nr_frames) with interrupts off:
+ * keep windows short.
  */
 void contig_buddy_count_owners(struct contig_buddy *b, unsigned long start,
 			       unsigned long nr_frames,
@@ -1047,6 +1054,21 @@ void contig_buddy_count_owners(struct contig_buddy *b, unsigned long start,
 
 CONTIG_EXPORT_FOR_TESTS(contig_buddy_count_owners);
 
+/*
+ * Set @owners[0..] to the owners of frames [@from, @to).
+ * Context: b->lock held.
+ */
+static void __copy_owners(const struct contig_buddy *b, unsigned long from,
+			  unsigned long to, u8 *owners)
+{
+	const u8 *meta = b->meta;
+	unsigned long i;
+
+	lockdep_assert_held(&b->lock);
+	for (i = from; i < to; i++)
+		*owners++ = meta[i] & META_OWNER;
+}
+
 /**
  * contig_buddy_get_owners() - the owner of each frame of a window.
  * @b:		the buddy.
@@ -1054,23 +1076,42 @@ CONTIG_EXPORT_FOR_TESTS(contig_buddy_count_owners);
  * @nr_frames:	frames; clipped to the region.
  * @owners:	room for @nr_frames bytes: set to each frame's owner.
  *
- * A snapshot for migration's window search.
+ * A snapshot for migration's window search, which takes it of the whole
+ * region.  It is copied CONTIG_BUDDY_SNAPSHOT_BATCH frames at a time,
+ * and b->lock is dropped, interrupts restored, between batches: the
+ * longest section with interrupts off (during which hard-interrupt
+ * allocations on this buddy spin) is one batch, not the window.
  *
- * Context: any; takes b->lock for O(@nr_frames) with interrupts off.
+ * Each batch is a consistent view of its frames as they were while it was
+ * copied, and every byte is an owner its frame had during the call; the
+ * whole is not a view of one instant.  An allocation, free or owner change
+ * that lands between two batches shows in the later batches only, so an
+ * allocation straddling a batch boundary may show half before and half
+ * after.  That is all a caller could rely on anyway: a snapshot taken in
+ * one hold is just as stale once the lock is dropped.  Callers treat it as
+ * a hint and re-check whatever they act on, as migration does: it claims
+ * a window's free runs and converts the window under the lock, which
+ * refuses frames that changed, and abandons the window then.
+ *
+ * Context: any; takes b->lock once per batch, for
+ * O(CONTIG_BUDDY_SNAPSHOT_BATCH) with interrupts off each time.
  */
 void contig_buddy_get_owners(struct contig_buddy *b, unsigned long start,
 			     unsigned long nr_frames, u8 *owners)
 {
-	unsigned long irqflags, i, end;
+	unsigned long irqflags, pos, end, next;
 
 	if (start >= b->nr_frames)
 		return;
 	end = nr_frames > b->nr_frames - start ? b->nr_frames :
 	      start + nr_frames;
-	spin_lock_irqsave(&b->lock, irqflags);
-	for (i = start; i < end; i++)
-		owners[i - start] = b->meta[i] & META_OWNER;
-	spin_unlock_irqrestore(&b->lock, irqflags);
+	for (pos = start; pos < end; pos = next) {
+		next = end - pos > CONTIG_BUDDY_SNAPSHOT_BATCH ?
+		       pos + CONTIG_BUDDY_SNAPSHOT_BATCH : end;
+		spin_lock_irqsave(&b->lock, irqflags);
+		__copy_owners(b, pos, next, owners + (pos - start));
+		spin_unlock_irqrestore(&b->lock, irqflags);
+	}
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_buddy_get_owners);
