@@ -26,7 +26,8 @@
  *  - the report of a bad call (one WARN, between expect-warn markers);
  *  - seeded random stress against a shadow model, one case per policy:
  *    stress_ops operations (module parameter, default 100000) with the
- *    seed printed (module parameter seed= repeats a run).
+ *    seed printed (module parameter seed= repeats a run);
+ *  - owner snapshots, copied in batches, against the owner of each frame.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -1335,6 +1336,98 @@ static void buddy_stress_test(struct kunit *test)
 	__expect_whole(test, b);
 }
 
+/*
+ * contig_buddy_get_owners() copies CONTIG_BUDDY_SNAPSHOT_BATCH frames per
+ * hold of the lock.  On a seeded random layout of a region of several
+ * batches, every window - whole, across batch boundaries, clipped at the
+ * end, past it, empty, random - must equal the owners frame by frame, and
+ * nothing outside the window clipped to the region may be written.  That
+ * no hold copies more than a batch is checked in user space
+ * (tools/buddy/test_snapshot.c), where the lock can be watched.
+ */
+#define SNAP_BATCH	CONTIG_BUDDY_SNAPSHOT_BATCH
+#define SNAP_FRAMES	(3 * SNAP_BATCH + 17)
+#define SNAP_GUARD	64
+#define SNAP_POISON	0xee	/* no owner has this value */
+
+static void __snapshot_check(struct kunit *test, struct contig_buddy *b,
+			     u8 *buf, unsigned long start, unsigned long nr)
+{
+	unsigned long n = b->nr_frames, len, i;
+
+	len = start >= n ? 0 : min(nr, n - start);
+	memset(buf, SNAP_POISON, len + SNAP_GUARD);
+	contig_buddy_get_owners(b, start, nr, buf);
+	for (i = 0; i < len; i++)
+		KUNIT_ASSERT_EQ_MSG(test, buf[i],
+				    (u8)contig_buddy_owner(b, start + i),
+				    "window %lu+%lu: frame %lu", start, nr,
+				    start + i);
+	for (i = len; i < len + SNAP_GUARD; i++)
+		KUNIT_ASSERT_EQ_MSG(test, buf[i], (u8)SNAP_POISON,
+				    "window %lu+%lu: byte %lu written", start,
+				    nr, i);
+}
+
+static void buddy_snapshot_test(struct kunit *test)
+{
+	static const struct {
+		unsigned long start, nr;
+	} windows[] = {
+		{ 0, SNAP_FRAMES },
+		{ 0, SNAP_FRAMES + 100 },
+		{ SNAP_BATCH - 1, 2 },
+		{ SNAP_BATCH - 5, SNAP_BATCH + 10 },
+		{ 2 * SNAP_BATCH + 3, SNAP_BATCH },
+		{ SNAP_FRAMES - 3, 100 },
+		{ SNAP_FRAMES, 10 },
+		{ SNAP_FRAMES + 5, 10 },
+		{ 7, 0 },
+	};
+	struct contig_buddy *b = __new_buddy(test, SNAP_FRAMES, 0);
+	unsigned long nr_held = 0, tries, i;
+	struct rnd_state rnd;
+	long *held, f;
+	u8 *buf;
+
+	held = kunit_kcalloc(test, SNAP_FRAMES, sizeof(*held), GFP_KERNEL);
+	buf = kunit_kmalloc(test, SNAP_FRAMES + 100 + SNAP_GUARD, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	/* Two thirds in use, by allocations of every owner. */
+	prandom_seed_state(&rnd, seed);
+	for (tries = 0; __free_frames(b) > SNAP_FRAMES / 3 && tries < 100000;
+	     tries++) {
+		u32 r = prandom_u32_state(&rnd);
+
+		f = contig_buddy_alloc(b, 1 + r % 40, 1, 1 + (r >> 8) % 4,
+				       CONTIG_POLICY_DEFAULT, 0);
+		if (f >= 0)
+			held[nr_held++] = f;
+		if (nr_held && (r >> 16) % 3 == 0) {
+			i = (r >> 18) % nr_held;
+			KUNIT_ASSERT_EQ(test, contig_buddy_free(b, held[i]), 0);
+			held[i] = held[--nr_held];
+		}
+	}
+	check(test, b);
+
+	for (i = 0; i < ARRAY_SIZE(windows); i++)
+		__snapshot_check(test, b, buf, windows[i].start,
+				 windows[i].nr);
+	for (i = 0; i < 32; i++) {
+		u32 r = prandom_u32_state(&rnd);
+
+		__snapshot_check(test, b, buf, r % SNAP_FRAMES,
+				 1 + (r >> 12) % (SNAP_BATCH + 100));
+	}
+
+	while (nr_held)
+		KUNIT_ASSERT_EQ(test, contig_buddy_free(b, held[--nr_held]), 0);
+	__expect_whole(test, b);
+}
+
 static int buddy_suite_init(struct kunit_suite *suite)
 {
 	if (!seed)
@@ -1365,6 +1458,7 @@ static struct kunit_case buddy_cases[] = {
 	KUNIT_CASE(buddy_report_test),
 	KUNIT_CASE_PARAM_ATTR(buddy_stress_test, stress_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE(buddy_snapshot_test),
 	{}
 };
 

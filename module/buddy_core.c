@@ -69,11 +69,25 @@
  *     a head, and its size digits are well formed.
  *
  * Locking.  Each exported function takes b->lock with irqsave around its
- * work; the __ helpers expect it held.  Nothing here sleeps or allocates
- * after contig_buddy_init(), so the buddy may be used from any context.
- * Bad calls are reported through contig_buddy_report() after the lock is
- * dropped.  contig_buddy_check() and contig_buddy_count_owners() are O(n)
- * in the frames they look at, with interrupts off: debug and test use.
+ * work.  The __ helpers that read or write the buddy's state expect it
+ * held, say so in a Context: line and assert it with lockdep_assert_held()
+ * (nothing without lockdep; an assert() in the user-space build, so the
+ * fuzzer checks it).  The exceptions run before the lock is taken:
+ * __alloc_refusal() and __range_in_region() read only fields that are
+ * const after init, and __bad_call() takes the lock itself.  The __bm_
+ * helpers see one bitmap, not the buddy, so they cannot assert; every
+ * caller does.  __floor_log2() and the other arithmetic helpers,
+ * __owner_is_valid(), __frag_info() (over a stats snapshot) and __fail()
+ * touch no buddy state and need no lock.  Nothing here sleeps or
+ * allocates after contig_buddy_init(), so the buddy may be used from any
+ * context.  Bad calls are reported through contig_buddy_report() after
+ * the lock is dropped.  contig_buddy_check() and
+ * contig_buddy_count_owners() are O(n) in the frames they look at, with
+ * interrupts off: tests, and debugfs (the map counts one character's
+ * worth of frames per call).  contig_buddy_get_owners(), which migration
+ * runs over the whole region, copies CONTIG_BUDDY_SNAPSHOT_BATCH frames
+ * per hold of the lock and drops it in between, so its sections with
+ * interrupts off are bounded whatever the size of the region.
  */
 #ifdef __KERNEL__
 #include <linux/bitops.h>
@@ -115,6 +129,8 @@ static const char * const contig_owner_names[CONTIG_NR_OWNERS] = {
 	[CONTIG_OWNER_SLAB] = "slab",
 };
 
+/* Arithmetic: no buddy state, no lock. */
+
 static unsigned int __floor_log2(unsigned long x)
 {
 	return fls64(x) - 1;
@@ -136,6 +152,12 @@ static unsigned long __words(unsigned long bits)
 }
 
 /* ---- free bitmaps -------------------------------------------------------- */
+
+/*
+ * The __bm_ helpers below work on one order's bitmap of a buddy whose
+ * b->lock is held; they are not given the buddy, so their callers assert
+ * the lock for them.
+ */
 
 static bool __bm_test(const struct contig_buddy_bitmap *bm, unsigned long i)
 {
@@ -218,26 +240,36 @@ static unsigned long __bm_prev(const struct contig_buddy_bitmap *bm,
 
 /* ---- blocks --------------------------------------------------------------- */
 
+/* Is (@start, @order) a free block?  Context: b->lock held. */
 static bool __block_is_free(const struct contig_buddy *b, unsigned long start,
 			    unsigned int order)
 {
 	unsigned long slot = start >> order;
 
+	lockdep_assert_held(&b->lock);
 	return slot < b->free[order].nbits && __bm_test(&b->free[order], slot);
 }
 
-/* Take the free block (@start, @order) off the free bitmaps. */
+/*
+ * Take the free block (@start, @order) off the free bitmaps.
+ * Context: b->lock held.
+ */
 static void __take_block(struct contig_buddy *b, unsigned long start,
 			 unsigned int order)
 {
+	lockdep_assert_held(&b->lock);
 	__bm_clear(&b->free[order], start >> order);
 	b->nr_free[order]--;
 }
 
-/* Put a block on the free bitmaps, merging it with free buddies. */
+/*
+ * Put a block on the free bitmaps, merging it with free buddies.
+ * Context: b->lock held.
+ */
 static void __put_block(struct contig_buddy *b, unsigned long start,
 			unsigned int order)
 {
+	lockdep_assert_held(&b->lock);
 	while (order < b->max_order) {
 		unsigned long buddy = start ^ (1UL << order);
 
@@ -254,10 +286,12 @@ static void __put_block(struct contig_buddy *b, unsigned long start,
 /*
  * Give the frames [@start, @end) back as the largest aligned blocks that
  * fit, each merged with its buddies.  Counters are the caller's business.
+ * Context: b->lock held.
  */
 static void __give_back(struct contig_buddy *b, unsigned long start,
 			unsigned long end)
 {
+	lockdep_assert_held(&b->lock);
 	while (start < end) {
 		unsigned int order = __floor_log2(end - start);
 
@@ -270,11 +304,16 @@ static void __give_back(struct contig_buddy *b, unsigned long start,
 
 /* ---- per-frame metadata -------------------------------------------------- */
 
+/*
+ * Write the metadata of an allocation of [@start, @start + @nr) to @owner.
+ * Context: b->lock held.
+ */
 static void __mark_alloc(struct contig_buddy *b, unsigned long start,
 			 unsigned long nr, enum contig_owner owner)
 {
 	u8 *m = b->meta + start;
 
+	lockdep_assert_held(&b->lock);
 	memset(m, owner, nr);
 	*m |= META_HEAD;
 	do {
@@ -289,6 +328,7 @@ static void __mark_alloc(struct contig_buddy *b, unsigned long start,
 /*
  * The size of the allocation whose head is @start, and in @ndigits the
  * frames holding its digits; 0 when the digits are corrupt.
+ * Context: b->lock held.
  */
 static unsigned long __alloc_frames(const struct contig_buddy *b,
 				    unsigned long start, unsigned long *ndigits)
@@ -297,6 +337,7 @@ static unsigned long __alloc_frames(const struct contig_buddy *b,
 	unsigned int shift = 0;
 	u8 m;
 
+	lockdep_assert_held(&b->lock);
 	do {
 		if (start + i >= b->nr_frames ||
 		    shift >= 8 * sizeof(unsigned long))
@@ -318,7 +359,7 @@ static unsigned long __alloc_frames(const struct contig_buddy *b,
 /*
  * Lowest (@down: highest) free block of order >= @order; with @rover other
  * than NO_SLOT, only blocks starting at or after frame @rover (@down:
- * ending at or before it).
+ * ending at or before it).  Context: b->lock held.
  */
 static bool __pick_first(struct contig_buddy *b, unsigned int order, bool down,
 			 unsigned long rover, unsigned long *start,
@@ -327,6 +368,7 @@ static bool __pick_first(struct contig_buddy *b, unsigned int order, bool down,
 	bool found = false;
 	unsigned int o;
 
+	lockdep_assert_held(&b->lock);
 	for (o = order; o <= b->max_order; o++) {
 		const struct contig_buddy_bitmap *bm = &b->free[o];
 		unsigned long slot, p;
@@ -353,13 +395,17 @@ static bool __pick_first(struct contig_buddy *b, unsigned int order, bool down,
 	return found;
 }
 
-/* Lowest (@down: highest) block of the smallest (@largest: largest) order. */
+/*
+ * Lowest (@down: highest) block of the smallest (@largest: largest) order.
+ * Context: b->lock held.
+ */
 static bool __pick_order(struct contig_buddy *b, unsigned int order, bool down,
 			 bool largest, unsigned long *start,
 			 unsigned int *border)
 {
 	unsigned int n, o;
 
+	lockdep_assert_held(&b->lock);
 	for (n = 0; order + n <= b->max_order; n++) {
 		o = largest ? b->max_order - n : order + n;
 		if (!b->nr_free[o])
@@ -372,12 +418,17 @@ static bool __pick_order(struct contig_buddy *b, unsigned int order, bool down,
 	return false;
 }
 
+/*
+ * The free block a request of @order is carved from under @policy, in
+ * *@start and *@border; false when there is none.  Context: b->lock held.
+ */
 static bool __pick(struct contig_buddy *b, unsigned int order,
 		   enum contig_policy policy, bool down, unsigned long *start,
 		   unsigned int *border)
 {
 	unsigned long rover = b->rover[down];
 
+	lockdep_assert_held(&b->lock);
 	switch (policy) {
 	case CONTIG_POLICY_BEST_FIT:
 		return __pick_order(b, order, down, false, start, border);
@@ -432,7 +483,7 @@ static bool __owner_is_valid(enum contig_owner owner)
 int contig_buddy_init(struct contig_buddy *b, unsigned long nr_frames,
 		      enum contig_policy default_policy)
 {
-	unsigned long nr_words = 0;
+	unsigned long irqflags, nr_words = 0;
 	unsigned int o, l;
 	u64 *w;
 
@@ -480,9 +531,12 @@ int contig_buddy_init(struct contig_buddy *b, unsigned long nr_frames,
 			w += bits + 1;
 		}
 	}
+	/* Nobody else sees @b yet; the lock is for the helpers' assertions. */
+	spin_lock_irqsave(&b->lock, irqflags);
 	__give_back(b, 0, nr_frames);
 	b->free_frames = nr_frames;
 	b->owner_frames[CONTIG_OWNER_FREE] = nr_frames;
+	spin_unlock_irqrestore(&b->lock, irqflags);
 	return 0;
 }
 
@@ -511,7 +565,10 @@ void contig_buddy_fini(struct contig_buddy *b)
 
 CONTIG_EXPORT_FOR_TESTS(contig_buddy_fini);
 
-/* Why an allocation request can never succeed, or NULL. */
+/*
+ * Why an allocation request can never succeed, or NULL.  Called before
+ * b->lock is taken: reads only fields that are const after init.
+ */
 static const char *__alloc_refusal(const struct contig_buddy *b,
 				   unsigned long nr, unsigned long align,
 				   enum contig_owner owner,
@@ -617,13 +674,14 @@ CONTIG_EXPORT_FOR_TESTS(contig_buddy_alloc);
 
 /*
  * The free block containing @frame, in *@start and *@order; false when
- * @frame is not free.  O(log n).
+ * @frame is not free.  O(log n).  Context: b->lock held.
  */
 static bool __free_block_of(const struct contig_buddy *b, unsigned long frame,
 			    unsigned long *start, unsigned int *order)
 {
 	unsigned int o;
 
+	lockdep_assert_held(&b->lock);
 	for (o = 0; o <= b->max_order; o++) {
 		unsigned long s = frame & ~((1UL << o) - 1);
 
@@ -636,7 +694,11 @@ static bool __free_block_of(const struct contig_buddy *b, unsigned long frame,
 	return false;
 }
 
-/* Is [start, start + nr_frames) a non-empty range of the region?  Reports if not. */
+/*
+ * Is [start, start + nr_frames) a non-empty range of the region?  Reports
+ * if not.  Context: b->lock not held (reads only b->nr_frames, const
+ * after init; __bad_call() takes the lock).
+ */
 static bool __range_in_region(struct contig_buddy *b, unsigned long start,
 			      unsigned long nr_frames, const char *what)
 {
@@ -658,6 +720,7 @@ static void __claim_free_range(struct contig_buddy *b, unsigned long start,
 	unsigned long pos, bstart, bend;
 	unsigned int border;
 
+	lockdep_assert_held(&b->lock);
 	for (pos = start; pos < end; pos = bend) {
 		__free_block_of(b, pos, &bstart, &border);
 		bend = bstart + (1UL << border);
@@ -719,7 +782,7 @@ CONTIG_EXPORT_FOR_TESTS(contig_buddy_alloc_range);
 
 /*
  * Why @frame cannot be the head of an allocation, or NULL; with the size
- * of the allocation in *@nr.
+ * of the allocation in *@nr.  Context: b->lock held.
  */
 static const char *__head_refusal(struct contig_buddy *b, unsigned long frame,
 				  unsigned long *nr, unsigned long *ndigits)
@@ -965,9 +1028,12 @@ CONTIG_EXPORT_FOR_TESTS(contig_buddy_set_owner);
  * @nr_frames:	frames in the window; clipped to the region.
  * @counts:	set to the number of frames of each owner in the window.
  *
- * For the debugfs map, and for migration to judge a window.
+ * For the debugfs map (one call per character, about a 4096th of the
+ * region) and for tests.  Unlike contig_buddy_get_owners() it holds the lock for
+ * the whole window, so the counts are of one instant.
  *
- * Context: any; takes b->lock for O(@nr_frames) with interrupts off.
+ * Context: any; takes b->lock for O(@nr_frames) with interrupts off:
+ * keep windows short.
  */
 void contig_buddy_count_owners(struct contig_buddy *b, unsigned long start,
 			       unsigned long nr_frames,
@@ -988,6 +1054,21 @@ void contig_buddy_count_owners(struct contig_buddy *b, unsigned long start,
 
 CONTIG_EXPORT_FOR_TESTS(contig_buddy_count_owners);
 
+/*
+ * Set @owners[0..] to the owners of frames [@from, @to).
+ * Context: b->lock held.
+ */
+static void __copy_owners(const struct contig_buddy *b, unsigned long from,
+			  unsigned long to, u8 *owners)
+{
+	const u8 *meta = b->meta;
+	unsigned long i;
+
+	lockdep_assert_held(&b->lock);
+	for (i = from; i < to; i++)
+		*owners++ = meta[i] & META_OWNER;
+}
+
 /**
  * contig_buddy_get_owners() - the owner of each frame of a window.
  * @b:		the buddy.
@@ -995,23 +1076,42 @@ CONTIG_EXPORT_FOR_TESTS(contig_buddy_count_owners);
  * @nr_frames:	frames; clipped to the region.
  * @owners:	room for @nr_frames bytes: set to each frame's owner.
  *
- * A snapshot for migration's window search.
+ * A snapshot for migration's window search, which takes it of the whole
+ * region.  It is copied CONTIG_BUDDY_SNAPSHOT_BATCH frames at a time,
+ * and b->lock is dropped, interrupts restored, between batches: the
+ * longest section with interrupts off (during which hard-interrupt
+ * allocations on this buddy spin) is one batch, not the window.
  *
- * Context: any; takes b->lock for O(@nr_frames) with interrupts off.
+ * Each batch is a consistent view of its frames as they were while it was
+ * copied, and every byte is an owner its frame had during the call; the
+ * whole is not a view of one instant.  An allocation, free or owner change
+ * that lands between two batches shows in the later batches only, so an
+ * allocation straddling a batch boundary may show half before and half
+ * after.  That is all a caller could rely on anyway: a snapshot taken in
+ * one hold is just as stale once the lock is dropped.  Callers treat it as
+ * a hint and re-check whatever they act on, as migration does: it claims
+ * a window's free runs and converts the window under the lock, which
+ * refuses frames that changed, and abandons the window then.
+ *
+ * Context: any; takes b->lock once per batch, for
+ * O(CONTIG_BUDDY_SNAPSHOT_BATCH) with interrupts off each time.
  */
 void contig_buddy_get_owners(struct contig_buddy *b, unsigned long start,
 			     unsigned long nr_frames, u8 *owners)
 {
-	unsigned long irqflags, i, end;
+	unsigned long irqflags, pos, end, next;
 
 	if (start >= b->nr_frames)
 		return;
 	end = nr_frames > b->nr_frames - start ? b->nr_frames :
 	      start + nr_frames;
-	spin_lock_irqsave(&b->lock, irqflags);
-	for (i = start; i < end; i++)
-		owners[i - start] = b->meta[i] & META_OWNER;
-	spin_unlock_irqrestore(&b->lock, irqflags);
+	for (pos = start; pos < end; pos = next) {
+		next = end - pos > CONTIG_BUDDY_SNAPSHOT_BATCH ?
+		       pos + CONTIG_BUDDY_SNAPSHOT_BATCH : end;
+		spin_lock_irqsave(&b->lock, irqflags);
+		__copy_owners(b, pos, next, owners + (pos - start));
+		spin_unlock_irqrestore(&b->lock, irqflags);
+	}
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_buddy_get_owners);
@@ -1148,7 +1248,10 @@ static __printf(2, 3) int __fail(struct __check *c, const char *fmt, ...)
 	return -EUCLEAN;
 }
 
-/* Summary levels, stray bits and counts of one order's bitmap. */
+/*
+ * Summary levels, stray bits and counts of one order's bitmap.
+ * Context: b->lock held.
+ */
 static int __check_bitmap(const struct contig_buddy *b, unsigned int o,
 			  struct __check *c)
 {
@@ -1156,6 +1259,7 @@ static int __check_bitmap(const struct contig_buddy *b, unsigned int o,
 	unsigned long bits = bm->nbits, words, i, count = 0;
 	unsigned int l, j;
 
+	lockdep_assert_held(&b->lock);
 	for (l = 0; l < bm->nlevels; l++, bits = words) {
 		const u64 *lvl = bm->lvl[l];
 
@@ -1188,13 +1292,18 @@ static int __check_bitmap(const struct contig_buddy *b, unsigned int o,
 	return 0;
 }
 
-/* The allocation whose head is @pos; its size in *@nr. */
+/*
+ * The allocation whose head is @pos; its size in *@nr.
+ * Context: b->lock held.
+ */
 static int __check_alloc(const struct contig_buddy *b, unsigned long pos,
 			 unsigned long *nr, struct __check *c)
 {
 	unsigned long ndigits = 0, i;
-	u8 owner = b->meta[pos] & META_OWNER;
+	u8 owner;
 
+	lockdep_assert_held(&b->lock);
+	owner = b->meta[pos] & META_OWNER;
 	*nr = __alloc_frames(b, pos, &ndigits);
 	if (!*nr)
 		return __fail(c, "frame %lu: size digits corrupt", pos);
@@ -1216,7 +1325,10 @@ static int __check_alloc(const struct contig_buddy *b, unsigned long pos,
 	return 0;
 }
 
-/* The free block starting at @pos; its order in *@order. */
+/*
+ * The free block starting at @pos; its order in *@order.
+ * Context: b->lock held.
+ */
 static int __check_free(const struct contig_buddy *b, unsigned long pos,
 			unsigned int *order, struct __check *c)
 {
@@ -1224,6 +1336,7 @@ static int __check_free(const struct contig_buddy *b, unsigned long pos,
 	bool found = false;
 	unsigned int o;
 
+	lockdep_assert_held(&b->lock);
 	for (o = 0; o <= b->max_order; o++) {
 		if (pos & ((1UL << o) - 1) || (pos >> o) >= b->free[o].nbits)
 			break;
@@ -1248,6 +1361,7 @@ static int __check_free(const struct contig_buddy *b, unsigned long pos,
 	return 0;
 }
 
+/* Every invariant of the file comment.  Context: b->lock held. */
 static int __check(const struct contig_buddy *b, struct __check *c)
 {
 	unsigned long owners[CONTIG_NR_OWNERS] = { 0 };
@@ -1255,6 +1369,7 @@ static int __check(const struct contig_buddy *b, struct __check *c)
 	unsigned int o;
 	int ret;
 
+	lockdep_assert_held(&b->lock);
 	if (!b->meta)
 		return __fail(c, "not initialised");
 	for (o = 0; o <= b->max_order; o++) {

@@ -36,6 +36,11 @@
 #define CONTIG_BUDDY_MAX_FRAMES		BIT(CONTIG_BUDDY_MAX_ORDER)
 /* Levels of a free bitmap: 64^5 = 2^30 bits. */
 #define CONTIG_BUDDY_LEVELS		5
+/*
+ * Frames contig_buddy_get_owners() copies per hold of the lock: its
+ * longest section with interrupts off, whatever the size of the window.
+ */
+#define CONTIG_BUDDY_SNAPSHOT_BATCH	1024
 
 /**
  * enum contig_owner - who holds a frame; kept per frame in the buddy.

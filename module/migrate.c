@@ -118,6 +118,7 @@ static int __contig_windows(struct contig_region *r, unsigned long nr,
 	*cands = kvmalloc_array(n / align + 1, sizeof(**cands), GFP_KERNEL);
 	if (!owners || !movable || !next_block || !next_hard || !*cands)
 		goto out;
+	/* Consistent per batch only; a window is re-checked when emptied. */
 	contig_buddy_get_owners(&r->buddy, 0, n, owners);
 
 	movable[0] = 0;
@@ -216,6 +217,11 @@ static long __contig_empty_window(struct contig_region *r, unsigned long start,
 	ret = -ENOMEM;
 	if (!owners || !ph.head)
 		goto out;
+	/*
+	 * A hint, consistent per batch only: free runs are claimed and the
+	 * window converted under the buddy lock, which re-checks them, and
+	 * movable frames cannot come or go while we hold contig_movable_mutex.
+	 */
 	contig_buddy_get_owners(b, start, nr, owners);
 
 	/* 1. Claim the free runs; a frame taken meanwhile fails the window. */

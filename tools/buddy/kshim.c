@@ -8,6 +8,10 @@
 
 unsigned long kshim_reports[2];
 
+#ifdef KSHIM_LOCK_HOOKS
+void (*kshim_lock_hook)(spinlock_t *l, bool locked);
+#endif
+
 void kshim_lock_bug(const char *what)
 {
 	fprintf(stderr, "kshim: %s\n", what);

@@ -9,6 +9,12 @@
  * checks the lock discipline of the core.  contig_buddy_report() is
  * defined in kshim.c: it counts reports, and prints them when
  * BUDDY_VERBOSE is set in the environment.
+ *
+ * Built with -DKSHIM_LOCK_HOOKS, every lock and unlock also calls
+ * kshim_lock_hook, when set: with @locked true just after taking the
+ * lock, false just after dropping it.  Tests use it to see what the core
+ * does in each critical section (test_snapshot.c), benchmarks to time
+ * them (bench_snapshot.c).  Without it the lock costs what it did.
  */
 #ifndef _CONTIG_KSHIM_H
 #define _CONTIG_KSHIM_H
@@ -76,11 +82,23 @@ typedef struct {
 
 void kshim_lock_bug(const char *what);
 
+#ifdef KSHIM_LOCK_HOOKS
+extern void (*kshim_lock_hook)(spinlock_t *l, bool locked);
+#define kshim_hook(l, locked)				\
+	do {						\
+		if (kshim_lock_hook)			\
+			kshim_lock_hook(l, locked);	\
+	} while (0)
+#else
+#define kshim_hook(l, locked)	do { } while (0)
+#endif
+
 static inline unsigned long kshim_lock(spinlock_t *l)
 {
 	if (l->locked)
 		kshim_lock_bug("spin_lock: recursive locking");
 	l->locked = 1;
+	kshim_hook(l, true);
 	return 0;
 }
 
@@ -89,6 +107,7 @@ static inline void kshim_unlock(spinlock_t *l)
 	if (!l->locked)
 		kshim_lock_bug("spin_unlock: lock not held");
 	l->locked = 0;
+	kshim_hook(l, false);
 }
 
 #define spin_lock_init(l)		((l)->locked = 0)

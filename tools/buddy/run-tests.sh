@@ -9,7 +9,9 @@
 #  2. libFuzzer (clang, ASan + UBSan) for SECONDS, when available;
 #  3. traces/mixed.trace is what `contig-trace --generate --seed 1` writes;
 #  4. the trace replayed under every policy with contig_buddy_check() after
-#     every operation and the model compared every 256.
+#     every operation and the model compared every 256;
+#  5. test_snapshot: owner snapshots are right, and copy at most
+#     CONTIG_BUDDY_SNAPSHOT_BATCH frames per hold of the lock.
 set -u
 cd "$(dirname "$0")"
 secs=${1:-20}
@@ -40,17 +42,18 @@ trace_is_generated() {
 
 echo "KTAP version 1"
 if [ "$libfuzzer" = y ]; then
-	echo "1..4"
+	echo "1..5"
 	case_ fuzz_standalone_smoke ./fuzz_buddy_standalone -s 2
 	mkdir -p corpus
 	case_ fuzz_libfuzzer ./fuzz_buddy -max_total_time="$secs" \
 		-print_final_stats=1 corpus
 else
-	echo "1..3"
+	echo "1..4"
 	echo "# libFuzzer not available: standalone driver only"
 	case_ fuzz_standalone ./fuzz_buddy_standalone -s "$secs"
 fi
 case_ trace_is_generated trace_is_generated
 case_ trace_replay_checked ./contig-trace --check traces/mixed.trace
+case_ snapshot_batched ./test_snapshot
 echo "# buddy user-space tests: $((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]
