@@ -54,7 +54,7 @@
  * its own first ceil(log8(N + 1)) frames, which always exist.  A free frame
  * is all zero.  Freeing needs only the first frame: a frame without the
  * head bit is refused, which catches double frees and frees of a frame in
- * the middle of an allocation.  Issue 5's migration scans the owner bits
+ * the middle of an allocation.  Migration (migrate.c) scans the owner bits
  * to find windows worth emptying.
  *
  * Invariants, checked by contig_buddy_check():
