@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmalloc.c - contig_kmalloc(): any size, from size classes over the
+ * object caches of slab.c, or from whole buddy frames.
+ *
+ * Sizes up to a page come from eighteen caches, the size classes: powers
+ * of two from 8 and the halves between (8, 16, 24, 32, 48, ... 3072,
+ * 4096), each object aligned to the largest power of two dividing its
+ * class size.  They are ordinary caches of slab.c made with
+ * contig_cache_create_internal(), so drivers cannot destroy them, and
+ * they carry red zones and poison when slab_debug=1 as every cache does.
+ * contig_kmalloc_cache() maps a size to its class.
+ *
+ * Larger sizes are "large" blocks: a run of whole frames from the buddy,
+ * owned CONTIG_OWNER_SLAB, described by a struct contig_large (kmalloc'd:
+ * as in slab.c, region memory holds the caller's bytes and nothing else).
+ * With slab_debug=1 the bytes from the size asked for to the end of the
+ * last frame are a red zone, checked when the block is freed.
+ *
+ * This file sits on top of slab.c and calls down only (slab.h); slab.c
+ * calls nothing here.  A large block is entered in slab.c's owner map as
+ * a block (struct contig_frames with no cache), so one lookup finds the
+ * owner of any address: contig_kfree() and contig_ksize() look it up and
+ * dispatch themselves, to a large block of this file or to an object of a
+ * class (contig_slab_free_obj(), contig_slab_obj_size()); anything else
+ * is a wrong free, reported and counted by slab.c.  slab.c sees blocks
+ * only as frames to count and to refuse to cache frees.
+ *
+ * This file also holds the entry points of the whole slab layer, since
+ * they need both files and only this one may call the other:
+ * contig_slab_init() and contig_slab_exit() set up and tear down slab.c,
+ * then the classes and large blocks; contig_slabinfo_show() is slab.c's
+ * lines plus the large blocks'.
+ *
+ * Invariants: the class pointers are set at load and cleared at unload,
+ * never changed between; every large block is on contig_large_blocks and
+ * in the owner map exactly while live, and the contig_large_* counters
+ * are the sums over that list.
+ *
+ * Locking follows the lock order in contig_internal.h.  contig_large_lock
+ * is a spinlock taken irqsave; it guards the list of large blocks, their
+ * counters and their @frames.live, and nothing is called under it but
+ * slab.c's owner map updates, which take no lock.  The buddy is called
+ * outside it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include <contig.h>
+
+#include "contig_internal.h"
+#include "slab.h"
+
+/* kmalloc classes: 8, 16, then 3 << (k - 2) and 1 << k for k >= 5. */
+#define CONTIG_KMALLOC_NR	(2 * (PAGE_SHIFT - 5) + 4)
+
+/**
+ * struct contig_large - a large contig_kmalloc() block.
+ * @frames:	its run in the owner map; @frames.cache is NULL,
+ *		@frames.live is under contig_large_lock.
+ * @node:	on contig_large_blocks; under contig_large_lock.
+ * @size:	the size asked for.  Immutable.
+ */
+struct contig_large {
+	struct contig_frames frames;
+	struct list_head node;
+	size_t size;
+};
+
+/* Set by contig_slab_init(), cleared by contig_slab_exit(). */
+static struct contig_cache *contig_kmalloc_caches[CONTIG_KMALLOC_NR];
+static bool contig_kmalloc_debug;
+
+static DEFINE_SPINLOCK(contig_large_lock);
+static LIST_HEAD(contig_large_blocks);		/* contig_large_lock */
+static unsigned long contig_large_nr;		/* contig_large_lock */
+static unsigned long contig_large_frames;	/* contig_large_lock */
+static unsigned long contig_large_bytes;	/* contig_large_lock */
+
+/* ---- size classes -------------------------------------------------------- */
+
+static unsigned int __contig_kmalloc_index(size_t size)
+{
+	unsigned int k;
+
+	if (size <= 8)
+		return 0;
+	if (size <= 16)
+		return 1;
+	k = fls(size - 1);		/* 1 << (k - 1) < size <= 1 << k */
+	return 2 * (k - 5) + 2 + (size > (3U << (k - 2)));
+}
+
+static size_t __contig_kmalloc_size(unsigned int idx)
+{
+	unsigned int k;
+
+	if (idx < 2)
+		return 8U << idx;
+	k = (idx - 2) / 2 + 5;
+	return idx & 1 ? 1U << k : 3U << (k - 2);
+}
+
+/**
+ * contig_kmalloc_cache() - the size class serving @size bytes.
+ * @size: 1 to PAGE_SIZE.
+ *
+ * Context: any.
+ * Return: the class's cache, or NULL if @size has none.
+ */
+struct contig_cache *contig_kmalloc_cache(size_t size)
+{
+	if (!size || size > PAGE_SIZE)
+		return NULL;
+	return contig_kmalloc_caches[__contig_kmalloc_index(size)];
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_kmalloc_cache);
+
+/* Is @c one of the size classes? */
+static bool __contig_kmalloc_is_class(const struct contig_cache *c)
+{
+	return contig_kmalloc_cache(contig_cache_size(c)) == c;
+}
+
+/**
+ * contig_kmalloc_shrink() - contig_cache_shrink() on every size class.
+ *
+ * Context: any.
+ * Return: slabs given back.
+ */
+int contig_kmalloc_shrink(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CONTIG_KMALLOC_NR; i++)
+		if (contig_kmalloc_caches[i])
+			n += contig_cache_shrink(contig_kmalloc_caches[i]);
+	return n;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_kmalloc_shrink);
+
+/* ---- large blocks -------------------------------------------------------- */
+
+static void *__contig_kmalloc_large(struct contig_region *r, size_t size,
+				    gfp_t gfp, phys_addr_t *phys)
+{
+	struct contig_large *blk;
+	unsigned long flags;
+	long frame;
+	size_t nr;
+
+	if (size > r->size) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_err_ratelimited("slab: contig_kmalloc(%zu) refused: larger than the region\n",
+					   size);
+		return ERR_PTR(-ENOMEM);
+	}
+	nr = DIV_ROUND_UP(size, PAGE_SIZE);
+	blk = kzalloc(sizeof(*blk), contig_slab_meta_gfp(gfp));
+	if (!blk)
+		return ERR_PTR(-ENOMEM);
+	frame = contig_buddy_alloc(&r->buddy, nr, 1, CONTIG_OWNER_SLAB,
+				   CONTIG_POLICY_DEFAULT,
+				   contig_slab_buddy_flags(gfp));
+	if (frame < 0) {
+		kfree(blk);
+		if (!(gfp & __GFP_NOWARN))
+			pr_err_ratelimited("slab: contig_kmalloc(%zu): the buddy has no %zu free frames (%ld)\n",
+					   size, nr, frame);
+		return ERR_PTR(frame);
+	}
+	blk->frames.frame = frame;
+	blk->frames.nr_frames = nr;
+	blk->frames.vaddr = contig_frame_to_virt(r, frame);
+	blk->size = size;
+	if (gfp & __GFP_ZERO)
+		memset(blk->frames.vaddr, 0, size);
+	if (contig_kmalloc_debug)
+		memset(blk->frames.vaddr + size, CONTIG_SLAB_RED,
+		       (nr << PAGE_SHIFT) - size);
+	blk->frames.live = true;
+
+	spin_lock_irqsave(&contig_large_lock, flags);
+	contig_frames_enter(&blk->frames);
+	list_add(&blk->node, &contig_large_blocks);
+	contig_large_nr++;
+	contig_large_frames += nr;
+	contig_large_bytes += size;
+	spin_unlock_irqrestore(&contig_large_lock, flags);
+	if (phys)
+		*phys = contig_slab_virt_to_phys(r, blk->frames.vaddr);
+	return blk->frames.vaddr;
+}
+
+/* Take @blk off the list and out of the owner map. */
+static void __contig_large_unlink(struct contig_large *blk)
+{
+	lockdep_assert_held(&contig_large_lock);
+	blk->frames.live = false;
+	contig_frames_leave(&blk->frames);
+	list_del_init(&blk->node);
+	contig_large_nr--;
+	contig_large_frames -= blk->frames.nr_frames;
+	contig_large_bytes -= blk->size;
+}
+
+/* Give an unlinked block back to the buddy, its record after a grace period. */
+static void __contig_large_release(struct contig_large *blk)
+{
+	int ret;
+
+	ret = contig_buddy_free(&contig_slab_region->buddy, blk->frames.frame);
+	WARN_ON_ONCE(ret);
+	kfree_rcu(blk, frames.rcu);
+}
+
+/* Free @obj, found in the large block @blk under RCU. */
+static int __contig_large_free(struct contig_large *blk, const void *obj)
+{
+	unsigned long flags;
+	u8 *bad;
+
+	spin_lock_irqsave(&contig_large_lock, flags);
+	if (!blk->frames.live || obj != blk->frames.vaddr) {
+		spin_unlock_irqrestore(&contig_large_lock, flags);
+		contig_slab_wrong_free(obj, "%s", blk->frames.live ?
+				       "inside a contig_kmalloc() block, not its start" :
+				       "not allocated (its block was just freed)");
+		return -EINVAL;
+	}
+	__contig_large_unlink(blk);
+	spin_unlock_irqrestore(&contig_large_lock, flags);
+
+	if (contig_kmalloc_debug) {
+		bad = memchr_inv(blk->frames.vaddr + blk->size, CONTIG_SLAB_RED,
+				 (blk->frames.nr_frames << PAGE_SHIFT) - blk->size);
+		if (bad)
+			pr_err("slab: contig_kmalloc(%zu) block %p: written past the end at offset %ld\n",
+			       blk->size, blk->frames.vaddr,
+			       (long)(bad - (u8 *)blk->frames.vaddr));
+	}
+	__contig_large_release(blk);
+	return 0;
+}
+
+static inline struct contig_large *__contig_large_of(struct contig_frames *f)
+{
+	return container_of(f, struct contig_large, frames);
+}
+
+/* ---- the API ------------------------------------------------------------- */
+
+/**
+ * contig_kmalloc() - allocate @size bytes of physically contiguous memory.
+ * @size: bytes, 1 or more.  Up to PAGE_SIZE they come from size classes
+ *        (powers of two and the halves between, 8 to PAGE_SIZE), aligned
+ *        to the largest power of two dividing the class size; beyond, from
+ *        whole frames of the buddy, page aligned.
+ * @gfp:  as for contig_cache_alloc(); __GFP_ZERO zeroes @size bytes.
+ * @phys: if not NULL, set to the physical address.
+ *
+ * Free with contig_kfree().
+ *
+ * Context: any context @gfp allows.
+ * Return: the memory, or ERR_PTR(-EINVAL) for @size 0, ERR_PTR(-ENOMEM),
+ * or ERR_PTR(-ENODEV) when contig.ko has no region.
+ */
+void *contig_kmalloc(size_t size, gfp_t gfp, phys_addr_t *phys)
+{
+	struct contig_region *r = READ_ONCE(contig_slab_region);
+
+	might_alloc(gfp);
+	if (!r)
+		return ERR_PTR(-ENODEV);
+	if (!size) {
+		pr_err("slab: %s(0) refused\n", __func__);
+		return ERR_PTR(-EINVAL);
+	}
+	if (size > PAGE_SIZE)
+		return __contig_kmalloc_large(r, size, gfp, phys);
+	return contig_cache_alloc(contig_kmalloc_cache(size), gfp, phys);
+}
+EXPORT_SYMBOL_GPL(contig_kmalloc);
+
+/**
+ * contig_kfree_checked() - contig_kfree() that says what it did.
+ * @obj: from contig_kmalloc(), or NULL.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for a wrong free (reported, nothing changed).
+ */
+int contig_kfree_checked(const void *obj)
+{
+	struct contig_frames *f;
+	int ret = -EINVAL;
+
+	if (!obj)
+		return 0;
+	rcu_read_lock();
+	f = contig_frames_lookup_free(obj);
+	if (!f)
+		goto unlock;
+	/* Blocks in the owner map are ours: large blocks. */
+	if (!f->cache)
+		ret = __contig_large_free(__contig_large_of(f), obj);
+	else if (!__contig_kmalloc_is_class(f->cache))
+		contig_slab_wrong_free(obj, "an object of cache %s, not of contig_kmalloc()",
+				       contig_cache_name(f->cache));
+	else
+		ret = contig_slab_free_obj(f, obj);
+unlock:
+	rcu_read_unlock();
+	return ret;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_kfree_checked);
+
+/**
+ * contig_kfree() - free memory from contig_kmalloc().
+ * @obj: the memory, or NULL.
+ *
+ * Wrong frees are reported and ignored, as for contig_cache_free().
+ *
+ * Context: any.
+ */
+void contig_kfree(const void *obj)
+{
+	contig_kfree_checked(obj);
+}
+EXPORT_SYMBOL_GPL(contig_kfree);
+
+/**
+ * contig_ksize() - the usable size of a contig_kmalloc() allocation.
+ * @obj: from contig_kmalloc().
+ *
+ * Context: any.
+ * Return: the class size, or the whole frames of a large block; 0 if @obj
+ * is not the start of a live contig_kmalloc() allocation.
+ */
+size_t contig_ksize(const void *obj)
+{
+	struct contig_frames *f;
+	size_t size = 0;
+
+	rcu_read_lock();
+	f = contig_frames_lookup(obj);
+	if (!f)
+		goto unlock;
+	if (!f->cache) {
+		if (obj == f->vaddr)
+			size = f->nr_frames << PAGE_SHIFT;
+	} else if (__contig_kmalloc_is_class(f->cache)) {
+		size = contig_slab_obj_size(f, obj);
+	}
+unlock:
+	rcu_read_unlock();
+	return size;
+}
+EXPORT_SYMBOL_GPL(contig_ksize);
+
+/* ---- slabinfo, load and unload ------------------------------------------- */
+
+/**
+ * contig_slabinfo_show() - /sys/kernel/debug/contig/slabinfo.
+ * @m:      the seq_file.
+ * @unused: unused.
+ *
+ * As /proc/slabinfo 2.1, plus ": waste <bytes>": bytes of the cache's
+ * slabs that hold no object (layout waste, not free objects).  objsize
+ * is the size asked for; active_slabs are the slabs not empty.  Large
+ * contig_kmalloc() blocks are one line, "contig-kmalloc-large".
+ *
+ * Context: process context; takes contig_caches_mutex and each cache lock.
+ * Return: 0.
+ */
+int contig_slabinfo_show(struct seq_file *m, void *unused)
+{
+	unsigned long flags;
+
+	contig_caches_slabinfo(m);
+	spin_lock_irqsave(&contig_large_lock, flags);
+	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4u : tunables %4u %4u %4u : slabdata %6lu %6lu %6u : waste %8lu\n",
+		   "contig-kmalloc-large", contig_large_nr, contig_large_nr, 0,
+		   1, 0, 0, 0, 0, contig_large_nr, contig_large_nr, 0,
+		   (contig_large_frames << PAGE_SHIFT) - contig_large_bytes);
+	spin_unlock_irqrestore(&contig_large_lock, flags);
+	return 0;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_slabinfo_show);
+
+static int slabinfo_show(struct seq_file *m, void *unused)
+{
+	return contig_slabinfo_show(m, unused);
+}
+DEFINE_SHOW_ATTRIBUTE(slabinfo);
+
+/**
+ * contig_slab_debugfs_init() - add slabinfo to contig's debugfs directory.
+ * @r:   the region.
+ * @dir: contig's directory.
+ *
+ * Context: process context.
+ */
+void contig_slab_debugfs_init(struct contig_region *r, struct dentry *dir)
+{
+	debugfs_create_file("slabinfo", 0444, dir, r, &slabinfo_fops);
+}
+
+/* Unload: report the large blocks drivers left behind, give them back. */
+static void __contig_large_reclaim_all(void)
+{
+	struct contig_large *blk, *tmp;
+	unsigned long flags;
+	LIST_HEAD(left);
+
+	spin_lock_irqsave(&contig_large_lock, flags);
+	list_for_each_entry_safe(blk, tmp, &contig_large_blocks, node) {
+		__contig_large_unlink(blk);
+		list_add_tail(&blk->node, &left);
+	}
+	spin_unlock_irqrestore(&contig_large_lock, flags);
+
+	list_for_each_entry_safe(blk, tmp, &left, node) {
+		list_del(&blk->node);
+		pr_err("slab: contig_kmalloc(%zu) block %p never freed\n",
+		       blk->size, blk->frames.vaddr);
+		__contig_large_release(blk);
+	}
+}
+
+/**
+ * contig_slab_init() - set up the slab layer: slab.c, then the classes.
+ * @r:     the claimed region.
+ * @debug: red zones and poison in every cache and after every large
+ *         block (module parameter slab_debug).
+ *
+ * Context: process context (module load).
+ * Return: 0 or -ENOMEM.
+ */
+int contig_slab_init(struct contig_region *r, bool debug)
+{
+	struct contig_cache *c;
+	char name[32];
+	unsigned int i;
+	int ret;
+
+	ret = contig_caches_init(r, debug);
+	if (ret)
+		return ret;
+	contig_kmalloc_debug = debug;
+	for (i = 0; i < CONTIG_KMALLOC_NR; i++) {
+		size_t size = __contig_kmalloc_size(i);
+
+		snprintf(name, sizeof(name), "contig-kmalloc-%zu", size);
+		c = contig_cache_create_internal(name, size, size & -size, 0);
+		if (IS_ERR(c)) {
+			contig_slab_exit();
+			return PTR_ERR(c);
+		}
+		contig_kmalloc_caches[i] = c;
+	}
+	return 0;
+}
+
+/**
+ * contig_slab_exit() - undo contig_slab_init(); report and reclaim leaks.
+ *
+ * Context: process context (module unload or failed load).
+ */
+void contig_slab_exit(void)
+{
+	if (!contig_slab_region)
+		return;
+	__contig_large_reclaim_all();
+	memset(contig_kmalloc_caches, 0, sizeof(contig_kmalloc_caches));
+	contig_caches_exit();
+}
