@@ -9,13 +9,19 @@
  * class size.  They are ordinary caches of slab.c made with
  * contig_cache_create_internal(), so drivers cannot destroy them, and
  * they carry red zones and poison when slab_debug=1 as every cache does.
- * contig_kmalloc_cache() maps a size to its class.
+ * contig_kmalloc_cache() maps a size to its class.  A second set of
+ * classes, with red zones and poison, serves instead while a test has
+ * called contig_kmalloc_set_debug(true) (the VM tests load contig.ko
+ * without slab_debug): the same caches under slab_debug=1, else made by
+ * that first call.  contig_kfree() takes the objects of both sets.
  *
  * Larger sizes are "large" blocks: a run of whole frames from the buddy,
  * owned CONTIG_OWNER_SLAB, described by a struct contig_large (kmalloc'd:
  * as in slab.c, region memory holds the caller's bytes and nothing else).
- * With slab_debug=1 the bytes from the size asked for to the end of the
- * last frame are a red zone, checked when the block is freed.
+ * A block allocated while debugging (slab_debug=1 or the test switch)
+ * remembers it: the bytes from the size asked for to the end of its last
+ * frame are a red zone, checked when the block is freed; damage is
+ * reported and counted (contig_kmalloc_large_corrupt_count()).
  *
  * This file sits on top of slab.c and calls down only (slab.h); slab.c
  * calls nothing here.  A large block is entered in slab.c's owner map as
@@ -32,8 +38,9 @@
  * then the classes and large blocks; contig_slabinfo_show() is slab.c's
  * lines plus the large blocks'.
  *
- * Invariants: the class pointers are set at load and cleared at unload,
- * never changed between; every large block is on contig_large_blocks and
+ * Invariants: the class pointers are set at load (the debug set's may
+ * also be set once, by contig_kmalloc_set_debug()) and cleared at
+ * unload, never changed between; every large block is on contig_large_blocks and
  * in the owner map exactly while live, and the contig_large_* counters
  * are the sums over that list.
  *
@@ -41,7 +48,8 @@
  * is a spinlock taken irqsave; it guards the list of large blocks, their
  * counters and their @frames.live, and nothing is called under it but
  * slab.c's owner map updates, which take no lock.  The buddy is called
- * outside it.
+ * outside it.  contig_kmalloc_mutex (process context) serialises
+ * contig_kmalloc_set_debug(), which makes caches under it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -50,6 +58,7 @@
 #include <linux/list.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
@@ -72,16 +81,29 @@
  *		@frames.live is under contig_large_lock.
  * @node:	on contig_large_blocks; under contig_large_lock.
  * @size:	the size asked for.  Immutable.
+ * @debug:	the bytes from @size to the end of the last frame are a red
+ *		zone (CONTIG_SLAB_RED), checked at free.  Immutable.
  */
 struct contig_large {
 	struct contig_frames frames;
 	struct list_head node;
 	size_t size;
+	bool debug;
 };
 
-/* Set by contig_slab_init(), cleared by contig_slab_exit(). */
-static struct contig_cache *contig_kmalloc_caches[CONTIG_KMALLOC_NR];
-static bool contig_kmalloc_debug;
+/*
+ * The size classes, set by contig_slab_init(), cleared by
+ * contig_slab_exit().  [0]: served normally, debugged when slab_debug=1.
+ * [1]: with red zones and poison, served while contig_kmalloc_forced:
+ * [0] again when slab_debug=1, else filled by contig_kmalloc_set_debug()
+ * under contig_kmalloc_mutex.
+ */
+static struct contig_cache *contig_kmalloc_caches[2][CONTIG_KMALLOC_NR];
+static bool contig_kmalloc_debug;		/* slab_debug, set at load */
+static bool contig_kmalloc_forced;		/* contig_kmalloc_set_debug() */
+static DEFINE_MUTEX(contig_kmalloc_mutex);
+
+static atomic_long_t contig_large_corrupt = ATOMIC_LONG_INIT(0);
 
 static DEFINE_SPINLOCK(contig_large_lock);
 static LIST_HEAD(contig_large_blocks);		/* contig_large_lock */
@@ -122,32 +144,118 @@ static size_t __contig_kmalloc_size(unsigned int idx)
  */
 struct contig_cache *contig_kmalloc_cache(size_t size)
 {
+	bool debug_set;
+
 	if (!size || size > PAGE_SIZE)
 		return NULL;
-	return contig_kmalloc_caches[__contig_kmalloc_index(size)];
+	/* Pairs with contig_kmalloc_set_debug(): the set is complete. */
+	debug_set = smp_load_acquire(&contig_kmalloc_forced);
+	return READ_ONCE(contig_kmalloc_caches[debug_set][__contig_kmalloc_index(size)]);
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_kmalloc_cache);
 
-/* Is @c one of the size classes? */
+/* Is @c one of the size classes, of either set? */
 static bool __contig_kmalloc_is_class(const struct contig_cache *c)
 {
-	return contig_kmalloc_cache(contig_cache_size(c)) == c;
+	size_t size = contig_cache_size(c);
+	unsigned int i;
+
+	if (size > PAGE_SIZE)
+		return false;
+	i = __contig_kmalloc_index(size);
+	return c == READ_ONCE(contig_kmalloc_caches[0][i]) ||
+	       c == READ_ONCE(contig_kmalloc_caches[1][i]);
+}
+
+/* Does contig_kmalloc() debug what it allocates now? */
+static bool __contig_kmalloc_debugging(void)
+{
+	return contig_kmalloc_debug || READ_ONCE(contig_kmalloc_forced);
+}
+
+/* Make the classes @set still lacks, named @prefix and the class size. */
+static int __contig_kmalloc_make_classes(struct contig_cache **set,
+					 const char *prefix,
+					 unsigned int flags)
+{
+	struct contig_cache *c;
+	char name[32];
+	unsigned int i;
+
+	for (i = 0; i < CONTIG_KMALLOC_NR; i++) {
+		size_t size = __contig_kmalloc_size(i);
+
+		if (set[i])
+			continue;
+		snprintf(name, sizeof(name), "%s%zu", prefix, size);
+		c = contig_cache_create_internal(name, size, size & -size,
+						 flags);
+		if (IS_ERR(c))
+			return PTR_ERR(c);
+		WRITE_ONCE(set[i], c);
+	}
+	return 0;
 }
 
 /**
+ * contig_kmalloc_set_debug() - debug every later contig_kmalloc().
+ * @force: true: serve later contig_kmalloc() calls as with slab_debug=1,
+ *         from size classes with red zones and poison, and with a red
+ *         zone after large blocks; false: as slab_debug says again.
+ *
+ * For tests, which run on a contig.ko loaded without slab_debug.  Memory
+ * already allocated keeps the checks it was allocated with and is freed
+ * with contig_kfree() as before.  The debug classes, made by the first
+ * call, stay until unload.
+ *
+ * Context: process context, may sleep.  Takes contig_kmalloc_mutex, then
+ * contig_caches_mutex.
+ * Return: 0, -ENODEV when contig.ko has no region, or -ENOMEM.
+ */
+int contig_kmalloc_set_debug(bool force)
+{
+	int ret = 0;
+
+	might_sleep();
+	mutex_lock(&contig_kmalloc_mutex);
+	if (!READ_ONCE(contig_slab_region))
+		ret = -ENODEV;
+	else if (force)
+		ret = __contig_kmalloc_make_classes(contig_kmalloc_caches[1],
+						    "contig-kmalloc-debug-",
+						    CONTIG_CACHE_DEBUG);
+	if (!ret) {
+		/* Pairs with contig_kmalloc_cache(): the classes are made. */
+		smp_store_release(&contig_kmalloc_forced, force);
+	}
+	mutex_unlock(&contig_kmalloc_mutex);
+	return ret;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_kmalloc_set_debug);
+
+/**
  * contig_kmalloc_shrink() - contig_cache_shrink() on every size class.
+ *
+ * Both sets: the classes served normally and the debug ones.
  *
  * Context: any.
  * Return: slabs given back.
  */
 int contig_kmalloc_shrink(void)
 {
+	struct contig_cache *c, *dc;
 	int i, n = 0;
 
-	for (i = 0; i < CONTIG_KMALLOC_NR; i++)
-		if (contig_kmalloc_caches[i])
-			n += contig_cache_shrink(contig_kmalloc_caches[i]);
+	for (i = 0; i < CONTIG_KMALLOC_NR; i++) {
+		c = READ_ONCE(contig_kmalloc_caches[0][i]);
+		dc = READ_ONCE(contig_kmalloc_caches[1][i]);
+		if (c)
+			n += contig_cache_shrink(c);
+		if (dc && dc != c)
+			n += contig_cache_shrink(dc);
+	}
 	return n;
 }
 
@@ -187,9 +295,10 @@ static void *__contig_kmalloc_large(struct contig_region *r, size_t size,
 	blk->frames.nr_frames = nr;
 	blk->frames.vaddr = contig_frame_to_virt(r, frame);
 	blk->size = size;
+	blk->debug = __contig_kmalloc_debugging();
 	if (gfp & __GFP_ZERO)
 		memset(blk->frames.vaddr, 0, size);
-	if (contig_kmalloc_debug)
+	if (blk->debug)
 		memset(blk->frames.vaddr + size, CONTIG_SLAB_RED,
 		       (nr << PAGE_SHIFT) - size);
 	blk->frames.live = true;
@@ -228,11 +337,30 @@ static void __contig_large_release(struct contig_large *blk)
 	kfree_rcu(blk, frames.rcu);
 }
 
+/* Check the red zone after a debug block's bytes; report, count damage. */
+static void __contig_large_verify(struct contig_large *blk)
+{
+	u8 *end = blk->frames.vaddr + blk->size;
+	size_t len = (blk->frames.nr_frames << PAGE_SHIFT) - blk->size;
+	u8 *bad;
+
+	if (!blk->debug)
+		return;
+	bad = memchr_inv(end, CONTIG_SLAB_RED, len);
+	if (!bad)
+		return;
+	atomic_long_inc(&contig_large_corrupt);
+	pr_err("slab: contig_kmalloc(%zu) block %p: written past the end at offset %ld\n",
+	       blk->size, blk->frames.vaddr,
+	       (long)(bad - (u8 *)blk->frames.vaddr));
+	print_hex_dump(KERN_ERR, "contig: ", DUMP_PREFIX_OFFSET, 16, 1, bad,
+		       min_t(size_t, 16, end + len - bad), true);
+}
+
 /* Free @obj, found in the large block @blk under RCU. */
 static int __contig_large_free(struct contig_large *blk, const void *obj)
 {
 	unsigned long flags;
-	u8 *bad;
 
 	spin_lock_irqsave(&contig_large_lock, flags);
 	if (!blk->frames.live || obj != blk->frames.vaddr) {
@@ -245,14 +373,7 @@ static int __contig_large_free(struct contig_large *blk, const void *obj)
 	__contig_large_unlink(blk);
 	spin_unlock_irqrestore(&contig_large_lock, flags);
 
-	if (contig_kmalloc_debug) {
-		bad = memchr_inv(blk->frames.vaddr + blk->size, CONTIG_SLAB_RED,
-				 (blk->frames.nr_frames << PAGE_SHIFT) - blk->size);
-		if (bad)
-			pr_err("slab: contig_kmalloc(%zu) block %p: written past the end at offset %ld\n",
-			       blk->size, blk->frames.vaddr,
-			       (long)(bad - (u8 *)blk->frames.vaddr));
-	}
+	__contig_large_verify(blk);
 	__contig_large_release(blk);
 	return 0;
 }
@@ -261,6 +382,23 @@ static inline struct contig_large *__contig_large_of(struct contig_frames *f)
 {
 	return container_of(f, struct contig_large, frames);
 }
+
+/**
+ * contig_kmalloc_large_corrupt_count() - damaged red zones of large blocks.
+ *
+ * Large blocks allocated while debugging and found written past their
+ * size when freed, since load.  Damage in the size classes is counted per
+ * cache (struct contig_cache_info.nr_corrupt).
+ *
+ * Context: any.
+ * Return: the count.
+ */
+unsigned long contig_kmalloc_large_corrupt_count(void)
+{
+	return atomic_long_read(&contig_large_corrupt);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_kmalloc_large_corrupt_count);
 
 /* ---- the API ------------------------------------------------------------- */
 
@@ -454,26 +592,22 @@ static void __contig_large_reclaim_all(void)
  */
 int contig_slab_init(struct contig_region *r, bool debug)
 {
-	struct contig_cache *c;
-	char name[32];
-	unsigned int i;
 	int ret;
 
 	ret = contig_caches_init(r, debug);
 	if (ret)
 		return ret;
 	contig_kmalloc_debug = debug;
-	for (i = 0; i < CONTIG_KMALLOC_NR; i++) {
-		size_t size = __contig_kmalloc_size(i);
-
-		snprintf(name, sizeof(name), "contig-kmalloc-%zu", size);
-		c = contig_cache_create_internal(name, size, size & -size, 0);
-		if (IS_ERR(c)) {
-			contig_slab_exit();
-			return PTR_ERR(c);
-		}
-		contig_kmalloc_caches[i] = c;
+	ret = __contig_kmalloc_make_classes(contig_kmalloc_caches[0],
+					    "contig-kmalloc-", 0);
+	if (ret) {
+		contig_slab_exit();
+		return ret;
 	}
+	/* slab_debug: the classes served normally are debug classes. */
+	if (debug)
+		memcpy(contig_kmalloc_caches[1], contig_kmalloc_caches[0],
+		       sizeof(contig_kmalloc_caches[0]));
 	return 0;
 }
 
@@ -487,6 +621,7 @@ void contig_slab_exit(void)
 	if (!contig_slab_region)
 		return;
 	__contig_large_reclaim_all();
+	WRITE_ONCE(contig_kmalloc_forced, false);
 	memset(contig_kmalloc_caches, 0, sizeof(contig_kmalloc_caches));
 	contig_caches_exit();
 }

@@ -98,4 +98,8 @@ int contig_slab_free_obj(struct contig_frames *f, const void *obj);
 size_t contig_slab_obj_size(const struct contig_frames *f, const void *obj);
 void contig_caches_slabinfo(struct seq_file *m);
 
+/* kmalloc.c, for tests */
+int contig_kmalloc_set_debug(bool force);
+unsigned long contig_kmalloc_large_corrupt_count(void);
+
 #endif /* _CONTIG_SLAB_H */
