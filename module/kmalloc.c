@@ -40,9 +40,9 @@
  *
  * Invariants: the class pointers are set at load (the debug set's may
  * also be set once, by contig_kmalloc_set_debug()) and cleared at
- * unload, never changed between; every large block is on contig_large_blocks and
- * in the owner map exactly while live, and the contig_large_* counters
- * are the sums over that list.
+ * unload, never changed between; every large block is on
+ * contig_large_blocks and in the owner map exactly while live, and the
+ * contig_large_* counters are the sums over that list.
  *
  * Locking follows the lock order in contig_internal.h.  contig_large_lock
  * is a spinlock taken irqsave; it guards the list of large blocks, their
