@@ -383,6 +383,12 @@ static inline struct contig_large *__contig_large_of(struct contig_frames *f)
 	return container_of(f, struct contig_large, frames);
 }
 
+/* The bytes of @blk its user may write: all its frames but a red zone. */
+static size_t __contig_large_usable(const struct contig_large *blk)
+{
+	return blk->debug ? blk->size : blk->frames.nr_frames << PAGE_SHIFT;
+}
+
 /**
  * contig_kmalloc_large_corrupt_count() - damaged red zones of large blocks.
  *
@@ -482,12 +488,23 @@ void contig_kfree(const void *obj)
 EXPORT_SYMBOL_GPL(contig_kfree);
 
 /**
- * contig_ksize() - the usable size of a contig_kmalloc() allocation.
+ * contig_ksize() - the bytes of a contig_kmalloc() allocation one may use.
  * @obj: from contig_kmalloc().
  *
+ * Every byte reported may be written, beyond the size asked for, without
+ * a red zone report; with debugging that is exactly the bytes the checks
+ * leave to the caller, as SLUB's ksize() returns the object size under
+ * slub_debug:
+ *
+ *  - from a size class: the class size, with or without debugging (in a
+ *    debug class the red zone starts right after it);
+ *  - a large block: its whole frames, but for a block allocated while
+ *    debugging (slab_debug=1), whose red zone runs from the size asked
+ *    for to the end of its last frame: then exactly the size asked for.
+ *
  * Context: any.
- * Return: the class size, or the whole frames of a large block; 0 if @obj
- * is not the start of a live contig_kmalloc() allocation.
+ * Return: that size; 0 if @obj is not the start of a live contig_kmalloc()
+ * allocation.
  */
 size_t contig_ksize(const void *obj)
 {
@@ -500,7 +517,7 @@ size_t contig_ksize(const void *obj)
 		goto unlock;
 	if (!f->cache) {
 		if (obj == f->vaddr)
-			size = f->nr_frames << PAGE_SHIFT;
+			size = __contig_large_usable(__contig_large_of(f));
 	} else if (__contig_kmalloc_is_class(f->cache)) {
 		size = contig_slab_obj_size(f, obj);
 	}
