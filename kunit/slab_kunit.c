@@ -33,6 +33,7 @@
 #include <contig.h>
 
 #include "contig_internal.h"
+#include "kmalloc.h"
 #include "slab.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
@@ -1112,6 +1113,112 @@ static void slab_threads_test(struct kunit *test)
 	expect_consistent(test);
 }
 
+/* ---- contig_ksize() with red zones --------------------------------------- */
+
+static void kmalloc_debug_off(void *unused)
+{
+	contig_kmalloc_set_debug(false);
+}
+
+/*
+ * Every byte contig_ksize() reports may be written.  With contig_kmalloc()
+ * debugging (red zones and poison, as with slab_debug=1): fill an
+ * allocation from each class, at the class's smallest size, and large
+ * blocks that do and do not end on a frame, up to their ksize; free; no
+ * red zone may be reported damaged, at free, when the class object is
+ * handed out again, nor by a shrink of the class.  First, the checks are
+ * shown to be live: one byte past a class object, or past a large
+ * block's size, is reported.
+ */
+static void slab_ksize_debug_test(struct kunit *test)
+{
+	static const size_t large[] = { PAGE_SIZE + 1, 2 * PAGE_SIZE,
+					3 * PAGE_SIZE - 100, 5 * PAGE_SIZE - 7 };
+	struct contig_cache_info info;
+	unsigned long corrupt, wrong0;
+	struct contig_cache *c;
+	unsigned int i;
+	size_t size, ks;
+	u8 *p, *q;
+	void **o;
+
+	KUNIT_ASSERT_EQ(test, contig_kmalloc_set_debug(true), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kmalloc_debug_off,
+							NULL), 0);
+	o = fix_array(test, NULL, 1);
+	wrong0 = contig_slab_wrong_frees_count();
+
+	/* The checks can fail: one byte past the object, past the size. */
+	c = contig_kmalloc_cache(17);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	info = info_of(c);
+	KUNIT_ASSERT_GT(test, info.redzone, 0);
+	p = contig_kmalloc(17, GFP_KERNEL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	o[0] = p;
+	p[info.size] = 0;
+	KUNIT_EXPECT_EQ(test, contig_kfree_checked(p), 0);
+	o[0] = NULL;
+	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, info.nr_corrupt + 1);
+	corrupt = contig_kmalloc_large_corrupt_count();
+	p = contig_kmalloc(large[2], GFP_KERNEL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	o[0] = p;
+	p[large[2]] = 0;
+	KUNIT_EXPECT_EQ(test, contig_kfree_checked(p), 0);
+	o[0] = NULL;
+	KUNIT_EXPECT_EQ(test, contig_kmalloc_large_corrupt_count(), corrupt + 1);
+
+	/* Each class once, at its smallest size: the most bytes past it. */
+	for (size = 1; size <= PAGE_SIZE; size = expected_class(size) + 1) {
+		c = contig_kmalloc_cache(size);
+		KUNIT_ASSERT_NOT_NULL(test, c);
+		info = info_of(c);
+		KUNIT_ASSERT_GT_MSG(test, info.redzone, 0, "size %zu", size);
+		p = contig_kmalloc(size, GFP_KERNEL, NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+		o[0] = p;
+		ks = contig_ksize(p);
+		KUNIT_EXPECT_EQ_MSG(test, ks, info.size, "size %zu", size);
+		memset(p, 0x5a, ks);
+		KUNIT_EXPECT_EQ(test, contig_kfree_checked(p), 0);
+		o[0] = NULL;
+		/*
+		 * Handed out again (the same object unless another user of
+		 * the class interferes): red zones and poison are checked;
+		 * shrink checks every object of the class.
+		 */
+		q = contig_kmalloc(size, GFP_KERNEL, NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(q));
+		o[0] = q;
+		KUNIT_EXPECT_EQ(test, contig_kfree_checked(q), 0);
+		o[0] = NULL;
+		contig_cache_shrink(c);
+		KUNIT_EXPECT_EQ_MSG(test, info_of(c).nr_corrupt, info.nr_corrupt,
+				    "contig_kmalloc(%zu): %zu bytes written, as ksize said",
+				    size, ks);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(large); i++) {
+		corrupt = contig_kmalloc_large_corrupt_count();
+		p = contig_kmalloc(large[i], GFP_KERNEL, NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+		o[0] = p;
+		ks = contig_ksize(p);
+		KUNIT_EXPECT_GE(test, ks, large[i]);
+		KUNIT_EXPECT_LE(test, ks, PAGE_ALIGN(large[i]));
+		memset(p, 0x5a, ks);
+		KUNIT_EXPECT_EQ(test, contig_kfree_checked(p), 0);
+		o[0] = NULL;
+		KUNIT_EXPECT_EQ_MSG(test, contig_kmalloc_large_corrupt_count(),
+				    corrupt,
+				    "contig_kmalloc(%zu): %zu bytes written, as ksize said",
+				    large[i], ks);
+	}
+	KUNIT_EXPECT_EQ(test, contig_slab_wrong_frees_count(), wrong0);
+	expect_consistent(test);
+}
+
 static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(slab_create_invalid_test),
 	KUNIT_CASE_PARAM(slab_sizes_test, sizes_gen_params),
@@ -1127,6 +1234,7 @@ static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(slab_slabinfo_test),
 	KUNIT_CASE(slab_random_stress_test),
 	KUNIT_CASE_PARAM(slab_threads_test, hammer_modes_gen_params),
+	KUNIT_CASE(slab_ksize_debug_test),
 	{}
 };
 

@@ -17,7 +17,7 @@
  * (region.c), the buddy (buddy_core.c) and the tracepoints (trace.c):
  *
  *   chardev.c   ioctls         calls dmabuf, buffer, quota
- *   debugfs.c   debugfs files  calls buffer, migrate, slab, kmalloc
+ *   debugfs.c   debugfs files  calls buffer, migrate, kmalloc
  *   dmabuf.c    the exporter   calls dma, buffer, movable
  *   dma.c       device maps    calls buffer (its public API)
  *   kmalloc.c   size classes   calls slab
@@ -43,24 +43,27 @@
  *      (mutex; process; movable.c)
  *   7. the i_mmap_rwsem and page table locks of a dma-buf file's mapping
  *      (the kernel's: unmap_mapping_range(), vmf_insert_pfn())
- *   8. contig_caches_mutex: the list of object caches (mutex; process;
+ *   8. contig_kmalloc_mutex: making and switching contig_kmalloc()'s
+ *      size classes (mutex; process; kmalloc.c)
+ *   9. contig_caches_mutex: the list of object caches (mutex; process;
  *      slab.c)
- *   9. cache->lock: one object cache (spinlock; any; slab.c)
- *  10. contig_large_lock: contig_kmalloc()'s whole-frame blocks (spinlock;
+ *  10. cache->lock: one object cache (spinlock; any; slab.c)
+ *  11. contig_large_lock: contig_kmalloc()'s whole-frame blocks (spinlock;
  *      any; kmalloc.c)
- *  11. contig_buffers_lock: the lists of live and quarantined buffers and
+ *  12. contig_buffers_lock: the lists of live and quarantined buffers and
  *      the buffer counters (spinlock; any; buffer.c)
- *  12. contig_maps_lock: the hash of live device mappings (spinlock; any;
+ *  13. contig_maps_lock: the hash of live device mappings (spinlock; any;
  *      dma.c)
- *  13. quota->lock: one quota's charges (spinlock; process; quota.c)
- *  14. region->buddy.lock: the buddy allocator (spinlock; any;
+ *  14. quota->lock: one quota's charges (spinlock; process; quota.c)
+ *  15. region->buddy.lock: the buddy allocator (spinlock; any;
  *      buddy_core.c).  Innermost: nothing is called with it held but the
  *      buddy's own helpers.
  *
- * Locks 9 to 14 are leaves in practice: no path holds one of them while
- * taking another of them except 9 or 10 then 14, and none is held across a
- * call that may sleep, a user copy or a DMA-API call.  Functions whose
- * kernel-doc says "Context: ... held" check it with lockdep_assert_held().
+ * The spinlocks, 10 to 15, are leaves: no path holds one of them while it
+ * takes another lock of this list or calls the buddy, and none is held
+ * across a call that may sleep, a user copy or a DMA-API call.  Functions
+ * whose kernel-doc says "Context: ... held" check it with
+ * lockdep_assert_held().
  */
 #ifndef _CONTIG_INTERNAL_H
 #define _CONTIG_INTERNAL_H

@@ -46,7 +46,7 @@
 #include "buffer.h"
 #include "debugfs.h"
 #include "migrate.h"
-#include "slab.h"
+#include "kmalloc.h"
 
 static int region_show(struct seq_file *m, void *unused)
 {

@@ -3,10 +3,11 @@
  * main.c - module parameters, load and unload of contig.ko.
  *
  * contig.ko owns exactly one region, named by the mandatory `region=`
- * parameter.  Load order: parse and claim the region (region.c), set up
- * the allocators over it (movable memory, migration, slab caches, buffer
- * mappings), publish it (contig_default_region() answers from then on),
- * then open it to the world: debugfs and /dev/contig.  Unload undoes that
+ * parameter.  Load order: parse and claim the region (region.c), publish
+ * it (contig_default_region() answers from then on; no other module can
+ * call in before the load completes), set up the allocators over it
+ * (movable memory, migration, slab caches, buffer mappings), then open it
+ * to the world: debugfs and /dev/contig.  Unload undoes that
  * in reverse.  A load that fails anywhere leaves nothing behind.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,7 +22,7 @@
 #include "debugfs.h"
 #include "migrate.h"
 #include "movable.h"
-#include "slab.h"
+#include "kmalloc.h"
 
 #define CONTIG_VERSION "0.1.0"
 
@@ -72,33 +73,33 @@ static int __init contig_init(void)
 	if (ret)
 		goto free_region;
 	contig_buddy_set_policy(&r->buddy, pol);
+	contig_region_publish(r);
 	ret = contig_movable_init(r);
 	if (ret)
-		goto release_region;
+		goto unpublish;
 	contig_migrate_init();
 	ret = contig_slab_init(r, slab_debug);
 	if (ret)
 		goto movable_exit;
 	contig_buffers_init(r);
-	contig_region_publish(r);
 
 	contig_debugfs_init(r);
 	ret = contig_chardev_init();
 	if (ret)
-		goto unpublish;
+		goto debugfs_fini;
 	pr_info("managing %llu MiB at %pa-%#llx (%lu pages, %s fit)\n",
 		r->size >> 20, &r->base, (u64)r->base + r->size - 1,
 		r->nr_pages, contig_policy_name(pol));
 	return 0;
 
-unpublish:
+debugfs_fini:
 	contig_debugfs_fini(r);
-	contig_region_publish(NULL);
 	contig_slab_exit();
 movable_exit:
 	contig_migrate_exit();
 	contig_movable_exit();
-release_region:
+unpublish:
+	contig_region_publish(NULL);
 	contig_region_release(r);
 free_region:
 	kfree(r);
@@ -112,10 +113,10 @@ static void __exit contig_exit(void)
 	contig_chardev_exit();
 	contig_debugfs_fini(r);
 	contig_buffers_exit();
-	contig_region_publish(NULL);
 	contig_slab_exit();
 	contig_migrate_exit();
 	contig_movable_exit();
+	contig_region_publish(NULL);
 	contig_region_release(r);
 	kfree(r);
 	pr_info("released region\n");

@@ -1,30 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * slab.c - object caches and kmalloc size classes carved from the region.
+ * slab.c - object caches carved from the region, and the owner map.
  *
  * A struct contig_cache hands out objects of one size, alignment and
  * boundary (as a dma_pool does) from slabs: naturally aligned buddy blocks
- * of 1 << order frames, owned CONTIG_OWNER_SLAB.  contig_kmalloc() serves
- * sizes up to a page from eighteen such caches (powers of two from 8 and
- * the halves between: 8, 16, 24, 32, 48, ... 3072, 4096), each object
- * aligned to the largest power of two dividing its class size; larger
- * sizes are whole buddy blocks ("large" blocks below).
+ * of 1 << order frames, owned CONTIG_OWNER_SLAB.  contig_kmalloc()
+ * (kmalloc.c) is built on top: its size classes are caches of this file,
+ * made with __CONTIG_CACHE_INTERNAL.  This file calls nothing in
+ * kmalloc.c; what it offers kmalloc.c is declared in slab.h.
  *
  * Region memory holds objects and nothing else.  Every piece of metadata
  * is ordinary kernel memory: a device that writes into a freed object
  * cannot corrupt the allocator, and the region's bytes stay the caller's.
  *
- *  - struct contig_slab (kmalloc'd per slab): its frames, its list node,
- *    the number of objects in use and its free list, kept as an array of
- *    u16 links, one per object: next[i] is the next free index, or
- *    CONTIG_SLAB_END, or CONTIG_SLAB_INUSE while object i is handed out.
- *    So a double free is one array read, and allocation pops the head.
+ *  - struct contig_slab (kmalloc'd per slab): its run of frames (struct
+ *    contig_frames, slab.h), its list node, the number of objects in use
+ *    and its free list, kept as an array of u16 links, one per object:
+ *    next[i] is the next free index, or CONTIG_SLAB_END, or
+ *    CONTIG_SLAB_INUSE while object i is handed out.  So a double free is
+ *    one array read, and allocation pops the head.
  *  - contig_slab_owner[] (kvcalloc'd, one pointer per region frame): the
- *    slab or large block each frame belongs to, NULL when free or used by
+ *    run of frames each frame belongs to, NULL when free or used by
  *    something else.  It finds the owner of any address in O(1); it is
- *    RCU protected (slab metadata and caches are freed with kfree_rcu()),
- *    so a free of a stale or foreign pointer can look without a global
- *    lock and then confirm under the owner's cache lock.
+ *    RCU protected (every run's record is freed with kfree_rcu(), caches
+ *    too), so a free of a stale or foreign pointer can look without a
+ *    global lock and then confirm under the owner's lock.  A run is a
+ *    cache's slab, or a "block": whole frames that belong to no cache,
+ *    entered and left by kmalloc.c for its large allocations
+ *    (contig_frames_enter()).  This file treats a block as opaque: a free
+ *    to a cache that lands in one is a wrong free, and the invariant
+ *    check counts its frames; what a block holds, how it is freed and
+ *    how large it is for contig_ksize() are kmalloc.c's business, which
+ *    looks the address up here and dispatches itself.
  *
  * Layout.  A slab is cut in segments of min(boundary, slab size) bytes
  * (boundary 0: one segment), each holding @per_seg objects at @first +
@@ -32,14 +39,15 @@
  * arithmetic (reciprocal division), not a search.  A slab is aligned to
  * its size, or to the object alignment when that is larger, in frames;
  * alignments and boundaries above a page therefore need a region base
- * aligned to them, which contig_cache_create() checks.  The order is chosen as SLUB's
- * calculate_order() does: the smallest order, from the one that holds
- * CONTIG_SLAB_MIN_OBJECTS objects, whose unused bytes are at most 1/16 of
- * the slab, else at most 1/8, up to CONTIG_SLAB_MAX_ORDER (or the order of
- * a single object when that is larger); failing both (tiny objects with
- * large alignments or red zones), the smallest order within 1% of the
- * least waste.  Waste is slab bytes minus objects times object size, so
- * alignment padding and red zones count as waste in slabinfo.
+ * aligned to them, which contig_cache_create() checks.  The order is
+ * chosen as SLUB's calculate_order() does: the smallest order, from the
+ * one that holds CONTIG_SLAB_MIN_OBJECTS objects, whose unused bytes are
+ * at most 1/16 of the slab, else at most 1/8, up to CONTIG_SLAB_MAX_ORDER
+ * (or the order of a single object when that is larger); failing both
+ * (tiny objects with large alignments or red zones), the smallest order
+ * within 1% of the least waste.  Waste is slab bytes minus objects times
+ * object size, so alignment padding and red zones count as waste in
+ * slabinfo.
  *
  * Lists.  A cache keeps its slabs on three lists: partial (some objects in
  * use), full, empty.  Allocation takes from the first partial slab, then
@@ -58,28 +66,25 @@
  * again, at contig_cache_shrink() (every object of the cache) and when a
  * slab goes back to the buddy.  A damaged byte is reported with the cache
  * name and its offset from the object's start, then repaired so it is
- * reported once.
+ * reported once.  The bytes a user may write are exactly the object size
+ * (contig_slab_obj_size()): the red zone starts right after it.
  *
  * Caller bugs (a free of a pointer outside the region, of another cache's
  * object, into the middle of an object, twice) are reported with pr_err,
- * never WARN, and change nothing.
+ * never WARN, counted (contig_slab_wrong_frees_count(), kmalloc.c's
+ * included) and change nothing.
  *
- * Lock order (outermost first):
- *
- *	contig_caches_mutex -> cache->lock -> region->buddy.lock
- *	contig_large_lock -> region->buddy.lock
- *
- * cache->lock is a spinlock taken irqsave, per cache, so two CPUs allocate
- * from different caches at once.  Today no path holds a cache->lock across
- * a buddy call: new slabs are filled, and released ones given back,
- * outside it.  The buddy calls nothing of ours.  The owner map has no
- * lock: each entry is written only by the holder of its frames (the
- * allocating thread before the slab is published, the cache->lock holder
- * when unpublishing it) and read under RCU.
+ * Locking follows the lock order in contig_internal.h.  contig_caches_mutex
+ * (process context) guards the list of caches.  cache->lock is a spinlock
+ * taken irqsave, per cache, so two CPUs allocate from different caches at
+ * once; no path holds it across a buddy call: new slabs are filled, and
+ * released ones given back, outside it.  The owner map has no lock: each
+ * entry is written only by the holder of its frames (the allocating
+ * thread before the run is published, the owner's lock holder when
+ * unpublishing it) and read under RCU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/debugfs.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
@@ -114,42 +119,22 @@
 #define CONTIG_SLAB_MAX_OBJS	(U16_MAX - 1)
 
 #define CONTIG_SLAB_RZ		16
-#define CONTIG_SLAB_RED		SLUB_RED_ACTIVE
-
-/* Internal cache flags, above the public CONTIG_CACHE_* ones. */
-#define __CONTIG_CACHE_KMALLOC	BIT(31)
-
-/* kmalloc classes: 8, 16, then 3 << (k - 2) and 1 << k for k >= 5. */
-#define CONTIG_KMALLOC_NR	(2 * (PAGE_SHIFT - 5) + 4)
 
 /**
- * struct contig_slab - a slab of a cache, or a large contig_kmalloc() block.
- * @node:	on @cache's partial, full or empty list; under @cache->lock.
- * @cache:	the owning cache, NULL for a large block.  Immutable.
- * @vaddr:	first byte, in the region's mapping.  Immutable.
- * @frame:	first frame.  Immutable.
- * @nr_frames:	frames.  Immutable.
- * @size:	large block: the size asked for.  Immutable.
- * @live:	cleared, under @cache->lock (large: contig_large_lock), when
- *		the slab leaves its cache; a lookup that found it through the
- *		owner map under RCU must see it set under that lock.
- * @inuse:	objects handed out; under @cache->lock.
- * @free_head:	first free object or CONTIG_SLAB_END; under @cache->lock.
- * @rcu:	for kfree_rcu().
+ * struct contig_slab - a slab of a cache.
+ * @frames:	its frames; @frames.cache is the owning cache, @frames.live
+ *		is cleared under its lock when the slab leaves it.
+ * @node:	on the cache's partial, full or empty list; under its lock.
+ * @inuse:	objects handed out; under the cache's lock.
+ * @free_head:	first free object or CONTIG_SLAB_END; under the cache's lock.
  * @next:	per object: next free index, CONTIG_SLAB_END or
- *		CONTIG_SLAB_INUSE; under @cache->lock.  Absent for large.
+ *		CONTIG_SLAB_INUSE; under the cache's lock.
  */
 struct contig_slab {
+	struct contig_frames frames;
 	struct list_head node;
-	struct contig_cache *cache;
-	void *vaddr;
-	unsigned long frame;
-	unsigned long nr_frames;
-	size_t size;
-	bool live;
 	unsigned int inuse;
 	unsigned int free_head;
-	struct rcu_head rcu;
 	u16 next[];
 };
 
@@ -159,7 +144,7 @@ struct contig_slab {
  * @size:	object bytes, as asked.
  * @align:	object alignment (physical and virtual).
  * @boundary:	no object crosses a multiple of it; 0 for none.
- * @flags:	CONTIG_CACHE_* and __CONTIG_CACHE_KMALLOC.
+ * @flags:	CONTIG_CACHE_* and __CONTIG_CACHE_INTERNAL.
  * @ctor:	run once per object when its slab is made, or NULL.
  * @region:	where the slabs come from.
  * @order:	a slab is 1 << @order frames.
@@ -225,30 +210,24 @@ struct contig_cache {
 static DEFINE_MUTEX(contig_caches_mutex);
 static LIST_HEAD(contig_caches);		/* contig_caches_mutex */
 
-/* Set by contig_slab_init(), cleared by contig_slab_exit(). */
-static struct contig_region *contig_slab_region;
-static struct contig_slab __rcu **contig_slab_owner;
+static struct contig_frames __rcu **contig_slab_owner;
 static bool contig_slab_debug;
-static struct contig_cache *contig_kmalloc_caches[CONTIG_KMALLOC_NR];
 
-static DEFINE_SPINLOCK(contig_large_lock);
-static unsigned long contig_large_nr;		/* contig_large_lock */
-static unsigned long contig_large_frames;	/* contig_large_lock */
-static unsigned long contig_large_bytes;	/* contig_large_lock */
+/* Frames of blocks (runs with no cache) in the owner map. */
+static atomic_long_t contig_block_frames = ATOMIC_LONG_INIT(0);
 
 static atomic_long_t contig_slab_wrong_frees = ATOMIC_LONG_INIT(0);
+
+static inline struct contig_slab *__contig_slab_of(const struct contig_frames *f)
+{
+	return container_of(f, struct contig_slab, frames);
+}
 
 /* ---- layout -------------------------------------------------------------- */
 
 static inline size_t __contig_slab_bytes(const struct contig_cache *c)
 {
 	return PAGE_SIZE << c->order;
-}
-
-static inline phys_addr_t __contig_virt_to_phys(const struct contig_region *r,
-						const void *p)
-{
-	return r->base + (phys_addr_t)(p - r->vaddr);
 }
 
 /* Offset of object @idx from the start of its slab. */
@@ -265,7 +244,7 @@ static inline void *__contig_obj(const struct contig_cache *c,
 				 const struct contig_slab *slab,
 				 unsigned int idx)
 {
-	return slab->vaddr + __contig_obj_offset(c, idx);
+	return slab->frames.vaddr + __contig_obj_offset(c, idx);
 }
 
 /* Index of the object starting at @off in a slab, or -1 if none does. */
@@ -384,7 +363,7 @@ static bool __contig_area_verify(struct contig_cache *c, void *obj,
 	if (!bad)
 		return true;
 	atomic_long_inc(&c->nr_corrupt);
-	phys = __contig_virt_to_phys(c->region, obj);
+	phys = contig_slab_virt_to_phys(c->region, obj);
 	pr_err("slab: cache %s: %s: object %p (phys %pa, size %u): %s at offset %ld\n",
 	       c->name, when, obj, &phys, c->size, what,
 	       (long)(bad - (u8 *)obj));
@@ -430,36 +409,112 @@ static void __contig_slab_verify(struct contig_cache *c,
 				    slab->next[i] != CONTIG_SLAB_INUSE, when);
 }
 
+/* ---- the owner map ------------------------------------------------------- */
+
+/**
+ * contig_frames_enter() - enter a run of frames in the owner map.
+ * @f: the run, its fields set and @f->live true.
+ *
+ * Until contig_frames_leave(), contig_frames_lookup() finds @f for every
+ * address in its frames.  A run with no cache is a block: it counts in
+ * contig_slab_check()'s sum, and frees to a cache that land in it are
+ * refused.
+ *
+ * Context: any; the caller holds the frames (from the buddy) and, for a
+ * block, its owner's lock.
+ */
+void contig_frames_enter(struct contig_frames *f)
+{
+	unsigned long i;
+
+	for (i = f->frame; i < f->frame + f->nr_frames; i++)
+		rcu_assign_pointer(contig_slab_owner[i], f);
+	if (!f->cache)
+		atomic_long_add(f->nr_frames, &contig_block_frames);
+}
+
+/**
+ * contig_frames_leave() - take a run of frames out of the owner map.
+ * @f: a run entered with contig_frames_enter(), @f->live cleared.
+ *
+ * Lookups under RCU may still find @f until a grace period has passed:
+ * free its record with kfree_rcu().
+ *
+ * Context: any; under the lock of @f's owner.
+ */
+void contig_frames_leave(struct contig_frames *f)
+{
+	unsigned long i;
+
+	for (i = f->frame; i < f->frame + f->nr_frames; i++)
+		RCU_INIT_POINTER(contig_slab_owner[i], NULL);
+	if (!f->cache)
+		atomic_long_sub(f->nr_frames, &contig_block_frames);
+}
+
+/**
+ * contig_frames_lookup() - the run of frames an address lies in.
+ * @obj: any address.
+ *
+ * Context: under rcu_read_lock(); the run stays readable until it is
+ * dropped, but only its owner's lock says whether it is still live.
+ * Return: the run, or NULL if @obj is outside the region or in a frame
+ * that is in no slab or block.
+ */
+struct contig_frames *contig_frames_lookup(const void *obj)
+{
+	struct contig_region *r = contig_default_region();
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "owner map looked up outside RCU");
+	if (!r || obj < r->vaddr || obj >= r->vaddr + r->size)
+		return NULL;
+	return rcu_dereference(contig_slab_owner[(obj - r->vaddr) >> PAGE_SHIFT]);
+}
+
+/**
+ * contig_slab_wrong_free() - report and count a wrong free.
+ * @obj: the pointer given to a free function.
+ * @fmt: why it is wrong, printf style.
+ *
+ * Context: any.
+ */
+void contig_slab_wrong_free(const void *obj, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	atomic_long_inc(&contig_slab_wrong_frees);
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("slab: wrong free of %p ignored: %pV\n", obj, &vaf);
+	va_end(args);
+}
+
+/**
+ * contig_frames_lookup_free() - contig_frames_lookup() for a free.
+ * @obj: the pointer to free, not NULL.
+ *
+ * Context: under rcu_read_lock().
+ * Return: the run @obj lies in; NULL, after reporting a wrong free, if
+ * there is none.
+ */
+struct contig_frames *contig_frames_lookup_free(const void *obj)
+{
+	struct contig_region *r = contig_default_region();
+	struct contig_frames *f;
+
+	if (!r || obj < r->vaddr || obj >= r->vaddr + r->size) {
+		contig_slab_wrong_free(obj, "not in the region");
+		return NULL;
+	}
+	f = contig_frames_lookup(obj);
+	if (!f)
+		contig_slab_wrong_free(obj, "not in any slab or contig_kmalloc() block");
+	return f;
+}
+
 /* ---- slabs --------------------------------------------------------------- */
-
-/* The gfp bits that matter for our metadata's kmalloc. */
-static gfp_t __contig_meta_gfp(gfp_t gfp)
-{
-	return gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HIGH |
-		      __GFP_NOWARN | __GFP_NORETRY | __GFP_RETRY_MAYFAIL |
-		      __GFP_NOMEMALLOC);
-}
-
-static unsigned int __contig_buddy_flags(gfp_t gfp)
-{
-	return gfpflags_allow_blocking(gfp) ? 0 : CONTIG_BUDDY_ATOMIC;
-}
-
-static void __contig_owner_set(struct contig_slab *slab)
-{
-	unsigned long f;
-
-	for (f = slab->frame; f < slab->frame + slab->nr_frames; f++)
-		rcu_assign_pointer(contig_slab_owner[f], slab);
-}
-
-static void __contig_owner_clear(struct contig_slab *slab)
-{
-	unsigned long f;
-
-	for (f = slab->frame; f < slab->frame + slab->nr_frames; f++)
-		RCU_INIT_POINTER(contig_slab_owner[f], NULL);
-}
 
 /*
  * A new slab for @c: metadata, frames, every object constructed (or
@@ -474,22 +529,22 @@ static struct contig_slab *__contig_slab_new(struct contig_cache *c, gfp_t gfp)
 	unsigned int i;
 	long frame;
 
-	slab = kmalloc(struct_size(slab, next, c->objs), __contig_meta_gfp(gfp));
+	slab = kmalloc(struct_size(slab, next, c->objs),
+		       contig_slab_meta_gfp(gfp));
 	if (!slab)
 		return ERR_PTR(-ENOMEM);
 	frame = contig_buddy_alloc(&r->buddy, 1UL << c->order, c->slab_align,
 				   CONTIG_OWNER_SLAB, CONTIG_POLICY_DEFAULT,
-				   __contig_buddy_flags(gfp));
+				   contig_slab_buddy_flags(gfp));
 	if (frame < 0) {
 		kfree(slab);
 		return ERR_PTR(frame);
 	}
 	INIT_LIST_HEAD(&slab->node);
-	slab->cache = c;
-	slab->frame = frame;
-	slab->nr_frames = 1UL << c->order;
-	slab->vaddr = contig_frame_to_virt(r, frame);
-	slab->size = 0;
+	slab->frames.cache = c;
+	slab->frames.frame = frame;
+	slab->frames.nr_frames = 1UL << c->order;
+	slab->frames.vaddr = contig_frame_to_virt(r, frame);
 	slab->inuse = 0;
 	slab->free_head = 0;
 	for (i = 0; i < c->objs; i++)
@@ -497,7 +552,8 @@ static struct contig_slab *__contig_slab_new(struct contig_cache *c, gfp_t gfp)
 	slab->next[c->objs - 1] = CONTIG_SLAB_END;
 
 	if (c->rz)
-		memset(slab->vaddr, CONTIG_SLAB_RED, __contig_slab_bytes(c));
+		memset(slab->frames.vaddr, CONTIG_SLAB_RED,
+		       __contig_slab_bytes(c));
 	for (i = 0; i < c->objs; i++) {
 		void *obj = __contig_obj(c, slab, i);
 
@@ -506,8 +562,8 @@ static struct contig_slab *__contig_slab_new(struct contig_cache *c, gfp_t gfp)
 		if (c->ctor)
 			c->ctor(obj);
 	}
-	slab->live = true;
-	__contig_owner_set(slab);
+	slab->frames.live = true;
+	contig_frames_enter(&slab->frames);
 	return slab;
 }
 
@@ -525,9 +581,9 @@ static void __contig_slab_release(struct contig_cache *c,
 
 	if (verify)
 		__contig_slab_verify(c, slab, "slab released");
-	ret = contig_buddy_free(&c->region->buddy, slab->frame);
+	ret = contig_buddy_free(&c->region->buddy, slab->frames.frame);
 	WARN_ON_ONCE(ret);
-	kfree_rcu(slab, rcu);
+	kfree_rcu(slab, frames.rcu);
 }
 
 /* Take @slab off @c for release. */
@@ -539,8 +595,8 @@ static void __contig_slab_unlink(struct contig_cache *c,
 	c->nr_slabs--;
 	if (!slab->inuse)
 		c->nr_empty--;
-	slab->live = false;
-	__contig_owner_clear(slab);
+	slab->frames.live = false;
+	contig_frames_leave(&slab->frames);
 }
 
 /* Take one object from @slab and refile it. */
@@ -676,7 +732,7 @@ struct contig_cache *contig_cache_create(const char *name, size_t size,
 					 unsigned int flags,
 					 void (*ctor)(void *obj))
 {
-	struct contig_region *r = READ_ONCE(contig_slab_region);
+	struct contig_region *r = contig_default_region();
 
 	might_sleep();
 	if (!r)
@@ -691,6 +747,59 @@ struct contig_cache *contig_cache_create(const char *name, size_t size,
 				     ctor);
 }
 EXPORT_SYMBOL_GPL(contig_cache_create);
+
+/**
+ * contig_cache_create_internal() - a cache of contig.ko's own.
+ * @name:  as for contig_cache_create().
+ * @size:  as for contig_cache_create().
+ * @align: as for contig_cache_create().
+ * @flags: 0 or CONTIG_CACHE_DEBUG.
+ *
+ * As contig_cache_create(), no boundary or constructor, and the cache is
+ * marked __CONTIG_CACHE_INTERNAL: drivers cannot destroy it, it lives
+ * until unload.  kmalloc.c makes its size classes with it.
+ *
+ * Context: process context, may sleep.
+ * Return: the cache or ERR_PTR(-errno), as contig_cache_create().
+ */
+struct contig_cache *contig_cache_create_internal(const char *name,
+						  size_t size, size_t align,
+						  unsigned int flags)
+{
+	struct contig_region *r = contig_default_region();
+
+	might_sleep();
+	if (!r)
+		return ERR_PTR(-ENODEV);
+	if (WARN_ON_ONCE(flags & ~CONTIG_CACHE_VALID_FLAGS))
+		return ERR_PTR(-EINVAL);
+	return __contig_cache_create(r, name, size, align, 0,
+				     flags | __CONTIG_CACHE_INTERNAL, NULL);
+}
+
+/**
+ * contig_cache_name() - a cache's name, for reports.
+ * @cache: the cache.
+ *
+ * Context: any.
+ * Return: the name; valid as long as the cache.
+ */
+const char *contig_cache_name(const struct contig_cache *cache)
+{
+	return cache->name;
+}
+
+/**
+ * contig_cache_size() - the object size a cache was created with.
+ * @cache: the cache.
+ *
+ * Context: any.
+ * Return: the size in bytes.
+ */
+unsigned int contig_cache_size(const struct contig_cache *cache)
+{
+	return cache->size;
+}
 
 /* Report up to CONTIG_CACHE_MAX_LEAKS objects still in use. */
 static void __contig_cache_report_leaks(struct contig_cache *c)
@@ -713,7 +822,7 @@ static void __contig_cache_report_leaks(struct contig_cache *c)
 					continue;
 				if (n++ >= CONTIG_CACHE_MAX_LEAKS)
 					continue;
-				phys = __contig_virt_to_phys(c->region, obj);
+				phys = contig_slab_virt_to_phys(c->region, obj);
 				pr_err("slab: cache %s: leaked object %p at phys %pa\n",
 				       c->name, obj, &phys);
 			}
@@ -761,7 +870,8 @@ static void __contig_cache_teardown(struct contig_cache *c)
  * was and usable, and -EBUSY is returned.
  *
  * Context: process context, may sleep.
- * Return: 0, -EBUSY, or -EINVAL for a contig_kmalloc() size class.
+ * Return: 0, -EBUSY, or -EINVAL for a cache of contig.ko's own (a
+ * contig_kmalloc() size class).
  */
 int contig_cache_destroy(struct contig_cache *cache)
 {
@@ -770,8 +880,8 @@ int contig_cache_destroy(struct contig_cache *cache)
 	might_sleep();
 	if (!cache)
 		return 0;
-	if (cache->flags & __CONTIG_CACHE_KMALLOC) {
-		pr_err("slab: cache %s belongs to contig_kmalloc() and cannot be destroyed\n",
+	if (cache->flags & __CONTIG_CACHE_INTERNAL) {
+		pr_err("slab: cache %s belongs to contig.ko and cannot be destroyed\n",
 		       cache->name);
 		return -EINVAL;
 	}
@@ -859,24 +969,10 @@ void *contig_cache_alloc(struct contig_cache *cache, gfp_t gfp,
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, cache->size);
 	if (phys)
-		*phys = __contig_virt_to_phys(cache->region, obj);
+		*phys = contig_slab_virt_to_phys(cache->region, obj);
 	return obj;
 }
 EXPORT_SYMBOL_GPL(contig_cache_alloc);
-
-static __printf(2, 3) void __contig_wrong_free(const void *obj,
-						const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	atomic_long_inc(&contig_slab_wrong_frees);
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	pr_err("slab: wrong free of %p ignored: %pV\n", obj, &vaf);
-	va_end(args);
-}
 
 /* Free @obj of @c found in @slab under RCU. */
 static int __contig_slab_free(struct contig_cache *c, struct contig_slab *slab,
@@ -887,21 +983,21 @@ static int __contig_slab_free(struct contig_cache *c, struct contig_slab *slab,
 	int idx;
 
 	spin_lock_irqsave(&c->lock, flags);
-	if (!slab->live) {
+	if (!slab->frames.live) {
 		spin_unlock_irqrestore(&c->lock, flags);
-		__contig_wrong_free(obj, "not allocated (its slab was just released)");
+		contig_slab_wrong_free(obj, "not allocated (its slab was just released)");
 		return -EINVAL;
 	}
-	idx = __contig_obj_index(c, obj - slab->vaddr);
+	idx = __contig_obj_index(c, obj - slab->frames.vaddr);
 	if (idx < 0) {
 		spin_unlock_irqrestore(&c->lock, flags);
-		__contig_wrong_free(obj, "not the start of an object of cache %s",
-				    c->name);
+		contig_slab_wrong_free(obj, "not the start of an object of cache %s",
+				       c->name);
 		return -EINVAL;
 	}
 	if (slab->next[idx] != CONTIG_SLAB_INUSE) {
 		spin_unlock_irqrestore(&c->lock, flags);
-		__contig_wrong_free(obj, "double free in cache %s", c->name);
+		contig_slab_wrong_free(obj, "double free in cache %s", c->name);
 		return -EINVAL;
 	}
 	/* The object is ours again: check its red zones, poison it. */
@@ -927,50 +1023,45 @@ static int __contig_slab_free(struct contig_cache *c, struct contig_slab *slab,
 	return 0;
 }
 
-static int __contig_large_free(struct contig_slab *blk, const void *obj);
-
-/*
- * Free @obj: an object of @expect, or with @expect NULL anything
- * contig_kmalloc() returned.  Wrong frees are reported and change nothing.
+/**
+ * contig_slab_free_obj() - free the object at @obj of the slab @f.
+ * @f:   a slab (@f->cache not NULL) found for @obj with
+ *       contig_frames_lookup() or contig_frames_lookup_free().
+ * @obj: the object.
+ *
+ * The caller has decided that @obj may be freed to @f->cache; this checks
+ * the rest (the slab still live, @obj the start of an object in use).
+ *
+ * Context: under the rcu_read_lock() of the lookup.  Takes the cache's
+ * lock and, when a slab goes back, the buddy's.
+ * Return: 0, or -EINVAL for a wrong free (reported, nothing changed).
  */
-static int __contig_free(struct contig_cache *expect, const void *obj)
+int contig_slab_free_obj(struct contig_frames *f, const void *obj)
 {
-	struct contig_region *r = READ_ONCE(contig_slab_region);
-	struct contig_slab *slab;
-	struct contig_cache *c;
-	int ret = -EINVAL;
+	return __contig_slab_free(f->cache, __contig_slab_of(f), obj);
+}
 
-	if (!obj)
+/**
+ * contig_slab_obj_size() - the bytes of an object its user may write.
+ * @f:   a slab (@f->cache not NULL) found for @obj with
+ *       contig_frames_lookup().
+ * @obj: an address in it.
+ *
+ * The object size the cache was created with.  In a debug cache the red
+ * zone starts right after it, so not one byte more may be written; in
+ * others the pitch may leave alignment padding after an object, which is
+ * not promised either (the contig_kmalloc() classes have none).
+ *
+ * Context: under the rcu_read_lock() of the lookup.
+ * Return: that size, or 0 if no object starts at @obj.
+ */
+size_t contig_slab_obj_size(const struct contig_frames *f, const void *obj)
+{
+	const struct contig_cache *c = f->cache;
+
+	if (__contig_obj_index(c, obj - f->vaddr) < 0)
 		return 0;
-	if (!r || obj < r->vaddr || obj >= r->vaddr + r->size) {
-		__contig_wrong_free(obj, "not in the region");
-		return -EINVAL;
-	}
-	rcu_read_lock();
-	slab = rcu_dereference(contig_slab_owner[(obj - r->vaddr) >> PAGE_SHIFT]);
-	if (!slab) {
-		__contig_wrong_free(obj, "not in any slab or contig_kmalloc() block");
-		goto unlock;
-	}
-	c = slab->cache;
-	if (!c) {
-		if (expect)
-			__contig_wrong_free(obj, "a contig_kmalloc() block, not in cache %s",
-					    expect->name);
-		else
-			ret = __contig_large_free(slab, obj);
-		goto unlock;
-	}
-	if (expect ? c != expect : !(c->flags & __CONTIG_CACHE_KMALLOC)) {
-		__contig_wrong_free(obj, "an object of cache %s, not of %s",
-				    c->name, expect ? expect->name :
-				    "contig_kmalloc()");
-		goto unlock;
-	}
-	ret = __contig_slab_free(c, slab, obj);
-unlock:
-	rcu_read_unlock();
-	return ret;
+	return c->size;
 }
 
 /**
@@ -983,11 +1074,30 @@ unlock:
  */
 int contig_cache_free_checked(struct contig_cache *cache, const void *obj)
 {
+	struct contig_frames *f;
+	int ret = -EINVAL;
+
 	if (!cache) {
-		__contig_wrong_free(obj, "no cache given");
+		contig_slab_wrong_free(obj, "no cache given");
 		return -EINVAL;
 	}
-	return __contig_free(cache, obj);
+	if (!obj)
+		return 0;
+	rcu_read_lock();
+	f = contig_frames_lookup_free(obj);
+	if (!f)
+		goto unlock;
+	if (!f->cache)
+		contig_slab_wrong_free(obj, "a contig_kmalloc() block, not in cache %s",
+				       cache->name);
+	else if (f->cache != cache)
+		contig_slab_wrong_free(obj, "an object of cache %s, not of %s",
+				       f->cache->name, cache->name);
+	else
+		ret = contig_slab_free_obj(f, obj);
+unlock:
+	rcu_read_unlock();
+	return ret;
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_cache_free_checked);
@@ -1081,226 +1191,6 @@ void contig_cache_set_keep_empty(struct contig_cache *cache, unsigned int nr)
 }
 EXPORT_SYMBOL_GPL(contig_cache_set_keep_empty);
 
-/* ---- contig_kmalloc ------------------------------------------------------ */
-
-static unsigned int __contig_kmalloc_index(size_t size)
-{
-	unsigned int k;
-
-	if (size <= 8)
-		return 0;
-	if (size <= 16)
-		return 1;
-	k = fls(size - 1);		/* 1 << (k - 1) < size <= 1 << k */
-	return 2 * (k - 5) + 2 + (size > (3U << (k - 2)));
-}
-
-static size_t __contig_kmalloc_size(unsigned int idx)
-{
-	unsigned int k;
-
-	if (idx < 2)
-		return 8U << idx;
-	k = (idx - 2) / 2 + 5;
-	return idx & 1 ? 1U << k : 3U << (k - 2);
-}
-
-/**
- * contig_kmalloc_cache() - the size class serving @size bytes.
- * @size: 1 to PAGE_SIZE.
- *
- * Context: any.
- * Return: the class's cache, or NULL if @size has none.
- */
-struct contig_cache *contig_kmalloc_cache(size_t size)
-{
-	if (!size || size > PAGE_SIZE)
-		return NULL;
-	return contig_kmalloc_caches[__contig_kmalloc_index(size)];
-}
-
-CONTIG_EXPORT_FOR_TESTS(contig_kmalloc_cache);
-
-static void *__contig_kmalloc_large(struct contig_region *r, size_t size,
-				    gfp_t gfp, phys_addr_t *phys)
-{
-	struct contig_slab *blk;
-	unsigned long flags;
-	long frame;
-	size_t nr;
-
-	if (size > r->size) {
-		if (!(gfp & __GFP_NOWARN))
-			pr_err_ratelimited("slab: contig_kmalloc(%zu) refused: larger than the region\n",
-					   size);
-		return ERR_PTR(-ENOMEM);
-	}
-	nr = DIV_ROUND_UP(size, PAGE_SIZE);
-	blk = kzalloc(sizeof(*blk), __contig_meta_gfp(gfp));
-	if (!blk)
-		return ERR_PTR(-ENOMEM);
-	frame = contig_buddy_alloc(&r->buddy, nr, 1, CONTIG_OWNER_SLAB,
-				   CONTIG_POLICY_DEFAULT,
-				   __contig_buddy_flags(gfp));
-	if (frame < 0) {
-		kfree(blk);
-		if (!(gfp & __GFP_NOWARN))
-			pr_err_ratelimited("slab: contig_kmalloc(%zu): the buddy has no %zu free frames (%ld)\n",
-					   size, nr, frame);
-		return ERR_PTR(frame);
-	}
-	INIT_LIST_HEAD(&blk->node);
-	blk->frame = frame;
-	blk->nr_frames = nr;
-	blk->size = size;
-	blk->vaddr = contig_frame_to_virt(r, frame);
-	blk->live = true;
-	if (gfp & __GFP_ZERO)
-		memset(blk->vaddr, 0, size);
-	if (contig_slab_debug)
-		memset(blk->vaddr + size, CONTIG_SLAB_RED,
-		       (nr << PAGE_SHIFT) - size);
-	__contig_owner_set(blk);
-
-	spin_lock_irqsave(&contig_large_lock, flags);
-	contig_large_nr++;
-	contig_large_frames += nr;
-	contig_large_bytes += size;
-	spin_unlock_irqrestore(&contig_large_lock, flags);
-	if (phys)
-		*phys = __contig_virt_to_phys(r, blk->vaddr);
-	return blk->vaddr;
-}
-
-static int __contig_large_free(struct contig_slab *blk, const void *obj)
-{
-	struct contig_region *r = contig_slab_region;
-	unsigned long flags;
-	u8 *bad;
-	int ret;
-
-	spin_lock_irqsave(&contig_large_lock, flags);
-	if (!blk->live || obj != blk->vaddr) {
-		spin_unlock_irqrestore(&contig_large_lock, flags);
-		__contig_wrong_free(obj, "%s", blk->live ?
-				    "inside a contig_kmalloc() block, not its start" :
-				    "not allocated (its block was just freed)");
-		return -EINVAL;
-	}
-	blk->live = false;
-	__contig_owner_clear(blk);
-	contig_large_nr--;
-	contig_large_frames -= blk->nr_frames;
-	contig_large_bytes -= blk->size;
-	spin_unlock_irqrestore(&contig_large_lock, flags);
-
-	if (contig_slab_debug) {
-		bad = memchr_inv(blk->vaddr + blk->size, CONTIG_SLAB_RED,
-				 (blk->nr_frames << PAGE_SHIFT) - blk->size);
-		if (bad)
-			pr_err("slab: contig_kmalloc(%zu) block %p: written past the end at offset %ld\n",
-			       blk->size, blk->vaddr,
-			       (long)(bad - (u8 *)blk->vaddr));
-	}
-	ret = contig_buddy_free(&r->buddy, blk->frame);
-	WARN_ON_ONCE(ret);
-	kfree_rcu(blk, rcu);
-	return 0;
-}
-
-/**
- * contig_kmalloc() - allocate @size bytes of physically contiguous memory.
- * @size: bytes, 1 or more.  Up to PAGE_SIZE they come from size classes
- *        (powers of two and the halves between, 8 to PAGE_SIZE), aligned
- *        to the largest power of two dividing the class size; beyond, from
- *        whole frames of the buddy, page aligned.
- * @gfp:  as for contig_cache_alloc(); __GFP_ZERO zeroes @size bytes.
- * @phys: if not NULL, set to the physical address.
- *
- * Free with contig_kfree().
- *
- * Context: any context @gfp allows.
- * Return: the memory, or ERR_PTR(-EINVAL) for @size 0, ERR_PTR(-ENOMEM),
- * or ERR_PTR(-ENODEV) when contig.ko has no region.
- */
-void *contig_kmalloc(size_t size, gfp_t gfp, phys_addr_t *phys)
-{
-	struct contig_region *r = READ_ONCE(contig_slab_region);
-
-	might_alloc(gfp);
-	if (!r)
-		return ERR_PTR(-ENODEV);
-	if (!size) {
-		pr_err("slab: %s(0) refused\n", __func__);
-		return ERR_PTR(-EINVAL);
-	}
-	if (size > PAGE_SIZE)
-		return __contig_kmalloc_large(r, size, gfp, phys);
-	return contig_cache_alloc(contig_kmalloc_cache(size), gfp, phys);
-}
-EXPORT_SYMBOL_GPL(contig_kmalloc);
-
-/**
- * contig_kfree_checked() - contig_kfree() that says what it did.
- * @obj: from contig_kmalloc(), or NULL.
- *
- * Context: any.
- * Return: 0, or -EINVAL for a wrong free (reported, nothing changed).
- */
-int contig_kfree_checked(const void *obj)
-{
-	return __contig_free(NULL, obj);
-}
-
-CONTIG_EXPORT_FOR_TESTS(contig_kfree_checked);
-
-/**
- * contig_kfree() - free memory from contig_kmalloc().
- * @obj: the memory, or NULL.
- *
- * Wrong frees are reported and ignored, as for contig_cache_free().
- *
- * Context: any.
- */
-void contig_kfree(const void *obj)
-{
-	__contig_free(NULL, obj);
-}
-EXPORT_SYMBOL_GPL(contig_kfree);
-
-/**
- * contig_ksize() - the usable size of a contig_kmalloc() allocation.
- * @obj: from contig_kmalloc().
- *
- * Context: any.
- * Return: the class size, or the whole frames of a large block; 0 if @obj
- * is not the start of a live contig_kmalloc() allocation.
- */
-size_t contig_ksize(const void *obj)
-{
-	struct contig_region *r = READ_ONCE(contig_slab_region);
-	struct contig_slab *slab;
-	size_t size = 0;
-
-	if (!r || obj < r->vaddr || obj >= r->vaddr + r->size)
-		return 0;
-	rcu_read_lock();
-	slab = rcu_dereference(contig_slab_owner[(obj - r->vaddr) >> PAGE_SHIFT]);
-	if (!slab)
-		goto unlock;
-	if (!slab->cache) {
-		if (obj == slab->vaddr)
-			size = slab->nr_frames << PAGE_SHIFT;
-	} else if ((slab->cache->flags & __CONTIG_CACHE_KMALLOC) &&
-		   __contig_obj_index(slab->cache, obj - slab->vaddr) >= 0) {
-		size = slab->cache->size;
-	}
-unlock:
-	rcu_read_unlock();
-	return size;
-}
-EXPORT_SYMBOL_GPL(contig_ksize);
-
 /* ---- checks and statistics (debugfs, KUnit) ------------------------------- */
 
 static __printf(3, 4) int __contig_fail(char *why, size_t len,
@@ -1318,39 +1208,41 @@ static int __contig_slab_check(struct contig_cache *c, struct contig_slab *slab,
 			       struct list_head *list, unsigned long *active,
 			       char *why, size_t len)
 {
+	const struct contig_frames *fr = &slab->frames;
 	unsigned int i, inuse = 0, steps = 0, idx;
 	bool on_full, on_empty, is_full;
 	unsigned long f;
 
-	if (!slab->live || slab->cache != c || !slab->nr_frames ||
-	    slab->nr_frames != 1UL << c->order ||
-	    !IS_ALIGNED(slab->frame, c->slab_align))
+	if (!fr->live || fr->cache != c || !fr->nr_frames ||
+	    fr->nr_frames != 1UL << c->order ||
+	    !IS_ALIGNED(fr->frame, c->slab_align) ||
+	    fr->vaddr != contig_frame_to_virt(c->region, fr->frame))
 		return __contig_fail(why, len, "%s: slab %lu: bad header",
-				     c->name, slab->frame);
-	for (f = slab->frame; f < slab->frame + slab->nr_frames; f++)
-		if (rcu_access_pointer(contig_slab_owner[f]) != slab)
+				     c->name, fr->frame);
+	for (f = fr->frame; f < fr->frame + fr->nr_frames; f++)
+		if (rcu_access_pointer(contig_slab_owner[f]) != fr)
 			return __contig_fail(why, len, "%s: frame %lu not owned by its slab",
 					     c->name, f);
 	for (i = 0; i < c->objs; i++)
 		inuse += slab->next[i] == CONTIG_SLAB_INUSE;
 	if (inuse != slab->inuse)
 		return __contig_fail(why, len, "%s: slab %lu: %u marked in use, count %u",
-				     c->name, slab->frame, inuse, slab->inuse);
+				     c->name, fr->frame, inuse, slab->inuse);
 	for (idx = slab->free_head; idx != CONTIG_SLAB_END; idx = slab->next[idx]) {
 		if (idx >= c->objs || slab->next[idx] == CONTIG_SLAB_INUSE ||
 		    ++steps > c->objs - inuse)
 			return __contig_fail(why, len, "%s: slab %lu: free list broken at %u",
-					     c->name, slab->frame, idx);
+					     c->name, fr->frame, idx);
 	}
 	if (steps != c->objs - inuse)
 		return __contig_fail(why, len, "%s: slab %lu: %u listed free, %u free",
-				     c->name, slab->frame, steps, c->objs - inuse);
+				     c->name, fr->frame, steps, c->objs - inuse);
 	on_full = list == &c->full;
 	on_empty = list == &c->empty;
 	is_full = inuse == c->objs;
 	if (on_full != is_full || on_empty != !inuse)
 		return __contig_fail(why, len, "%s: slab %lu, %u of %u in use, on the wrong list",
-				     c->name, slab->frame, inuse, c->objs);
+				     c->name, fr->frame, inuse, c->objs);
 	*active += inuse;
 	return 0;
 }
@@ -1408,16 +1300,17 @@ CONTIG_EXPORT_FOR_TESTS(contig_cache_check);
  *
  * Runs contig_cache_check() on every cache, then checks that every owned
  * frame lies in its owner's frames and that owned frames add up to the
- * caches' slabs plus the large blocks.  Exact only while no one allocates.
+ * caches' slabs plus the blocks entered (kmalloc.c's large blocks).
+ * Exact only while no one allocates.
  *
  * Context: process context, may sleep.
  * Return: 0 or -EUCLEAN.
  */
 int contig_slab_check(char *why, size_t len)
 {
-	struct contig_region *r = contig_slab_region;
+	struct contig_region *r = contig_default_region();
 	unsigned long f, owned = 0, expect = 0, flags;
-	struct contig_slab *slab;
+	struct contig_frames *fr;
 	struct contig_cache *c;
 	int ret = 0;
 
@@ -1432,26 +1325,24 @@ int contig_slab_check(char *why, size_t len)
 		expect += c->nr_slabs << c->order;
 		spin_unlock_irqrestore(&c->lock, flags);
 	}
-	spin_lock_irqsave(&contig_large_lock, flags);
-	expect += contig_large_frames;
-	spin_unlock_irqrestore(&contig_large_lock, flags);
+	expect += atomic_long_read(&contig_block_frames);
 
 	rcu_read_lock();
 	for (f = 0; f < r->nr_pages; f++) {
-		slab = rcu_dereference(contig_slab_owner[f]);
-		if (!slab)
+		fr = rcu_dereference(contig_slab_owner[f]);
+		if (!fr)
 			continue;
 		owned++;
-		if (f < slab->frame || f >= slab->frame + slab->nr_frames) {
-			scnprintf(why, len, "frame %lu owned by the slab at %lu+%lu",
-				  f, slab->frame, slab->nr_frames);
+		if (f < fr->frame || f >= fr->frame + fr->nr_frames) {
+			scnprintf(why, len, "frame %lu owned by the run at %lu+%lu",
+				  f, fr->frame, fr->nr_frames);
 			ret = -EUCLEAN;
 			break;
 		}
 	}
 	rcu_read_unlock();
 	if (!ret && owned != expect) {
-		scnprintf(why, len, "%lu frames owned, caches and large blocks hold %lu",
+		scnprintf(why, len, "%lu frames owned, caches and blocks hold %lu",
 			  owned, expect);
 		ret = -EUCLEAN;
 	}
@@ -1508,37 +1399,18 @@ unsigned long contig_slab_wrong_frees_count(void)
 CONTIG_EXPORT_FOR_TESTS(contig_slab_wrong_frees_count);
 
 /**
- * contig_kmalloc_shrink() - contig_cache_shrink() on every size class.
+ * contig_caches_slabinfo() - the caches' part of slabinfo.
+ * @m: the seq_file.
  *
- * Context: any.
- * Return: slabs given back.
- */
-int contig_kmalloc_shrink(void)
-{
-	int i, n = 0;
-
-	for (i = 0; i < CONTIG_KMALLOC_NR; i++)
-		if (contig_kmalloc_caches[i])
-			n += contig_cache_shrink(contig_kmalloc_caches[i]);
-	return n;
-}
-
-CONTIG_EXPORT_FOR_TESTS(contig_kmalloc_shrink);
-
-/**
- * contig_slabinfo_show() - /sys/kernel/debug/contig/slabinfo.
- * @m:      the seq_file.
- * @unused: unused.
- *
- * As /proc/slabinfo 2.1, plus ": waste <bytes>": bytes of the cache's
- * slabs that hold no object (layout waste, not free objects).  objsize
- * is the size asked for; active_slabs are the slabs not empty.  Large
- * contig_kmalloc() blocks are one line, "contig-kmalloc-large".
+ * The header of /proc/slabinfo 2.1, plus ": waste <bytes>", and one line
+ * per cache: waste is the bytes of the cache's slabs that hold no object
+ * (layout waste, not free objects), objsize the size asked for,
+ * active_slabs the slabs not empty.  contig_slabinfo_show() (kmalloc.c)
+ * appends the line of the large contig_kmalloc() blocks.
  *
  * Context: process context; takes contig_caches_mutex and each cache lock.
- * Return: 0.
  */
-int contig_slabinfo_show(struct seq_file *m, void *unused)
+void contig_caches_slabinfo(struct seq_file *m)
 {
 	struct contig_cache *c;
 	unsigned long flags;
@@ -1561,126 +1433,60 @@ int contig_slabinfo_show(struct seq_file *m, void *unused)
 				    (size_t)c->objs * c->size));
 	}
 	mutex_unlock(&contig_caches_mutex);
-
-	spin_lock_irqsave(&contig_large_lock, flags);
-	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4u : tunables %4u %4u %4u : slabdata %6lu %6lu %6u : waste %8lu\n",
-		   "contig-kmalloc-large", contig_large_nr, contig_large_nr, 0,
-		   1, 0, 0, 0, 0, contig_large_nr, contig_large_nr, 0,
-		   (contig_large_frames << PAGE_SHIFT) - contig_large_bytes);
-	spin_unlock_irqrestore(&contig_large_lock, flags);
-	return 0;
-}
-
-CONTIG_EXPORT_FOR_TESTS(contig_slabinfo_show);
-
-static int slabinfo_show(struct seq_file *m, void *unused)
-{
-	return contig_slabinfo_show(m, unused);
-}
-DEFINE_SHOW_ATTRIBUTE(slabinfo);
-
-/**
- * contig_slab_debugfs_init() - add slabinfo to contig's debugfs directory.
- * @r:   the region.
- * @dir: contig's directory.
- *
- * Context: process context.
- */
-void contig_slab_debugfs_init(struct contig_region *r, struct dentry *dir)
-{
-	debugfs_create_file("slabinfo", 0444, dir, r, &slabinfo_fops);
 }
 
 /* ---- load and unload ----------------------------------------------------- */
 
-/* Unload: report what drivers left behind, give everything back. */
-static void __contig_slab_teardown_all(void)
-{
-	struct contig_region *r = contig_slab_region;
-	struct contig_cache *c, *tmp;
-	struct contig_slab *blk;
-	unsigned long f, flags;
-	int ret;
-
-	mutex_lock(&contig_caches_mutex);
-	list_for_each_entry_safe(c, tmp, &contig_caches, node) {
-		spin_lock_irqsave(&c->lock, flags);
-		if (c->active)
-			__contig_cache_report_leaks(c);
-		spin_unlock_irqrestore(&c->lock, flags);
-		if (!(c->flags & __CONTIG_CACHE_KMALLOC))
-			pr_err("slab: cache %s was never destroyed\n", c->name);
-		__contig_cache_teardown(c);
-	}
-	mutex_unlock(&contig_caches_mutex);
-	memset(contig_kmalloc_caches, 0, sizeof(contig_kmalloc_caches));
-
-	/* Large blocks left allocated: the owner map is all that has them. */
-	for (f = 0; f < r->nr_pages; f++) {
-		blk = rcu_dereference_protected(contig_slab_owner[f], true);
-		if (!blk || blk->frame != f)
-			continue;
-		pr_err("slab: contig_kmalloc(%zu) block %p never freed\n",
-		       blk->size, blk->vaddr);
-		__contig_owner_clear(blk);
-		ret = contig_buddy_free(&r->buddy, blk->frame);
-		WARN_ON_ONCE(ret);
-		kfree_rcu(blk, rcu);
-	}
-	contig_large_nr = 0;
-	contig_large_frames = 0;
-	contig_large_bytes = 0;
-}
-
 /**
- * contig_slab_init() - set up the owner map and the contig_kmalloc() classes.
+ * contig_caches_init() - set up the owner map; caches can be made after.
  * @r:     the claimed region.
  * @debug: red zones and poison in every cache (module parameter slab_debug).
  *
  * Context: process context (module load).
  * Return: 0 or -ENOMEM.
  */
-int contig_slab_init(struct contig_region *r, bool debug)
+int contig_caches_init(struct contig_region *r, bool debug)
 {
-	struct contig_cache *c;
-	char name[32];
-	unsigned int i;
-
 	contig_slab_owner = kvcalloc(r->nr_pages, sizeof(*contig_slab_owner),
 				     GFP_KERNEL);
 	if (!contig_slab_owner)
 		return -ENOMEM;
+	atomic_long_set(&contig_block_frames, 0);
 	contig_slab_debug = debug;
-	contig_slab_region = r;
-
-	for (i = 0; i < CONTIG_KMALLOC_NR; i++) {
-		size_t size = __contig_kmalloc_size(i);
-
-		snprintf(name, sizeof(name), "contig-kmalloc-%zu", size);
-		c = __contig_cache_create(r, name, size, size & -size, 0,
-					  __CONTIG_CACHE_KMALLOC, NULL);
-		if (IS_ERR(c)) {
-			contig_slab_exit();
-			return PTR_ERR(c);
-		}
-		contig_kmalloc_caches[i] = c;
-	}
 	if (debug)
 		pr_info("slab: debug on: red zones and poison in every cache\n");
 	return 0;
 }
 
 /**
- * contig_slab_exit() - undo contig_slab_init(); report and reclaim leaks.
+ * contig_caches_exit() - destroy every cache, then the owner map.
+ *
+ * Objects still in use are reported and their slabs given back; so are
+ * caches drivers never destroyed.  Every block must have left the map
+ * already (kmalloc.c frees its large blocks first).
  *
  * Context: process context (module unload or failed load).
  */
-void contig_slab_exit(void)
+void contig_caches_exit(void)
 {
-	if (!contig_slab_region)
+	struct contig_cache *c, *tmp;
+	unsigned long flags;
+
+	if (!contig_slab_owner)
 		return;
-	__contig_slab_teardown_all();
-	contig_slab_region = NULL;
+	mutex_lock(&contig_caches_mutex);
+	list_for_each_entry_safe(c, tmp, &contig_caches, node) {
+		spin_lock_irqsave(&c->lock, flags);
+		if (c->active)
+			__contig_cache_report_leaks(c);
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (!(c->flags & __CONTIG_CACHE_INTERNAL))
+			pr_err("slab: cache %s was never destroyed\n", c->name);
+		__contig_cache_teardown(c);
+	}
+	mutex_unlock(&contig_caches_mutex);
+	WARN_ON_ONCE(atomic_long_read(&contig_block_frames));
+
 	/* Lookups under RCU may still read the map until a grace period. */
 	synchronize_rcu();
 	kvfree(contig_slab_owner);
