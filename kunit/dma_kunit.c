@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * edu_kunit.c - KUnit suites contig_edu and contig_dma: device mappings
+ * dma_kunit.c - KUnit suites contig_edu and contig_dma: device mappings
  * (module/dma.c) proved by a real DMA engine.
  *
  * The module is also a PCI driver for QEMU's edu device (see edu.h).  The
@@ -847,7 +847,7 @@ static const struct pci_device_id edu_ids[] = {
 MODULE_DEVICE_TABLE(pci, edu_ids);
 
 static struct pci_driver edu_driver = {
-	.name = "contig_edu_kunit",
+	.name = "contig_dma_kunit",
 	.id_table = edu_ids,
 	.probe = edu_probe,
 	.remove = edu_remove,
