@@ -361,12 +361,20 @@ static void buddy_half_fragmented_test(struct kunit *test)
 	/* unusable: (free - suitable << order) / free */
 	KUNIT_EXPECT_EQ(test, contig_buddy_unusable_index(&st, 0), 0);
 	KUNIT_EXPECT_EQ(test, contig_buddy_unusable_index(&st, 1), 1000);
-	/* fragindex: 1 - (1 + free / 2^order) / blocks; -1 when it fits */
+	/*
+	 * fragindex: 1 - (1 + free / 2^order) / blocks; -1 when it fits.
+	 * Worked out by hand for 2048 free frames in 2048 blocks, in
+	 * thousandths with mm/vmstat.c's integer divisions:
+	 *   order 1:  1000 - (1000 + 2048000 / 2) / 2048    = 1000 - 500 = 500
+	 *   order 2:  1000 - (1000 + 2048000 / 4) / 2048    = 1000 - 250 = 750
+	 *   order 3:  1000 - (1000 + 2048000 / 8) / 2048    = 1000 - 125 = 875
+	 *   order 12: 1000 - (1000 + 2048000 / 4096) / 2048 = 1000 - 0 = 1000
+	 */
 	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 0), -1000);
-	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 1),
-			1000 - (int)((1000 + n / 2 * 1000 / 2) / (n / 2)));
-	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 12),
-			1000 - (int)((1000 + n / 2 * 1000 / 4096) / (n / 2)));
+	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 1), 500);
+	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 2), 750);
+	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 3), 875);
+	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 12), 1000);
 
 	for (i = 1; i < n; i += 2)
 		KUNIT_ASSERT_EQ(test, contig_buddy_free(b, i), 0);
