@@ -6,8 +6,9 @@
  * Every case runs on the live region of the loaded contig.ko (skipped
  * without one) and must leave it as it found it: the fixture records the
  * buddy's free frames before the case (after emptying the kmalloc
- * classes), frees whatever the case left allocated, destroys its caches,
- * and then expects the same free frames and both invariant checkers
+ * classes); kunit actions free whatever the case left allocated and
+ * destroy its caches, also when an assertion ends the case early, and the
+ * last of them expects the same free frames and both invariant checkers
  * (contig_slab_check(): every cache and the owner map; contig_buddy_check())
  * to pass.  Cases check the allocator's promises directly: physical
  * addresses, alignment, boundaries, non-overlap (sorted addresses and
@@ -17,6 +18,7 @@
  * case keeps a shadow of every live object; its seed is printed and can be
  * set with the module parameter seed=.
  */
+#include <kunit/test-bug.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/kthread.h>
@@ -25,6 +27,7 @@
 #include <linux/moduleparam.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -40,23 +43,23 @@ static unsigned long seed;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "Seed of the random stress case (0: a random one, printed)");
 
-#define FIX_MAX_CACHES	8
-#define FIX_MAX_ARRAYS	16
+/*
+ * The fixture: the region and its free frames before the case.  Whatever
+ * a case holds is released by kunit actions, last in first out: objects
+ * (fix_array()) before their caches (fix_cache()), and last of all, as it
+ * is registered first by slab_init(), slab_fix_verify(), which checks that
+ * the region is as the case found it.
+ */
+struct slab_fix {
+	struct contig_region *r;
+	unsigned long free_before;
+};
 
-/* An array of objects the fixture frees at exit (cache NULL: contig_kfree). */
+/* An array of objects freed when the case ends (cache NULL: contig_kfree). */
 struct fix_array {
 	struct contig_cache *cache;
 	void **objs;
 	unsigned int n;
-};
-
-struct slab_fix {
-	struct contig_region *r;
-	unsigned long free_before;
-	struct contig_cache *caches[FIX_MAX_CACHES];
-	unsigned int nr_caches;
-	struct fix_array arrays[FIX_MAX_ARRAYS];
-	unsigned int nr_arrays;
 };
 
 static unsigned long free_frames(struct contig_region *r)
@@ -79,6 +82,18 @@ static void expect_consistent(struct kunit *test)
 			    "buddy: %s", why);
 }
 
+/* The last action of every case. */
+static void slab_fix_verify(void *data)
+{
+	struct kunit *test = data;
+	struct slab_fix *fix = test->priv;
+
+	contig_kmalloc_shrink();
+	expect_consistent(test);
+	KUNIT_EXPECT_EQ_MSG(test, free_frames(fix->r), fix->free_before,
+			    "the case did not leave the region as it found it");
+}
+
 static int slab_init(struct kunit *test)
 {
 	struct contig_region *r = contig_default_region;
@@ -93,78 +108,75 @@ static int slab_init(struct kunit *test)
 	contig_kmalloc_shrink();
 	fix->free_before = free_frames(r);
 	test->priv = fix;
-	return 0;
+	return kunit_add_action_or_reset(test, slab_fix_verify, test);
 }
 
-static void slab_exit(struct kunit *test)
+/* -EBUSY here: the case left objects in the cache that no slot frees. */
+static void destroy_cache_action(void *c)
 {
-	struct slab_fix *fix = test->priv;
-	unsigned int a, i;
+	struct kunit *test = kunit_get_current_test();
+	int ret = contig_cache_destroy(c);
 
-	if (!fix)
-		return;
-	for (a = 0; a < fix->nr_arrays; a++) {
-		struct fix_array *fa = &fix->arrays[a];
-
-		for (i = 0; i < fa->n; i++) {
-			if (!fa->objs[i])
-				continue;
-			if (fa->cache)
-				contig_cache_free(fa->cache, fa->objs[i]);
-			else
-				contig_kfree(fa->objs[i]);
-			fa->objs[i] = NULL;
-		}
-	}
-	for (i = 0; i < fix->nr_caches; i++)
-		if (fix->caches[i])
-			KUNIT_EXPECT_EQ(test, contig_cache_destroy(fix->caches[i]), 0);
-	contig_kmalloc_shrink();
-	expect_consistent(test);
-	KUNIT_EXPECT_EQ_MSG(test, free_frames(fix->r), fix->free_before,
-			    "the case did not leave the region as it found it");
+	if (test)
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "destroying a cache of the case");
 }
 
+/* A cache destroyed when the case ends, unless fix_forget_cache() first. */
 static struct contig_cache *fix_cache(struct kunit *test, const char *name,
 				      size_t size, size_t align,
 				      size_t boundary, unsigned int flags,
 				      void (*ctor)(void *obj))
 {
-	struct slab_fix *fix = test->priv;
 	struct contig_cache *c;
 
-	KUNIT_ASSERT_LT(test, fix->nr_caches, FIX_MAX_CACHES);
 	c = contig_cache_create(name, size, align, boundary, flags, ctor);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c), "create %s: %ld", name,
 			       PTR_ERR(c));
-	fix->caches[fix->nr_caches++] = c;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, destroy_cache_action,
+							c), 0);
 	return c;
 }
 
-/* Forget @c in the fixture after the case destroyed it itself. */
+/* The case destroyed @c itself: no action must destroy it again. */
 static void fix_forget_cache(struct kunit *test, struct contig_cache *c)
 {
-	struct slab_fix *fix = test->priv;
-	unsigned int i;
-
-	for (i = 0; i < fix->nr_caches; i++)
-		if (fix->caches[i] == c)
-			fix->caches[i] = NULL;
+	kunit_remove_action(test, destroy_cache_action, c);
 }
 
+static void free_array_action(void *data)
+{
+	struct fix_array *fa = data;
+	unsigned int i;
+
+	for (i = 0; i < fa->n; i++) {
+		if (!fa->objs[i])
+			continue;
+		if (fa->cache)
+			contig_cache_free(fa->cache, fa->objs[i]);
+		else
+			contig_kfree(fa->objs[i]);
+		fa->objs[i] = NULL;
+	}
+}
+
+/*
+ * @n slots for objects of @c (NULL: contig_kmalloc()); every object left
+ * in a slot is freed when the case ends.  A case that frees an object
+ * itself clears its slot.
+ */
 static void **fix_array(struct kunit *test, struct contig_cache *c,
 			unsigned int n)
 {
-	struct slab_fix *fix = test->priv;
 	struct fix_array *fa;
 
-	KUNIT_ASSERT_LT(test, fix->nr_arrays, FIX_MAX_ARRAYS);
-	fa = &fix->arrays[fix->nr_arrays];
+	fa = kunit_kzalloc(test, sizeof(*fa), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fa);
 	fa->objs = kunit_kcalloc(test, n, sizeof(void *), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fa->objs);
 	fa->cache = c;
 	fa->n = n;
-	fix->nr_arrays++;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_array_action,
+							fa), 0);
 	return fa->objs;
 }
 
@@ -416,18 +428,19 @@ static void slab_ctor_test(struct kunit *test)
 {
 	struct contig_cache *c;
 	unsigned int objs, i;
-	void **o;
+	void **o, *p;
 
 	atomic_set(&ctor_calls, 0);
 	c = fix_cache(test, "kunit-ctor", 96, 0, 0, 0, count_ctor);
 	objs = info_of(c).objs_per_slab;
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 0);
-	o = fix_array(test, c, objs + 1);
+	o = fix_array(test, c, objs + 2);	/* o[objs + 1]: see below */
 
 	o[0] = alloc_checked(test, c, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), objs);
 	KUNIT_EXPECT_EQ(test, *(u64 *)o[0], CTOR_MAGIC);
 	contig_cache_free(c, o[0]);
+	o[0] = NULL;	/* not freed twice should the next line fail */
 	o[0] = alloc_checked(test, c, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), objs);
 	for (i = 1; i < objs; i++) {
@@ -438,9 +451,11 @@ static void slab_ctor_test(struct kunit *test)
 	o[objs] = alloc_checked(test, c, GFP_KERNEL);	/* a second slab */
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 2 * objs);
 
-	/* __GFP_ZERO would undo the constructor: refused. */
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_cache_alloc(c, GFP_KERNEL | __GFP_ZERO,
-							 NULL)), -EINVAL);
+	/* __GFP_ZERO would undo the constructor: refused (else freed at the end). */
+	p = contig_cache_alloc(c, GFP_KERNEL | __GFP_ZERO, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(p), -EINVAL);
+	if (!IS_ERR(p))
+		o[objs + 1] = p;
 
 	for (i = 0; i <= objs; i++) {
 		contig_cache_free(c, o[i]);
@@ -561,6 +576,33 @@ static void slab_destroy_leak_test(struct kunit *test)
 
 /* ---- wrong frees ---------------------------------------------------------- */
 
+/* A frame taken from the region's buddy, given back when the case ends. */
+struct fix_frame {
+	struct contig_region *r;
+	long frame;
+};
+
+static void free_frame_action(void *data)
+{
+	struct fix_frame *fr = data;
+
+	contig_buddy_free(&fr->r->buddy, fr->frame);
+}
+
+static struct fix_frame *fix_frame(struct kunit *test, struct contig_region *r)
+{
+	struct fix_frame *fr = kunit_kzalloc(test, sizeof(*fr), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, fr);
+	fr->r = r;
+	fr->frame = contig_buddy_alloc(&r->buddy, 1, 1, CONTIG_OWNER_UNMOVABLE,
+				       CONTIG_POLICY_DEFAULT, 0);
+	KUNIT_ASSERT_GE(test, fr->frame, 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_frame_action,
+							fr), 0);
+	return fr;
+}
+
 /* A wrong free returns -EINVAL, is counted, and changes no cache. */
 static void expect_wrong(struct kunit *test, int ret,
 			 struct contig_cache **caches, unsigned int nr,
@@ -580,26 +622,26 @@ static void slab_wrong_free_test(struct kunit *test)
 	struct contig_cache *caches[3];
 	unsigned long active[3] = { 1, 1, 1 }, wrong0, f;
 	void *a, *b, *k, *big, *sys;
-	long frame;
-	void **o;
+	void **oa, **ob, **om;
+	struct fix_frame *fr;
 
 	caches[0] = fix_cache(test, "kunit-wrong-a", 64, 0, 0, 0, NULL);
 	caches[1] = fix_cache(test, "kunit-wrong-b", 64, 0, 0, 0, NULL);
 	caches[2] = contig_kmalloc_cache(100);
 	KUNIT_ASSERT_NOT_NULL(test, caches[2]);
-	o = fix_array(test, caches[0], 1);
+	oa = fix_array(test, caches[0], 1);
 	a = alloc_checked(test, caches[0], GFP_KERNEL);
-	o[0] = a;
-	o = fix_array(test, caches[1], 1);
+	oa[0] = a;
+	ob = fix_array(test, caches[1], 1);
 	b = alloc_checked(test, caches[1], GFP_KERNEL);
-	o[0] = b;
-	o = fix_array(test, NULL, 2);
+	ob[0] = b;
+	om = fix_array(test, NULL, 2);
 	k = contig_kmalloc(100, GFP_KERNEL, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
-	o[0] = k;
+	om[0] = k;
 	big = contig_kmalloc(3 * PAGE_SIZE + 1, GFP_KERNEL, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(big));
-	o[1] = big;
+	om[1] = big;
 	sys = kunit_kzalloc(test, 64, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sys);
 	wrong0 = contig_slab_wrong_frees_count();
@@ -632,12 +674,11 @@ static void slab_wrong_free_test(struct kunit *test)
 	expect_wrong(test, contig_kfree_checked(sys), caches, 3, active,
 		     "kernel memory to contig_kfree");
 	/* A frame the buddy gave to someone else. */
-	frame = contig_buddy_alloc(&fix->r->buddy, 1, 1, CONTIG_OWNER_UNMOVABLE,
-				   CONTIG_POLICY_DEFAULT, 0);
-	KUNIT_ASSERT_GE(test, frame, 0);
-	expect_wrong(test, contig_kfree_checked(contig_frame_to_virt(fix->r, frame)),
+	fr = fix_frame(test, fix->r);
+	expect_wrong(test, contig_kfree_checked(contig_frame_to_virt(fix->r, fr->frame)),
 		     caches, 3, active, "frame of a buffer");
-	KUNIT_EXPECT_EQ(test, contig_buddy_free(&fix->r->buddy, frame), 0);
+	KUNIT_EXPECT_EQ(test, contig_buddy_free(&fix->r->buddy, fr->frame), 0);
+	kunit_remove_action(test, free_frame_action, fr);
 	KUNIT_EXPECT_EQ(test, contig_slab_wrong_frees_count() - wrong0, 14);
 	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f);
 	KUNIT_EXPECT_EQ(test, contig_cache_free_checked(caches[0], NULL), 0);
@@ -646,23 +687,23 @@ static void slab_wrong_free_test(struct kunit *test)
 
 	/* Double frees: of an object, with its slab kept and given back. */
 	KUNIT_EXPECT_EQ(test, contig_cache_free_checked(caches[0], a), 0);
-	fix->arrays[0].objs[0] = NULL;
+	oa[0] = NULL;
 	active[0] = 0;
 	expect_wrong(test, contig_cache_free_checked(caches[0], a), caches, 3,
 		     active, "double free");
 	contig_cache_set_keep_empty(caches[1], 0);
 	KUNIT_EXPECT_EQ(test, contig_cache_free_checked(caches[1], b), 0);
-	fix->arrays[1].objs[0] = NULL;
+	ob[0] = NULL;
 	active[1] = 0;
 	expect_wrong(test, contig_cache_free_checked(caches[1], b), caches, 3,
 		     active, "double free after the slab went back");
 	KUNIT_EXPECT_EQ(test, contig_kfree_checked(k), 0);
-	fix->arrays[2].objs[0] = NULL;
+	om[0] = NULL;
 	active[2] = 0;
 	expect_wrong(test, contig_kfree_checked(k), caches, 3, active,
 		     "double contig_kfree");
 	KUNIT_EXPECT_EQ(test, contig_kfree_checked(big), 0);
-	fix->arrays[2].objs[1] = NULL;
+	om[1] = NULL;
 	expect_wrong(test, contig_kfree_checked(big), caches, 3, active,
 		     "double free of a large block");
 	KUNIT_EXPECT_EQ(test, contig_slab_wrong_frees_count() - wrong0, 18);
@@ -691,6 +732,7 @@ static void slab_debug_overrun_test(struct kunit *test)
 	o[0] = p;
 	memset(p, 0x11, 40);
 	contig_cache_free(c, p);
+	o[0] = NULL;
 	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 0);
 
 	/* One byte past the end, found at free. */
@@ -787,9 +829,9 @@ static void slab_kmalloc_test(struct kunit *test)
 	phys_addr_t phys;
 	unsigned long f;
 	size_t size;
-	void **o;
+	void **o, *q;
 
-	o = fix_array(test, NULL, PAGE_SIZE / 8 + 1 + ARRAY_SIZE(large));
+	o = fix_array(test, NULL, PAGE_SIZE / 8 + 3 + ARRAY_SIZE(large));
 	for (size = 1; size <= PAGE_SIZE; size += size < 128 ? 1 : 8) {
 		size_t cls = expected_class(size);
 		u8 *p = contig_kmalloc(size, GFP_KERNEL | __GFP_ZERO, &phys);
@@ -810,27 +852,29 @@ static void slab_kmalloc_test(struct kunit *test)
 		}
 	}
 	for (i = 0; i < ARRAY_SIZE(large); i++) {
-		u8 *p;
-
 		f = free_frames(fix->r);
-		p = contig_kmalloc(large[i], GFP_KERNEL | __GFP_ZERO, &phys);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(p));
-		o[n++] = p;
+		q = contig_kmalloc(large[i], GFP_KERNEL | __GFP_ZERO, &phys);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(q));
+		o[n++] = q;
 		/* The buddy takes exactly the frames asked for. */
 		KUNIT_EXPECT_EQ(test, f - free_frames(fix->r),
 				DIV_ROUND_UP(large[i], PAGE_SIZE));
-		KUNIT_EXPECT_EQ(test, contig_ksize(p),
+		KUNIT_EXPECT_EQ(test, contig_ksize(q),
 				PAGE_ALIGN(large[i]));
-		KUNIT_EXPECT_EQ(test, phys, expected_phys(fix, p));
+		KUNIT_EXPECT_EQ(test, phys, expected_phys(fix, q));
 		KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(phys));
-		KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, large[i]));
-		KUNIT_EXPECT_EQ(test, contig_ksize(p + 1), 0);
+		KUNIT_EXPECT_NULL(test, memchr_inv(q, 0, large[i]));
+		KUNIT_EXPECT_EQ(test, contig_ksize(q + 1), 0);
 	}
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_kmalloc(0, GFP_KERNEL, NULL)),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_kmalloc(fix->r->size + 1,
-						     GFP_KERNEL | __GFP_NOWARN,
-						     NULL)), -ENOMEM);
+	/* Refused; should one be served after all, its slot frees it. */
+	q = contig_kmalloc(0, GFP_KERNEL, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(q), -EINVAL);
+	if (!IS_ERR(q))
+		o[n++] = q;
+	q = contig_kmalloc(fix->r->size + 1, GFP_KERNEL | __GFP_NOWARN, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(q), -ENOMEM);
+	if (!IS_ERR(q))
+		o[n++] = q;
 	KUNIT_EXPECT_NULL(test, contig_kmalloc_cache(PAGE_SIZE + 1));
 	expect_consistent(test);
 }
@@ -917,37 +961,68 @@ struct shadow {
 	u8 tag;
 };
 
+#define STRESS_KINDS	5
+
+/* The live objects of the stress case, freed by stress_release(). */
+struct stress {
+	struct contig_cache *caches[STRESS_KINDS];
+	struct shadow *sh;
+	unsigned int n;
+};
+
+static void stress_release(void *data)
+{
+	struct stress *st = data;
+
+	while (st->n) {
+		struct shadow *x = &st->sh[--st->n];
+
+		if (x->cache < STRESS_KINDS)
+			contig_cache_free(st->caches[x->cache], x->obj);
+		else
+			contig_kfree(x->obj);
+	}
+}
+
 static void slab_random_stress_test(struct kunit *test)
 {
-	static const struct boundary_case kinds[] = {
+	static const struct boundary_case kinds[STRESS_KINDS] = {
 		{ 24, 0, 0 }, { 96, 64, 256 }, { 192, 0, 0, CONTIG_CACHE_DEBUG },
 		{ 3000, 8, 4096 }, { 1, 1, 0 },
 	};
-	struct contig_cache *caches[ARRAY_SIZE(kinds)];
-	unsigned long live[ARRAY_SIZE(kinds)] = { 0 };
-	const unsigned int nr = ARRAY_SIZE(kinds);
-	unsigned int phase, op, i, n = 0;
+	unsigned long live[STRESS_KINDS] = { 0 };
+	const unsigned int nr = STRESS_KINDS;
+	unsigned int phase, op, i;
+	struct contig_cache **caches;
 	struct rnd_state rnd;
+	struct stress *st;
 	struct shadow *sh;
 	unsigned long s = seed ?: get_random_u32();
 
 	kunit_info(test, "seed=%lu (reload with seed=%lu to repeat)\n", s, s);
 	prandom_seed_state(&rnd, s);
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	caches = st->caches;
 	for (i = 0; i < nr; i++)
 		caches[i] = fix_cache(test, "kunit-stress", kinds[i].size,
 				      kinds[i].align, kinds[i].boundary,
 				      kinds[i].flags, NULL);
 	sh = kunit_kcalloc(test, STRESS_SLOTS, sizeof(*sh), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sh);
+	st->sh = sh;
+	/* After the caches: the objects go first. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, stress_release, st),
+			0);
 
 	for (phase = 0; phase < STRESS_PHASES; phase++) {
 		for (op = 0; op < STRESS_OPS; op++) {
 			u32 r = prandom_u32_state(&rnd);
-			bool alloc = n < STRESS_SLOTS &&
-				     (n == 0 || r % 100 < (phase & 1 ? 35 : 65));
+			bool alloc = st->n < STRESS_SLOTS &&
+				     (st->n == 0 || r % 100 < (phase & 1 ? 35 : 65));
 
 			if (alloc) {
-				struct shadow *x = &sh[n];
+				struct shadow *x = &sh[st->n];
 				unsigned int k = (r >> 8) % (nr + 1);
 
 				x->cache = k;
@@ -965,9 +1040,9 @@ static void slab_random_stress_test(struct kunit *test)
 				memset(x->obj, x->tag, x->size);
 				if (k < nr)
 					live[k]++;
-				n++;
+				st->n++;
 			} else {
-				struct shadow *x = &sh[(r >> 8) % n];
+				struct shadow *x = &sh[(r >> 8) % st->n];
 
 				KUNIT_ASSERT_NULL_MSG(test,
 						      memchr_inv(x->obj, x->tag, x->size),
@@ -982,13 +1057,13 @@ static void slab_random_stress_test(struct kunit *test)
 					KUNIT_ASSERT_EQ(test,
 							contig_kfree_checked(x->obj), 0);
 				}
-				*x = sh[--n];
+				*x = sh[--st->n];
 			}
 			if (r % 256 == 0)
 				contig_cache_shrink(caches[(r >> 8) % nr]);
 		}
 		/* After each phase: every object intact, the model agrees. */
-		for (i = 0; i < n; i++)
+		for (i = 0; i < st->n; i++)
 			KUNIT_ASSERT_NULL(test, memchr_inv(sh[i].obj, sh[i].tag,
 							   sh[i].size));
 		for (i = 0; i < nr; i++)
@@ -996,16 +1071,9 @@ static void slab_random_stress_test(struct kunit *test)
 					live[i]);
 		KUNIT_EXPECT_EQ(test, info_of(caches[2]).nr_corrupt, 0);
 		expect_consistent(test);
-		kunit_info(test, "phase %u: %u objects live\n", phase, n);
+		kunit_info(test, "phase %u: %u objects live\n", phase, st->n);
 	}
-	while (n) {
-		struct shadow *x = &sh[--n];
-
-		if (x->cache < nr)
-			contig_cache_free(caches[x->cache], x->obj);
-		else
-			contig_kfree(x->obj);
-	}
+	kunit_release_action(test, stress_release, st);
 	for (i = 0; i < nr; i++)
 		KUNIT_EXPECT_EQ(test, info_of(caches[i]).active_objs, 0);
 }
@@ -1015,8 +1083,15 @@ static void slab_random_stress_test(struct kunit *test)
 #define HAMMER_ROUNDS	400
 #define HAMMER_BATCH	48
 
+/*
+ * One thread of the concurrency case.  Kunit memory, never the case's
+ * stack; hammer_join() is registered as soon as the thread exists, so the
+ * thread is stopped and joined before its cache and this state go, also
+ * when an assertion ends the case early.
+ */
 struct hammer {
 	struct contig_cache *cache;
+	struct task_struct *task;
 	unsigned int id;
 	unsigned long errors;
 	unsigned long allocs;
@@ -1031,7 +1106,7 @@ static int hammer_fn(void *arg)
 	unsigned int round, i;
 	unsigned long flags;
 
-	for (round = 0; round < HAMMER_ROUNDS; round++) {
+	for (round = 0; round < HAMMER_ROUNDS && !kthread_should_stop(); round++) {
 		bool atomic = round & 1;
 
 		/* Odd rounds allocate with interrupts off, as a driver might. */
@@ -1065,6 +1140,15 @@ static int hammer_fn(void *arg)
 	return 0;
 }
 
+/* Stop the thread (it ends its round) and wait until it has returned. */
+static void hammer_join(void *data)
+{
+	struct hammer *h = data;
+
+	kthread_stop(h->task);
+	put_task_struct(h->task);
+}
+
 static const unsigned int hammer_modes[] = { 2, 1 };
 
 static void hammer_desc(const unsigned int *m, char *desc)
@@ -1080,6 +1164,7 @@ static void slab_threads_test(struct kunit *test)
 {
 	unsigned int nr_caches = *(const unsigned int *)test->param_value;
 	struct contig_cache *caches[2];
+	unsigned long done[2];
 	struct hammer *h;
 	unsigned int i;
 
@@ -1095,12 +1180,25 @@ static void slab_threads_test(struct kunit *test)
 		h[i].cache = caches[i];
 		h[i].id = 0x10 * (i + 1);
 		init_completion(&h[i].done);
-		t = kthread_run(hammer_fn, &h[i], "contig-hammer-%u", i);
+		t = kthread_create(hammer_fn, &h[i], "contig-hammer-%u", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		h[i].task = get_task_struct(t);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, hammer_join,
+								&h[i]), 0);
+		wake_up_process(t);
+	}
+	/*
+	 * Let each finish its rounds, for two minutes at most; then stop it
+	 * (if it is still going) and join it, whatever happened, before
+	 * anything is judged.
+	 */
+	for (i = 0; i < 2; i++) {
+		done[i] = wait_for_completion_timeout(&h[i].done, 120 * HZ);
+		kunit_release_action(test, hammer_join, &h[i]);
 	}
 	for (i = 0; i < 2; i++) {
-		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&h[i].done,
-								    120 * HZ));
+		KUNIT_EXPECT_TRUE_MSG(test, done[i],
+				      "thread %u did not finish in 2 minutes", i);
 		KUNIT_EXPECT_EQ(test, h[i].errors, 0);
 		KUNIT_EXPECT_EQ(test, h[i].allocs, HAMMER_ROUNDS * HAMMER_BATCH);
 	}
@@ -1132,7 +1230,6 @@ static struct kunit_case slab_cases[] = {
 static struct kunit_suite slab_suite = {
 	.name = "contig_slab",
 	.init = slab_init,
-	.exit = slab_exit,
 	.test_cases = slab_cases,
 };
 
