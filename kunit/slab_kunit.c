@@ -248,14 +248,70 @@ static u8 pattern(unsigned int i, unsigned int salt)
 
 /* ---- sizes ---------------------------------------------------------------- */
 
-static const size_t sizes[] = {
-	1, 7, 8, 16, 24, 32, 48, 64, 96, 100, 128, 192, 256, 384, 512, 768,
-	1000, 1024, 1536, 2048, 3000, 3072, PAGE_SIZE,
+/*
+ * The geometry of a cache of each size (align 0, so 8; no red zones; 4 KiB
+ * pages), worked out by hand from the rule in slab.c's opening comment,
+ * not from its code.  The pitch is the size rounded up to 8; a slab of
+ * S bytes holds (S - size) / pitch + 1 objects; waste is S minus objects
+ * times size; the order is the smallest, from the first that holds 4
+ * objects, whose waste is at most S/16, else S/8, else the least
+ * wasteful.  For instance:
+ *   100:  pitch 104, (4096 - 100) / 104 + 1 = 39 objects, 4096 - 3900 =
+ *         196 bytes left, within 4096/16 = 256: order 0;
+ *   7:    512 objects leave 4096 - 3584 = 512, over 1/16 at every order
+ *         but within 1/8 at order 0;
+ *   1:    512 objects leave 3584 (7/8) at every order: the least wasteful,
+ *         the first, order 0;
+ *   1536: 4 objects need order 1: 5 of them leave 8192 - 7680 = 512 = 1/16;
+ *   3000: 4 need order 2: 5 leave 16384 - 15000 = 1384, over 1/16 (1024);
+ *         order 3's 10 leave 2768, over 1/16 (2048); within 1/8 at order 2;
+ *   4096: 4 objects need order 2, and fill it.
+ * keep: empty slabs kept, ilog2(size) / 2 clamped to [5, 10] (SLUB's
+ * min_partial): 6 for 4096 (ilog2 12), 5 for every smaller size.
+ */
+struct size_case {
+	size_t size;
+	unsigned int order, objs;
+	size_t waste;
+	unsigned int keep;
 };
 
-static void size_desc(const size_t *s, char *desc)
+static const struct size_case sizes[] = {
+	/* size    order objs waste keep */
+	{ 1,          0, 512, 3584, 5 },
+	{ 7,          0, 512,  512, 5 },
+	{ 8,          0, 512,    0, 5 },
+	{ 16,         0, 256,    0, 5 },
+	{ 24,         0, 170,   16, 5 },
+	{ 32,         0, 128,    0, 5 },
+	{ 48,         0,  85,   16, 5 },
+	{ 64,         0,  64,    0, 5 },
+	{ 96,         0,  42,   64, 5 },
+	{ 100,        0,  39,  196, 5 },
+	{ 128,        0,  32,    0, 5 },
+	{ 192,        0,  21,   64, 5 },
+	{ 256,        0,  16,    0, 5 },
+	{ 384,        0,  10,  256, 5 },
+	{ 512,        0,   8,    0, 5 },
+	{ 768,        0,   5,  256, 5 },
+	{ 1000,       0,   4,   96, 5 },
+	{ 1024,       0,   4,    0, 5 },
+	{ 1536,       1,   5,  512, 5 },
+	{ 2048,       1,   4,    0, 5 },
+	{ 3000,       2,   5, 1384, 5 },
+	{ 3072,       2,   5, 1024, 5 },
+	{ SZ_4K,      2,   4,    0, 6 },
+};
+
+/* The figures worked out by hand hold: 4 KiB pages, no red zones. */
+static bool geometry_known(const struct contig_cache_info *info)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%zu bytes", *s);
+	return !info->redzone && PAGE_SIZE == SZ_4K;
+}
+
+static void size_desc(const struct size_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%zu bytes", c->size);
 }
 
 KUNIT_ARRAY_PARAM(sizes, sizes, size_desc);
@@ -268,7 +324,8 @@ KUNIT_ARRAY_PARAM(sizes, sizes, size_desc);
  */
 static void slab_sizes_test(struct kunit *test)
 {
-	size_t size = *(const size_t *)test->param_value;
+	const struct size_case *sc = test->param_value;
+	size_t size = sc->size;
 	struct contig_cache_info info;
 	struct contig_cache *c;
 	unsigned int i, n;
@@ -287,6 +344,16 @@ static void slab_sizes_test(struct kunit *test)
 				    "order %u, %u objects", info.order,
 				    info.objs_per_slab);
 	KUNIT_EXPECT_GE(test, info.objs_per_slab * size, size);
+	if (geometry_known(&info)) {
+		KUNIT_EXPECT_EQ(test, info.order, sc->order);
+		KUNIT_EXPECT_EQ(test, info.objs_per_slab, sc->objs);
+		KUNIT_EXPECT_EQ(test, info.waste_per_slab, sc->waste);
+		KUNIT_EXPECT_EQ(test, info.keep_empty, sc->keep);
+	} else {
+		kunit_info(test, "geometry not compared: %s",
+			   info.redzone ? "red zones (slab_debug=1)" :
+			   "pages are not 4 KiB");
+	}
 
 	n = 2 * info.objs_per_slab + 1;
 	objs = fix_array(test, c, n);
@@ -426,13 +493,18 @@ static void count_ctor(void *obj)
 /* The constructor runs once per object when its slab is made, no more. */
 static void slab_ctor_test(struct kunit *test)
 {
+	struct contig_cache_info info;
 	struct contig_cache *c;
 	unsigned int objs, i;
 	void **o, *p;
 
 	atomic_set(&ctor_calls, 0);
 	c = fix_cache(test, "kunit-ctor", 96, 0, 0, 0, count_ctor);
-	objs = info_of(c).objs_per_slab;
+	info = info_of(c);
+	objs = info.objs_per_slab;
+	/* By hand: (4096 - 96) / 96 + 1 = 42 objects in an order-0 slab. */
+	if (geometry_known(&info))
+		KUNIT_EXPECT_EQ(test, objs, 42);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 0);
 	o = fix_array(test, c, objs + 2);	/* o[objs + 1]: see below */
 
@@ -487,6 +559,11 @@ static void slab_shrink_test(struct kunit *test)
 	info = info_of(c);
 	objs = info.objs_per_slab;
 	pages = 1UL << info.order;
+	/* By hand: 4096 / 512 = 8 objects fill an order-0 slab exactly. */
+	if (geometry_known(&info)) {
+		KUNIT_EXPECT_EQ(test, info.order, 0);
+		KUNIT_EXPECT_EQ(test, objs, 8);
+	}
 	n = 5 * objs;
 	o = fix_array(test, c, n);
 	f0 = free_frames(fix->r);
@@ -804,26 +881,40 @@ static void slab_debug_uaf_test(struct kunit *test)
 
 /* ---- contig_kmalloc ------------------------------------------------------- */
 
-static size_t expected_class(size_t size)
-{
-	size_t c = 8;
+/*
+ * The eighteen size classes as slab.c's opening comment lists them, each
+ * with the alignment its objects must have (the largest power of two
+ * dividing the class), written out rather than computed.
+ */
+static const struct {
+	size_t size, align;
+} kmalloc_classes[] = {
+	{ 8, 8 }, { 16, 16 }, { 24, 8 }, { 32, 32 }, { 48, 16 }, { 64, 64 },
+	{ 96, 32 }, { 128, 128 }, { 192, 64 }, { 256, 256 }, { 384, 128 },
+	{ 512, 512 }, { 768, 256 }, { 1024, 1024 }, { 1536, 512 },
+	{ 2048, 2048 }, { 3072, 1024 }, { 4096, 4096 },
+};
 
-	while (c < size) {
-		/* 8, 16, 24, 32, 48, 64, 96, ...: the next of 2^k, 3 * 2^(k-1) */
-		if (c >= 16 && is_power_of_2(c))
-			c += c / 2;
-		else if (c >= 16)
-			c = roundup_pow_of_two(c);
-		else
-			c *= 2;
-	}
-	return c;
+/* Index of the smallest class of at least @size bytes. */
+static unsigned int expected_class(size_t size)
+{
+	unsigned int i = 0;
+
+	while (kmalloc_classes[i].size < size)
+		i++;
+	return i;
 }
 
 static void slab_kmalloc_test(struct kunit *test)
 {
-	static const size_t large[] = { PAGE_SIZE + 1, 3 * PAGE_SIZE,
-					5 * PAGE_SIZE - 7, SZ_1M };
+	/* Beyond a page: whole frames, counted by hand. */
+	static const struct {
+		size_t size;
+		unsigned long frames;
+	} large[] = {
+		{ SZ_4K + 1, 2 }, { 3 * SZ_4K, 3 }, { 5 * SZ_4K - 7, 5 },
+		{ SZ_1M, 256 },
+	};
 	struct slab_fix *fix = test->priv;
 	unsigned int i, n = 0;
 	phys_addr_t phys;
@@ -831,16 +922,19 @@ static void slab_kmalloc_test(struct kunit *test)
 	size_t size;
 	void **o, *q;
 
+	if (PAGE_SIZE != SZ_4K)
+		kunit_skip(test, "the expected classes are those of 4 KiB pages");
 	o = fix_array(test, NULL, PAGE_SIZE / 8 + 3 + ARRAY_SIZE(large));
 	for (size = 1; size <= PAGE_SIZE; size += size < 128 ? 1 : 8) {
-		size_t cls = expected_class(size);
+		unsigned int k = expected_class(size);
+		size_t cls = kmalloc_classes[k].size;
 		u8 *p = contig_kmalloc(size, GFP_KERNEL | __GFP_ZERO, &phys);
 
 		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(p), "contig_kmalloc(%zu)", size);
 		o[n++] = p;
 		KUNIT_EXPECT_EQ_MSG(test, contig_ksize(p), cls, "size %zu", size);
 		KUNIT_EXPECT_EQ(test, phys, expected_phys(fix, p));
-		KUNIT_EXPECT_EQ_MSG(test, phys & ((cls & -cls) - 1), 0,
+		KUNIT_EXPECT_EQ_MSG(test, phys & (kmalloc_classes[k].align - 1), 0,
 				    "size %zu class %zu", size, cls);
 		KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, size));
 		KUNIT_EXPECT_PTR_EQ(test, contig_kmalloc_cache(size),
@@ -853,17 +947,15 @@ static void slab_kmalloc_test(struct kunit *test)
 	}
 	for (i = 0; i < ARRAY_SIZE(large); i++) {
 		f = free_frames(fix->r);
-		q = contig_kmalloc(large[i], GFP_KERNEL | __GFP_ZERO, &phys);
+		q = contig_kmalloc(large[i].size, GFP_KERNEL | __GFP_ZERO, &phys);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(q));
 		o[n++] = q;
 		/* The buddy takes exactly the frames asked for. */
-		KUNIT_EXPECT_EQ(test, f - free_frames(fix->r),
-				DIV_ROUND_UP(large[i], PAGE_SIZE));
-		KUNIT_EXPECT_EQ(test, contig_ksize(q),
-				PAGE_ALIGN(large[i]));
+		KUNIT_EXPECT_EQ(test, f - free_frames(fix->r), large[i].frames);
+		KUNIT_EXPECT_EQ(test, contig_ksize(q), large[i].frames * SZ_4K);
 		KUNIT_EXPECT_EQ(test, phys, expected_phys(fix, q));
 		KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(phys));
-		KUNIT_EXPECT_NULL(test, memchr_inv(q, 0, large[i]));
+		KUNIT_EXPECT_NULL(test, memchr_inv(q, 0, large[i].size));
 		KUNIT_EXPECT_EQ(test, contig_ksize(q + 1), 0);
 	}
 	/* Refused; should one be served after all, its slot frees it. */
@@ -943,6 +1035,11 @@ static void slab_slabinfo_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, objsize, 72);
 	KUNIT_EXPECT_EQ(test, perslab, info.objs_per_slab);
 	KUNIT_EXPECT_EQ(test, pages, 1UL << info.order);
+	/* By hand: (4096 - 72) / 72 + 1 = 56 objects in one page. */
+	if (geometry_known(&info)) {
+		KUNIT_EXPECT_EQ(test, num, 56);
+		KUNIT_EXPECT_EQ(test, pages, 1);
+	}
 	KUNIT_EXPECT_NOT_NULL(test, strstr(line, ": waste "));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, "\ncontig-kmalloc-64 "));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, "\ncontig-kmalloc-large "));
