@@ -10,9 +10,11 @@
  * synced, closed, and STATS must return to where it was.  Then: fds passed
  * over a UNIX socket outliving their allocator, fork, munmap after close,
  * quotas, a table of bad ioctl arguments each with its errno (STATS
- * unchanged after all of them), ranged sync edges, physical addresses
- * refused to a non-root caller, O_DIRECT from /dev/ram0 into a mapped
- * buffer, vmsplice, and rmmod refused while a buffer is held.
+ * unchanged after all of them), argument structs of the first version's
+ * size and longer ones with a zero tail, which must work, ranged sync
+ * edges, physical addresses refused to a non-root caller, O_DIRECT from
+ * /dev/ram0 into a mapped buffer, vmsplice, and rmmod refused while a
+ * buffer is held.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -503,6 +505,9 @@ struct bad {
 	void *arg;
 };
 
+#define ALLOC_TAIL	(sizeof(struct contig_alloc_data) + 16)
+#define SYNC_TAIL	(sizeof(struct contig_sync_data) + 16)
+
 /* The bad inputs, each with its errno, and the structs they point to. */
 struct bad_table {
 	struct contig_alloc_data al[32];
@@ -510,6 +515,8 @@ struct bad_table {
 	struct contig_stats_data sd[4];
 	struct contig_sync_data sy[24];
 	uint8_t big[256];
+	uint8_t alloc_tail[ALLOC_TAIL];
+	uint8_t sync_tail[SYNC_TAIL];
 	struct bad t[96];
 };
 
@@ -593,10 +600,22 @@ static int bad_table(struct bad_table *b, int buf, uint64_t region,
 	t[n++] = (struct bad){ "ALLOC with _IOW direction", _IOW(CONTIG_IOC_MAGIC, 0, struct contig_alloc_data), ENOTTY, &b->al[0] };
 	t[n++] = (struct bad){ "STATS with _IO (no argument)", _IO(CONTIG_IOC_MAGIC, 2), ENOTTY, NULL };
 	t[n++] = (struct bad){ "ALLOC struct of 16 bytes (< VER0)", _IOC(_IOC_READ | _IOC_WRITE, CONTIG_IOC_MAGIC, 0, 16), EINVAL, &b->al[0] };
+	t[n++] = (struct bad){ "ALLOC struct of VER0 - 1 bytes", _IOC(_IOC_READ | _IOC_WRITE, CONTIG_IOC_MAGIC, 0, CONTIG_ALLOC_SIZE_VER0 - 1), EINVAL, &b->al[0] };
 	t[n++] = (struct bad){ "INFO struct of 8 bytes (< VER0)", _IOC(_IOC_READ | _IOC_WRITE, CONTIG_IOC_MAGIC, 1, 8), EINVAL, &b->in[0] };
+	t[n++] = (struct bad){ "SYNC struct of VER0 - 8 bytes", _IOC(_IOC_WRITE, CONTIG_IOC_MAGIC, 3, CONTIG_SYNC_SIZE_VER0 - 8), EINVAL, &b->sy[0] };
 	memset(b->big, 0, sizeof(b->big));
 	b->big[200] = 1;
 	t[n++] = (struct bad){ "STATS struct of 256 bytes, non-zero tail", _IOC(_IOC_READ | _IOC_WRITE, CONTIG_IOC_MAGIC, 2, 256), E2BIG, b->big };
+	/* A good request in a longer struct whose last byte is not zero. */
+	memset(b->alloc_tail, 0, sizeof(b->alloc_tail));
+	*(struct contig_alloc_data *)b->alloc_tail = GOOD_ALLOC;
+	b->alloc_tail[ALLOC_TAIL - 1] = 1;
+	t[n++] = (struct bad){ "ALLOC struct of sizeof + 16 bytes, non-zero tail", _IOC(_IOC_READ | _IOC_WRITE, CONTIG_IOC_MAGIC, 0, ALLOC_TAIL), E2BIG, b->alloc_tail };
+	memset(b->sync_tail, 0, sizeof(b->sync_tail));
+	*(struct contig_sync_data *)b->sync_tail = b->sy[0];
+	((struct contig_sync_data *)b->sync_tail)->length = PG;
+	b->sync_tail[sizeof(struct contig_sync_data)] = 1;
+	t[n++] = (struct bad){ "SYNC struct of sizeof + 16 bytes, non-zero tail", _IOC(_IOC_WRITE, CONTIG_IOC_MAGIC, 3, SYNC_TAIL), E2BIG, b->sync_tail };
 	t[n++] = (struct bad){ "ALLOC with a NULL argument", CONTIG_IOCTL_ALLOC, EFAULT, NULL };
 	t[n++] = (struct bad){ "STATS with a bad pointer", CONTIG_IOCTL_STATS, EFAULT, (void *)8 };
 	/* Valid input, but nowhere to write the fd back. */
@@ -658,6 +677,117 @@ static void bad_cases(const void *arg)
 	}
 	if (ro != MAP_FAILED)
 		munmap(ro, PG);
+}
+
+/* ---- argument structs of other sizes that must work --------------------- */
+
+#define SIZE_CASES 10
+
+/* The command @cmd with the struct size @size in its number instead. */
+static unsigned long sized(unsigned long cmd, size_t size)
+{
+	return _IOC(_IOC_DIR(cmd), _IOC_TYPE(cmd), _IOC_NR(cmd), size);
+}
+
+/*
+ * The size in the command number is the caller's sizeof: a caller built
+ * against the first version of the ABI (CONTIG_*_SIZE_VER0) is served,
+ * and nothing is written past its struct; a caller built against a newer
+ * header, with a longer struct whose tail is zero, is served too.  (The
+ * refusals, shorter than VER0 or a non-zero tail, are in bad_cases().)
+ */
+static void size_cases(const void *arg)
+{
+	struct contig_stats_data base = stats(), st, st2;
+	union {
+		struct contig_alloc_data a;
+		struct contig_info_data in;
+		struct contig_stats_data st;
+		struct contig_sync_data sy;
+		uint8_t bytes[sizeof(struct contig_stats_data) + 16];
+	} u;
+	struct contig_info_data in;
+	size_t i, len;
+	int ok, fd0, fd1 = -1;
+
+	/* ALLOC of VER0: size, align, kind, flags, fd_flags, fd. */
+	memset(&u, 0xa5, sizeof(u));
+	memset(&u.a, 0, CONTIG_ALLOC_SIZE_VER0);
+	u.a.size = 2 * PG;
+	u.a.kind = CONTIG_KIND_CONTIGUOUS;
+	u.a.fd_flags = O_RDWR | O_CLOEXEC;
+	ok = !xioctl(ctl, sized(CONTIG_IOCTL_ALLOC, CONTIG_ALLOC_SIZE_VER0), &u);
+	fd0 = ok ? (int)u.a.fd : -1;
+	in = (struct contig_info_data){ .fd = fd0 };
+	ok = ok && fd0 > 0 && !xioctl(ctl, CONTIG_IOCTL_INFO, &in) &&
+	     in.size == 2 * PG && in.kind == CONTIG_KIND_CONTIGUOUS;
+	ktap_check(ok, "ALLOC with a struct of CONTIG_ALLOC_SIZE_VER0 (%d) bytes gives a working buffer",
+		   CONTIG_ALLOC_SIZE_VER0);
+	for (i = CONTIG_ALLOC_SIZE_VER0; i < sizeof(u.a); i++)
+		if (u.bytes[i] != 0xa5)
+			break;
+	ktap_check(i == sizeof(u.a), "and writes nothing past those %d bytes (byte %zu changed)",
+		   CONTIG_ALLOC_SIZE_VER0, i);
+
+	/* INFO, STATS and SYNC of VER0 (their structs have not grown yet). */
+	memset(&u, 0, sizeof(u));
+	u.in.fd = fd0;
+	ok = !xioctl(ctl, sized(CONTIG_IOCTL_INFO, CONTIG_INFO_SIZE_VER0), &u) &&
+	     u.in.size == 2 * PG && u.in.kind == CONTIG_KIND_CONTIGUOUS;
+	ktap_check(ok, "INFO with a struct of CONTIG_INFO_SIZE_VER0 (%d) bytes", CONTIG_INFO_SIZE_VER0);
+	memset(&u, 0, sizeof(u));
+	ok = !xioctl(ctl, sized(CONTIG_IOCTL_STATS, CONTIG_STATS_SIZE_VER0), &u) &&
+	     u.st.region_size == base.region_size && u.st.nr_kinds == CONTIG_NR_KINDS &&
+	     u.st.kinds[CONTIG_KIND_CONTIGUOUS].buffers ==
+	     base.kinds[CONTIG_KIND_CONTIGUOUS].buffers + 1;
+	ktap_check(ok, "STATS with a struct of CONTIG_STATS_SIZE_VER0 (%d) bytes", CONTIG_STATS_SIZE_VER0);
+	memset(&u, 0, sizeof(u));
+	u.sy = (struct contig_sync_data){
+		.fd = fd0, .flags = CONTIG_SYNC_FOR_CPU | CONTIG_SYNC_READ,
+		.offset = 1, .length = PG,
+	};
+	ok = !xioctl(ctl, sized(CONTIG_IOCTL_SYNC, CONTIG_SYNC_SIZE_VER0), &u);
+	ktap_check(ok, "SYNC with a struct of CONTIG_SYNC_SIZE_VER0 (%d) bytes", CONTIG_SYNC_SIZE_VER0);
+
+	/* A newer caller's longer structs, with a zero tail. */
+	memset(&u, 0, sizeof(u));
+	u.a.size = 3 * PG;
+	u.a.kind = CONTIG_KIND_CONTIGUOUS;
+	u.a.fd_flags = O_RDWR | O_CLOEXEC;
+	len = sizeof(u.a) + 16;
+	ok = !xioctl(ctl, sized(CONTIG_IOCTL_ALLOC, len), &u);
+	fd1 = ok ? (int)u.a.fd : -1;
+	/* The out fields of VER1 came back; the unknown tail stayed zero. */
+	ok = ok && fd1 > 0 && u.a.largest_free > 0;
+	for (i = sizeof(u.a); ok && i < len; i++)
+		ok = !u.bytes[i];
+	in = (struct contig_info_data){ .fd = fd1 };
+	ok = ok && !xioctl(ctl, CONTIG_IOCTL_INFO, &in) && in.size == 3 * PG;
+	ktap_check(ok, "ALLOC with a struct of sizeof + 16 bytes, zero tail, gives a working buffer");
+	memset(&u, 0, sizeof(u));
+	u.in.fd = fd1;
+	ok = !xioctl(ctl, sized(CONTIG_IOCTL_INFO, sizeof(u.in) + 16), &u) &&
+	     u.in.size == 3 * PG && u.in.kind == CONTIG_KIND_CONTIGUOUS;
+	ktap_check(ok, "INFO with a struct of sizeof + 16 bytes, zero tail");
+	memset(&u, 0, sizeof(u));
+	st = stats();
+	ok = !xioctl(ctl, sized(CONTIG_IOCTL_STATS, sizeof(u.st) + 16), &u);
+	st2 = u.st;
+	ok = ok && stats_same(&st, &st2) && st2.region_size == base.region_size;
+	ktap_check(ok, "STATS with a struct of sizeof + 16 bytes, zero tail, says what STATS says");
+	memset(&u, 0, sizeof(u));
+	u.sy = (struct contig_sync_data){
+		.fd = fd1, .flags = CONTIG_SYNC_FOR_DEVICE | CONTIG_SYNC_WRITE,
+		.length = 3 * PG,
+	};
+	ok = !xioctl(ctl, sized(CONTIG_IOCTL_SYNC, sizeof(u.sy) + 16), &u);
+	ktap_check(ok, "SYNC with a struct of sizeof + 16 bytes, zero tail");
+
+	if (fd0 > 0)
+		close(fd0);
+	if (fd1 > 0)
+		close(fd1);
+	ktap_check(settles_to(&base), "both buffers are freed at close");
 }
 
 /* ---- ranged sync edges that must work ------------------------------------ */
@@ -853,6 +983,7 @@ int main(void)
 		{ "sharing", SHARE_CASES, share_cases, NULL },
 		{ "quotas", QUOTA_CASES, quota_cases, NULL },
 		{ "bad inputs", bad_count() + 1, bad_cases, NULL },
+		{ "struct sizes", SIZE_CASES, size_cases, NULL },
 		{ "ranged sync", SYNC_CASES, sync_cases, NULL },
 		{ "physical addresses", PRIV_CASES, priv_cases, NULL },
 		{ "kernel I/O", IO_CASES, io_cases, NULL },
