@@ -4,7 +4,9 @@
  *
  * Every case builds its own private buddies (kunit_kzalloc'd, finalised by
  * a kunit action even when an assertion aborts the case); none touches the
- * region of the loaded contig.ko.  Private buddies are quiet: refused
+ * region of the loaded contig.ko.  The threads and the timer of the
+ * concurrency case are joined and cancelled by actions as well, before the
+ * buddy they use goes.  Private buddies are quiet: refused
  * calls are counted, not reported, except in the one case that checks the
  * report itself.  contig_buddy_check() runs after every step of the
  * scenario cases and every 64 operations of the stress cases, which also
@@ -39,6 +41,7 @@
 #include <linux/module.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -172,18 +175,35 @@ static void buddy_init_test(struct kunit *test)
 	}
 }
 
+/*
+ * contig_buddy_init() of @b, expected to be refused.  A buddy it built
+ * all the same is finalised at once, before the next init overwrites it.
+ */
+static int __init_refused(struct contig_buddy *b, unsigned long frames,
+			  enum contig_policy policy)
+{
+	int ret = contig_buddy_init(b, frames, policy);
+
+	if (!ret)
+		contig_buddy_fini(b);
+	return ret;
+}
+
 static void buddy_init_refused_test(struct kunit *test)
 {
 	struct contig_buddy *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, contig_buddy_init(b, 0, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, contig_buddy_init(b, CONTIG_BUDDY_MAX_FRAMES + 1,
-						0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, contig_buddy_init(b, 16, CONTIG_POLICY_DEFAULT),
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __fini_action, b),
+			0);
+	KUNIT_EXPECT_EQ(test, __init_refused(b, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, __init_refused(b, CONTIG_BUDDY_MAX_FRAMES + 1, 0),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, contig_buddy_init(b, 16, 42), -EINVAL);
-	contig_buddy_fini(b);	/* harmless after a failed init */
+	KUNIT_EXPECT_EQ(test, __init_refused(b, 16, CONTIG_POLICY_DEFAULT),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, __init_refused(b, 16, 42), -EINVAL);
+	/* Harmless after a failed init. */
+	kunit_release_action(test, __fini_action, b);
 }
 
 /* ---- scenarios ------------------------------------------------------------ */
@@ -342,12 +362,20 @@ static void buddy_half_fragmented_test(struct kunit *test)
 	/* unusable: (free - suitable << order) / free */
 	KUNIT_EXPECT_EQ(test, contig_buddy_unusable_index(&st, 0), 0);
 	KUNIT_EXPECT_EQ(test, contig_buddy_unusable_index(&st, 1), 1000);
-	/* fragindex: 1 - (1 + free / 2^order) / blocks; -1 when it fits */
+	/*
+	 * fragindex: 1 - (1 + free / 2^order) / blocks; -1 when it fits.
+	 * Worked out by hand for 2048 free frames in 2048 blocks, in
+	 * thousandths with mm/vmstat.c's integer divisions:
+	 *   order 1:  1000 - (1000 + 2048000 / 2) / 2048    = 1000 - 500 = 500
+	 *   order 2:  1000 - (1000 + 2048000 / 4) / 2048    = 1000 - 250 = 750
+	 *   order 3:  1000 - (1000 + 2048000 / 8) / 2048    = 1000 - 125 = 875
+	 *   order 12: 1000 - (1000 + 2048000 / 4096) / 2048 = 1000 - 0 = 1000
+	 */
 	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 0), -1000);
-	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 1),
-			1000 - (int)((1000 + n / 2 * 1000 / 2) / (n / 2)));
-	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 12),
-			1000 - (int)((1000 + n / 2 * 1000 / 4096) / (n / 2)));
+	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 1), 500);
+	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 2), 750);
+	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 3), 875);
+	KUNIT_EXPECT_EQ(test, contig_buddy_fragmentation_index(&st, 12), 1000);
 
 	for (i = 1; i < n; i += 2)
 		KUNIT_ASSERT_EQ(test, contig_buddy_free(b, i), 0);
@@ -734,6 +762,7 @@ static void buddy_atomic_test(struct kunit *test)
  */
 struct conc_thread {
 	struct contig_buddy *b;
+	struct task_struct *task;
 	struct completion done;
 	u64 seed;
 	unsigned int ops;
@@ -766,7 +795,7 @@ static int __conc_thread_fn(void *data)
 	struct rnd_state rnd;
 
 	prandom_seed_state(&rnd, c->seed);
-	for (i = 0; i < c->ops; i++) {
+	for (i = 0; i < c->ops && !kthread_should_stop(); i++) {
 		u32 r = prandom_u32_state(&rnd);
 
 		if (c->irqs_off)
@@ -805,6 +834,20 @@ static int __conc_thread_fn(void *data)
 	return 0;
 }
 
+/*
+ * Join a thread: kthread_stop() waits for it to return, and cuts its work
+ * short when the case ended before it was done.  Registered as soon as the
+ * thread exists, so no thread outlives its case: the buddy and @c stay
+ * until it has returned.
+ */
+static void __conc_join(void *data)
+{
+	struct conc_thread *c = data;
+
+	kthread_stop(c->task);
+	put_task_struct(c->task);
+}
+
 static enum hrtimer_restart __conc_irq_fn(struct hrtimer *t)
 {
 	struct conc_irq *c = container_of(t, struct conc_irq, timer);
@@ -828,6 +871,13 @@ static enum hrtimer_restart __conc_irq_fn(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
+static void __conc_irq_cancel(void *data)
+{
+	struct conc_irq *c = data;
+
+	hrtimer_cancel(&c->timer);
+}
+
 static void buddy_concurrency_test(struct kunit *test)
 {
 	struct contig_buddy *b = __new_buddy(test, 1000, 0);
@@ -848,6 +898,8 @@ static void buddy_concurrency_test(struct kunit *test)
 	irq->timer.function = __conc_irq_fn;
 	hrtimer_start(&irq->timer, ns_to_ktime(50 * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_HARD);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __conc_irq_cancel,
+							irq), 0);
 
 	for (i = 0; i < nthreads; i++) {
 		t[i].b = b;
@@ -855,21 +907,25 @@ static void buddy_concurrency_test(struct kunit *test)
 		t[i].ops = 10000;
 		t[i].irqs_off = i == 1;
 		init_completion(&t[i].done);
-		task = kthread_run(__conc_thread_fn, &t[i], "buddy_conc/%u", i);
-		if (IS_ERR(task)) {
-			t[i].errors = 1;
-			complete(&t[i].done);
-		}
+		task = kthread_create(__conc_thread_fn, &t[i], "buddy_conc/%u", i);
+		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(task), "thread %u: %ld", i,
+				       PTR_ERR(task));
+		t[i].task = get_task_struct(task);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __conc_join,
+								&t[i]), 0);
+		wake_up_process(task);
 	}
 	for (i = 0; i < nthreads; i++) {
+		/* All its operations done; then joined. */
 		wait_for_completion(&t[i].done);
+		kunit_release_action(test, __conc_join, &t[i]);
 		allocs += t[i].allocs;
 		errors += t[i].errors;
 	}
 	for (waited = 0; atomic_read(&irq->fired) < irq->target &&
 	     waited < 10000; waited += 20)
 		msleep(20);
-	hrtimer_cancel(&irq->timer);
+	kunit_release_action(test, __conc_irq_cancel, irq);
 
 	kunit_info(test, "%u threads: %lu allocations; hard irq: %d of %d, %u ms after the threads",
 		   nthreads, allocs, atomic_read(&irq->allocs),

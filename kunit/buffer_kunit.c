@@ -6,6 +6,10 @@
  * has one; without it every case skips).  Each case checks the region's
  * books before and after (__check_books(): free memory, per-kind usage,
  * quarantine), so a leak or a double free in any case fails that case.
+ * Every buffer, page reference, mapping and attachment a case holds is
+ * dropped by a kunit action registered as soon as it is held (the case
+ * drops it earlier with kunit_release_action()), so a case that stops at a
+ * failed assertion leaves nothing behind to upset the next one's books.
  *
  *  - argument checking: a table of bad calls, each with its errno, none of
  *    which may change anything;
@@ -49,6 +53,34 @@
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
+
+KUNIT_DEFINE_ACTION_WRAPPER(__put_action, contig_put, struct contig_buffer *);
+
+/*
+ * contig_alloc() whose buffer, if there is one, is put by a kunit action:
+ * it goes when the case ends, however it ends, unless the case drops it
+ * first with kunit_release_action(test, __put_action, buf).
+ */
+static struct contig_buffer *__alloc(struct kunit *test, size_t size,
+				     size_t align, unsigned int kind,
+				     unsigned int flags)
+{
+	struct contig_buffer *buf = contig_alloc(size, align, kind, flags);
+
+	if (!IS_ERR(buf))
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __put_action,
+								buf), 0);
+	return buf;
+}
+
+/* A reference of the case's own: contig_get(), put by an action. */
+static struct contig_buffer *__get(struct kunit *test, struct contig_buffer *buf)
+{
+	struct contig_buffer *ret = contig_get(buf);
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __put_action, buf), 0);
+	return ret;
+}
 
 static struct contig_region *__region(struct kunit *test)
 {
@@ -118,7 +150,7 @@ static void buffer_bad_args_test(struct kunit *test)
 
 	__region(test);
 	__stats(&before);
-	buf = contig_alloc(c->size, c->align, c->kind, c->flags);
+	buf = __alloc(test, c->size, c->align, c->kind, c->flags);
 	KUNIT_ASSERT_TRUE(test, IS_ERR(buf));
 	KUNIT_EXPECT_EQ(test, PTR_ERR(buf), (long)c->err);
 	__stats(&after);
@@ -135,7 +167,7 @@ static void buffer_lifetime_test(struct kunit *test)
 
 	__region(test);
 	__stats(&before);
-	buf = contig_alloc(SZ_1M + 1, 0, CONTIG_KIND_CONTIGUOUS, 0);
+	buf = __alloc(test, SZ_1M + 1, 0, CONTIG_KIND_CONTIGUOUS, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 	KUNIT_EXPECT_EQ(test, contig_buffer_size(buf), (size_t)SZ_1M + PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, contig_buffer_kind(buf), CONTIG_KIND_CONTIGUOUS);
@@ -148,13 +180,13 @@ static void buffer_lifetime_test(struct kunit *test)
 			before.kinds[CONTIG_KIND_CONTIGUOUS].bytes + SZ_1M + PAGE_SIZE);
 
 	/* A second reference keeps it alive past the first put. */
-	KUNIT_EXPECT_PTR_EQ(test, contig_get(buf), buf);
-	contig_put(buf);
+	KUNIT_EXPECT_PTR_EQ(test, __get(test, buf), buf);
+	kunit_release_action(test, __put_action, buf);
 	__stats(&after);
 	KUNIT_EXPECT_EQ(test, after.free, held.free);
 	KUNIT_EXPECT_EQ(test, after.frees, held.frees);
 
-	contig_put(buf);
+	kunit_release_action(test, __put_action, buf);
 	__stats(&after);
 	__check_books(test, &before, &after);
 	KUNIT_EXPECT_EQ(test, after.frees, before.frees + 1);
@@ -163,6 +195,11 @@ static void buffer_lifetime_test(struct kunit *test)
 	/* NULL and error pointers are ignored. */
 	contig_put(NULL);
 	contig_put(ERR_PTR(-ENOMEM));
+}
+
+static void __put_page_action(void *page)
+{
+	put_page(page);
 }
 
 static void buffer_quarantine_test(struct kunit *test)
@@ -174,14 +211,16 @@ static void buffer_quarantine_test(struct kunit *test)
 
 	__region(test);
 	__stats(&before);
-	buf = contig_alloc(2 * PAGE_SIZE, 0, CONTIG_KIND_SG, CONTIG_FLAG_ZERO);
+	buf = __alloc(test, 2 * PAGE_SIZE, 0, CONTIG_KIND_SG, CONTIG_FLAG_ZERO);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 	page = sg_page(contig_buffer_sgt(buf)->sgl);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
 	KUNIT_EXPECT_TRUE(test, PageReserved(page));
 
 	get_page(page);		/* what a pipe or a pin holds */
-	contig_put(buf);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __put_page_action,
+							page), 0);
+	kunit_release_action(test, __put_action, buf);
 	__stats(&q);
 	KUNIT_EXPECT_EQ(test, q.quarantined, (u64)2 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, before.free - q.free, (u64)2 * PAGE_SIZE);
@@ -190,7 +229,7 @@ static void buffer_quarantine_test(struct kunit *test)
 	__stats(&q);
 	KUNIT_EXPECT_EQ(test, q.quarantined, (u64)2 * PAGE_SIZE);
 
-	put_page(page);
+	kunit_release_action(test, __put_page_action, page);
 	for (i = 0; i < 100; i++) {
 		__stats(&after);
 		if (!after.quarantined)
@@ -210,14 +249,12 @@ static void __fill_all_free(struct kunit *test, u8 pattern)
 
 	__stats(&st);
 	KUNIT_ASSERT_GT(test, st.free, 0ULL);
-	buf = contig_alloc(st.free, 0, CONTIG_KIND_SG, 0);
+	buf = __alloc(test, st.free, 0, CONTIG_KIND_SG, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 	va = contig_buffer_vaddr(buf);
-	if (IS_ERR(va))
-		contig_put(buf);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(va));
 	memset(va, pattern, contig_buffer_size(buf));
-	contig_put(buf);
+	kunit_release_action(test, __put_action, buf);
 }
 
 static void buffer_zero_test(struct kunit *test)
@@ -234,23 +271,23 @@ static void buffer_zero_test(struct kunit *test)
 	__stats(&before);
 	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
 		__fill_all_free(test, 0xa5);
-		buf = contig_alloc(SZ_256K, 0, kinds[k], CONTIG_FLAG_ZERO);
+		buf = __alloc(test, SZ_256K, 0, kinds[k], CONTIG_FLAG_ZERO);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 		va = contig_buffer_vaddr(buf);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(va));
 		KUNIT_EXPECT_PTR_EQ_MSG(test, memchr_inv(va, 0, SZ_256K), NULL,
 					"%s buffer with ZERO is not zeroed",
 					contig_kind_name(kinds[k]));
-		contig_put(buf);
+		kunit_release_action(test, __put_action, buf);
 
 		/* Without ZERO the pattern shows: the check above could fail. */
 		__fill_all_free(test, 0xa5);
-		buf = contig_alloc(SZ_256K, 0, kinds[k], 0);
+		buf = __alloc(test, SZ_256K, 0, kinds[k], 0);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 		va = contig_buffer_vaddr(buf);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(va));
 		KUNIT_EXPECT_PTR_EQ(test, memchr_inv(va, 0xa5, SZ_256K), NULL);
-		contig_put(buf);
+		kunit_release_action(test, __put_action, buf);
 	}
 	__stats(&after);
 	__check_books(test, &before, &after);
@@ -268,7 +305,7 @@ static void buffer_kinds_test(struct kunit *test)
 	unsigned int i;
 
 	__stats(&before);
-	buf = contig_alloc(3 * PAGE_SIZE, SZ_2M, CONTIG_KIND_CONTIGUOUS, 0);
+	buf = __alloc(test, 3 * PAGE_SIZE, SZ_2M, CONTIG_KIND_CONTIGUOUS, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 	KUNIT_EXPECT_EQ(test, contig_buffer_phys(buf, &phys), 0);
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(phys, SZ_2M));
@@ -282,9 +319,9 @@ static void buffer_kinds_test(struct kunit *test)
 	/* The kernel address is the region's own mapping of those frames. */
 	KUNIT_EXPECT_PTR_EQ(test, contig_buffer_vaddr(buf),
 			    r->vaddr + (phys - r->base));
-	contig_put(buf);
+	kunit_release_action(test, __put_action, buf);
 
-	buf = contig_alloc(SZ_1M + 5 * PAGE_SIZE, SZ_64K, CONTIG_KIND_SG, 0);
+	buf = __alloc(test, SZ_1M + 5 * PAGE_SIZE, SZ_64K, CONTIG_KIND_SG, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 	phys = 1;
 	KUNIT_EXPECT_EQ(test, contig_buffer_phys(buf, &phys), -EINVAL);
@@ -295,7 +332,7 @@ static void buffer_kinds_test(struct kunit *test)
 		total += sg->length;
 	}
 	KUNIT_EXPECT_EQ(test, total, (size_t)SZ_1M + 5 * PAGE_SIZE);
-	contig_put(buf);
+	kunit_release_action(test, __put_action, buf);
 
 	__stats(&after);
 	__check_books(test, &before, &after);
@@ -381,17 +418,17 @@ static void buffer_sg_fragmented_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, st.largest_free, 16ULL * PAGE_SIZE);
 
 	/* No block of 17 frames: CONTIGUOUS fails, and changes nothing. */
-	buf = contig_alloc(17 * PAGE_SIZE, 0, CONTIG_KIND_CONTIGUOUS, 0);
+	buf = __alloc(test, 17 * PAGE_SIZE, 0, CONTIG_KIND_CONTIGUOUS, 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(buf), -ENOMEM);
 	/* One frame more than is free: SG fails, and gives back what it took. */
-	buf = contig_alloc(27 * PAGE_SIZE, 0, CONTIG_KIND_SG, 0);
+	buf = __alloc(test, 27 * PAGE_SIZE, 0, CONTIG_KIND_SG, 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(buf), -ENOMEM);
 	__stats(&st);
 	KUNIT_EXPECT_EQ(test, st.free, 26ULL * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, st.largest_free, 16ULL * PAGE_SIZE);
 
 	/* Exactly what is free: SG takes every hole, largest first. */
-	buf = contig_alloc(26 * PAGE_SIZE, 0, CONTIG_KIND_SG, CONTIG_FLAG_ZERO);
+	buf = __alloc(test, 26 * PAGE_SIZE, 0, CONTIG_KIND_SG, CONTIG_FLAG_ZERO);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 	KUNIT_EXPECT_EQ(test, contig_buffer_nr_chunks(buf), ARRAY_SIZE(want));
 	n = contig_buffer_get_chunks(buf, chunks, ARRAY_SIZE(chunks));
@@ -402,11 +439,11 @@ static void buffer_sg_fragmented_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, chunks[0].phys, r->base);
 	__stats(&st);
 	KUNIT_EXPECT_EQ(test, st.free, 0ULL);
-	contig_put(buf);
+	kunit_release_action(test, __put_action, buf);
 
 	__stats(&st);
 	KUNIT_EXPECT_EQ(test, st.free, 26ULL * PAGE_SIZE);
-	__frag_release(f);
+	kunit_release_action(test, __frag_release, f);
 	__stats(&st);
 	__check_books(test, &before, &st);
 }
@@ -449,16 +486,50 @@ static void __wait_frees(struct kunit *test,
 		   after->frees - before->frees, frees);
 }
 
+/* A kernel mapping of a dma-buf, undone by __vunmap_action(). */
+struct vmap {
+	struct dma_buf *dmabuf;
+	struct iosys_map map;
+};
+
+static void __vunmap_action(void *data)
+{
+	struct vmap *v = data;
+
+	dma_buf_vunmap_unlocked(v->dmabuf, &v->map);
+}
+
+static void __detach_action(void *att)
+{
+	struct dma_buf_attachment *a = att;
+
+	dma_buf_detach(a->dmabuf, a);
+}
+
+/* A device mapping of an attachment, undone by __unmap_att_action(). */
+struct att_map {
+	struct dma_buf_attachment *att;
+	struct sg_table *sgt;
+};
+
+static void __unmap_att_action(void *data)
+{
+	struct att_map *m = data;
+
+	dma_buf_unmap_attachment_unlocked(m->att, m->sgt, DMA_BIDIRECTIONAL);
+}
+
 static void buffer_dmabuf_test(struct kunit *test)
 {
 	struct contig_stats_data before, after;
 	struct dma_buf_attachment *att;
 	struct contig_buffer *buf;
 	struct dma_buf *dmabuf;
-	struct iosys_map map;
+	struct att_map *am;
 	struct sg_table *sgt;
 	struct scatterlist *sg;
 	struct device *dev;
+	struct vmap *v;
 	phys_addr_t phys;
 	size_t total = 0;
 	unsigned int i;
@@ -466,19 +537,26 @@ static void buffer_dmabuf_test(struct kunit *test)
 
 	__region(test);
 	__stats(&before);
-	buf = contig_alloc(SZ_256K, 0, CONTIG_KIND_CONTIGUOUS, CONTIG_FLAG_ZERO);
+	v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
+	am = kunit_kzalloc(test, sizeof(*am), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_ASSERT_NOT_NULL(test, am);
+	buf = __alloc(test, SZ_256K, 0, CONTIG_KIND_CONTIGUOUS, CONTIG_FLAG_ZERO);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 	KUNIT_ASSERT_EQ(test, contig_buffer_phys(buf, &phys), 0);
 	dmabuf = contig_buffer_export(buf, NULL, O_RDWR);
-	contig_put(buf);	/* the dma-buf holds it now */
+	/* The dma-buf holds the buffer now. */
+	kunit_release_action(test, __put_action, buf);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dmabuf));
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __dmabuf_put, dmabuf), 0);
 	KUNIT_EXPECT_PTR_EQ(test, contig_buffer_from_dmabuf(dmabuf), buf);
 	KUNIT_EXPECT_EQ(test, dmabuf->size, (size_t)SZ_256K);
 
 	/* vmap through the dma-buf is the buffer's kernel address. */
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap_unlocked(dmabuf, &map), 0);
-	va = map.vaddr;
+	v->dmabuf = dmabuf;
+	KUNIT_ASSERT_EQ(test, dma_buf_vmap_unlocked(dmabuf, &v->map), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __vunmap_action, v), 0);
+	va = v->map.vaddr;
 	KUNIT_EXPECT_PTR_EQ(test, (void *)va, contig_buffer_vaddr(buf));
 	KUNIT_EXPECT_EQ(test, dma_buf_begin_cpu_access(dmabuf, DMA_BIDIRECTIONAL), 0);
 	memset(va, 0x3c, SZ_256K);
@@ -495,9 +573,14 @@ static void buffer_dmabuf_test(struct kunit *test)
 	dma_set_max_seg_size(dev, SZ_1G);
 	att = dma_buf_attach(dmabuf, dev);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(att));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __detach_action, att), 0);
 	sgt = dma_buf_map_attachment_unlocked(att, DMA_BIDIRECTIONAL);
 	KUNIT_EXPECT_FALSE(test, IS_ERR(sgt));
 	if (!IS_ERR(sgt)) {
+		am->att = att;
+		am->sgt = sgt;
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __unmap_att_action,
+								am), 0);
 		for_each_sgtable_dma_sg(sgt, sg, i)
 			total += sg_dma_len(sg);
 		KUNIT_EXPECT_EQ(test, total, (size_t)SZ_256K);
@@ -509,10 +592,10 @@ static void buffer_dmabuf_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, contig_buffer_sync_range(buf, PAGE_SIZE, 100,
 							       CONTIG_SYNC_FOR_CPU |
 							       CONTIG_SYNC_READ), 0);
-		dma_buf_unmap_attachment_unlocked(att, sgt, DMA_BIDIRECTIONAL);
+		kunit_release_action(test, __unmap_att_action, am);
 	}
-	dma_buf_detach(dmabuf, att);
-	dma_buf_vunmap_unlocked(dmabuf, &map);
+	kunit_release_action(test, __detach_action, att);
+	kunit_release_action(test, __vunmap_action, v);
 
 	/* Ranged sync bounds, on the live buffer. */
 	KUNIT_EXPECT_EQ(test, contig_buffer_sync_range(buf, 0, SZ_256K,

@@ -21,14 +21,18 @@
  *    the buddy's invariants and a sample of every live page after each
  *    step (seed printed; module parameter seed= repeats a run).
  *
- * Each case leaves the region's books as it found them.
+ * Each case leaves the region's books as it found them.  Its movable
+ * handles, buffers, pins and thread are released by kunit actions, the
+ * last of which (registered first, by __fix()) frees every handle left and
+ * expects the books as the case found them, also when an assertion ended
+ * the case early.
  */
 #include <kunit/test.h>
-#include <linux/completion.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -55,13 +59,25 @@ struct mhandle {
 	u32 salt;
 };
 
+/*
+ * The fixture of a case: the movable handles it holds, all freed, and the
+ * region's books compared with @before, by __fix_release() when the case
+ * ends, however it ends.
+ */
 struct mfix {
+	struct kunit *test;
 	struct contig_region *r;
 	struct contig_stats_data before;
 	struct mhandle *h;
 	unsigned long n, cap;
 	u32 next_salt;
 };
+
+KUNIT_DEFINE_ACTION_WRAPPER(__put_action, contig_put, struct contig_buffer *);
+KUNIT_DEFINE_ACTION_WRAPPER(__unmap_action, contig_movable_unmap,
+			    struct contig_movable *);
+KUNIT_DEFINE_ACTION_WRAPPER(__free_action, contig_movable_free,
+			    struct contig_movable *);
 
 static u64 __word(const struct mhandle *h, unsigned long page, unsigned int j)
 {
@@ -123,25 +139,6 @@ static void __buddy_ok(struct kunit *test, struct contig_region *r)
 			    0, "buddy: %s", why);
 }
 
-static struct mfix *__fix(struct kunit *test)
-{
-	struct contig_region *r = contig_default_region();
-	struct mfix *f;
-
-	if (!r)
-		kunit_skip(test, "contig.ko is not loaded on a region");
-	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->r = r;
-	f->cap = r->nr_pages;
-	f->h = kunit_kcalloc(test, f->cap, sizeof(*f->h), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f->h);
-	/* Pages left out by an earlier case come back first. */
-	contig_migrate_bring_back();
-	__stats(&f->before);
-	return f;
-}
-
 /* Allocate and pattern @nr pages; false when the region is full. */
 static bool __add(struct kunit *test, struct mfix *f, unsigned long nr)
 {
@@ -169,6 +166,100 @@ static void __del(struct mfix *f, unsigned long i)
 	f->h[i] = f->h[--f->n];
 }
 
+/*
+ * The end of every case, registered first so that it runs last, after the
+ * actions that drop the case's buffers and pins: free every handle, bring
+ * back what was pushed out, and expect the books as they were.  An action
+ * must not abort, hence EXPECT, not __buddy_ok()'s ASSERT.
+ */
+static void __fix_release(void *data)
+{
+	struct mfix *f = data;
+	struct kunit *test = f->test;
+	struct contig_stats_data after;
+	char why[128];
+
+	while (f->n)
+		__del(f, f->n - 1);
+	contig_migrate_bring_back();
+	KUNIT_EXPECT_EQ_MSG(test, contig_buddy_check(&f->r->buddy, why, sizeof(why)),
+			    0, "buddy: %s", why);
+	__stats(&after);
+	KUNIT_EXPECT_EQ(test, after.free, f->before.free);
+	KUNIT_EXPECT_EQ(test, after.largest_free, f->before.largest_free);
+	KUNIT_EXPECT_EQ(test, after.allocs - after.frees,
+			f->before.allocs - f->before.frees);
+}
+
+static struct mfix *__fix(struct kunit *test)
+{
+	struct contig_region *r = contig_default_region();
+	struct mfix *f;
+
+	if (!r)
+		kunit_skip(test, "contig.ko is not loaded on a region");
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->test = test;
+	f->r = r;
+	f->cap = r->nr_pages;
+	f->h = kunit_kcalloc(test, f->cap, sizeof(*f->h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->h);
+	/* Pages left out by an earlier case come back first. */
+	contig_migrate_bring_back();
+	__stats(&f->before);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __fix_release, f), 0);
+	return f;
+}
+
+/*
+ * A buffer from contig_alloc*(), or its error: a buffer is put by an
+ * action, unless the case puts it first with __put().
+ */
+static struct contig_buffer *__track(struct kunit *test,
+				     struct contig_buffer *buf)
+{
+	if (!IS_ERR(buf))
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __put_action,
+								buf), 0);
+	return buf;
+}
+
+static void __put(struct kunit *test, struct contig_buffer *buf)
+{
+	kunit_release_action(test, __put_action, buf);
+}
+
+/* Pin @mov (contig_movable_map()); the pin is dropped by an action. */
+static void *__pin(struct kunit *test, struct contig_movable *mov)
+{
+	void *va = contig_movable_map(mov);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(va), "map: %ld", PTR_ERR(va));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __unmap_action, mov),
+			0);
+	return va;
+}
+
+static void __unpin(struct kunit *test, struct contig_movable *mov)
+{
+	kunit_release_action(test, __unmap_action, mov);
+}
+
+/*
+ * contig_movable_alloc() the case expects refused: its errno, or 0 when it
+ * allocated after all (freed at once; the expectation reports it).
+ */
+static long __alloc_refused(size_t size, unsigned int flags)
+{
+	struct contig_movable *mov = contig_movable_alloc(size, flags);
+
+	if (IS_ERR(mov))
+		return PTR_ERR(mov);
+	contig_movable_free(mov);
+	return 0;
+}
+
 /* Fill every free frame with movable pages, @chunk at a time. */
 static void __fill(struct kunit *test, struct mfix *f, unsigned long chunk)
 {
@@ -188,21 +279,6 @@ static void __check_all(struct kunit *test, struct mfix *f, bool full)
 				    "movable %lu (%lu pages): page %lu lost its pattern",
 				    i, f->h[i].nr, bad - 1);
 	}
-}
-
-static void __teardown(struct kunit *test, struct mfix *f)
-{
-	struct contig_stats_data after;
-
-	while (f->n)
-		__del(f, f->n - 1);
-	contig_migrate_bring_back();
-	__buddy_ok(test, f->r);
-	__stats(&after);
-	KUNIT_EXPECT_EQ(test, after.free, f->before.free);
-	KUNIT_EXPECT_EQ(test, after.largest_free, f->before.largest_free);
-	KUNIT_EXPECT_EQ(test, after.allocs - after.frees,
-			f->before.allocs - f->before.frees);
 }
 
 /* Index of the handle holding region frame @frame, or -1. */
@@ -239,35 +315,33 @@ static void migrate_api_test(struct kunit *test)
 	struct contig_movable *mov;
 	u8 *a, *b;
 
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_movable_alloc(0, 0)), -EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_movable_alloc(SZ_4K, 1U << 5)),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_movable_alloc(f->r->size + 1, 0)),
-			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, __alloc_refused(0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, __alloc_refused(SZ_4K, 1U << 5), -EINVAL);
+	KUNIT_EXPECT_EQ(test, __alloc_refused(f->r->size + 1, 0), -ENOMEM);
 	mov = contig_movable_alloc(3 * PAGE_SIZE + 1, CONTIG_FLAG_ZERO);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(mov));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __free_action, mov),
+			0);
 	KUNIT_EXPECT_EQ(test, contig_movable_size(mov), 4 * PAGE_SIZE);
 	/* Placed from the top of the region. */
 	KUNIT_EXPECT_GE(test, contig_movable_page_pfn(mov, 0),
 			f->r->base_pfn + f->r->nr_pages / 2);
-	a = contig_movable_map(mov);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	a = __pin(test, mov);
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(a, 0, 4 * PAGE_SIZE), NULL);
 	KUNIT_EXPECT_EQ(test, contig_buddy_owner(&f->r->buddy,
 						 contig_movable_page_pfn(mov, 0) -
 						 f->r->base_pfn),
 			CONTIG_OWNER_PINNED);
-	b = contig_movable_map(mov);	/* nests */
+	b = __pin(test, mov);	/* nests */
 	KUNIT_EXPECT_PTR_EQ(test, a, b);
-	contig_movable_unmap(mov);
-	contig_movable_unmap(mov);
+	__unpin(test, mov);
+	__unpin(test, mov);
 	KUNIT_EXPECT_EQ(test, contig_buddy_owner(&f->r->buddy,
 						 contig_movable_page_pfn(mov, 0) -
 						 f->r->base_pfn),
 			CONTIG_OWNER_MOVABLE);
-	contig_movable_free(mov);
+	kunit_release_action(test, __free_action, mov);
 	contig_movable_free(NULL);
-	__teardown(test, f);
 }
 
 static void migrate_fill_test(struct kunit *test)
@@ -284,7 +358,8 @@ static void migrate_fill_test(struct kunit *test)
 	__buddy_ok(test, f->r);
 	contig_migrate_get_stats(&m0);
 
-	buf = contig_alloc_ex(want, 0, CONTIG_KIND_CONTIGUOUS, 0, &rep);
+	buf = __track(test, contig_alloc_ex(want, 0, CONTIG_KIND_CONTIGUOUS, 0,
+					    &rep));
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(buf), "3/4 of a full region: %ld",
 			       PTR_ERR(buf));
 	KUNIT_EXPECT_EQ(test, rep.result, 0);
@@ -304,14 +379,13 @@ static void migrate_fill_test(struct kunit *test)
 	/* The block is the caller's: write all of it. */
 	memset(contig_buffer_vaddr(buf), 0xc3, want);
 	__check_all(test, f, false);
-	contig_put(buf);
+	__put(test, buf);
 	contig_migrate_bring_back();
 	contig_migrate_get_stats(&m2);
 	KUNIT_EXPECT_EQ(test, m2.out_pages, 0ULL);
 	KUNIT_EXPECT_EQ(test, m2.brought_back - m1.brought_back, m1.out_pages);
 	__buddy_ok(test, f->r);
 	__check_all(test, f, true);
-	__teardown(test, f);
 }
 
 static void migrate_within_region_test(struct kunit *test)
@@ -329,8 +403,8 @@ static void migrate_within_region_test(struct kunit *test)
 			__del(f, i);
 	__buddy_ok(test, f->r);
 	contig_migrate_get_stats(&m0);
-	buf = contig_alloc_ex(f->r->size / 4, 0, CONTIG_KIND_CONTIGUOUS, 0,
-			      &rep);
+	buf = __track(test, contig_alloc_ex(f->r->size / 4, 0,
+					    CONTIG_KIND_CONTIGUOUS, 0, &rep));
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(buf), "1/4 of a half-full region: %ld",
 			       PTR_ERR(buf));
 	contig_migrate_get_stats(&m1);
@@ -340,8 +414,7 @@ static void migrate_within_region_test(struct kunit *test)
 			(u64)rep.move_bytes >> PAGE_SHIFT);
 	__buddy_ok(test, f->r);
 	__check_all(test, f, true);
-	contig_put(buf);
-	__teardown(test, f);
+	__put(test, buf);
 }
 
 /*
@@ -367,7 +440,7 @@ static void __pin_case(struct kunit *test, unsigned long frame, long want_ret,
 	__fill(test, f, 16);
 	k = __holder(f, frame, NULL);
 	KUNIT_ASSERT_GE(test, k, 0L);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(contig_movable_map(f->h[k].mov)));
+	__pin(test, f->h[k].mov);
 	w0 = __where(test, f);
 	contig_migrate_get_stats(&m0);
 
@@ -383,8 +456,8 @@ static void __pin_case(struct kunit *test, unsigned long frame, long want_ret,
 	w1 = __where(test, f);
 	KUNIT_EXPECT_EQ(test, memcmp(w0, w1, f->r->nr_pages * sizeof(*w0)), 0);
 
-	buf = contig_alloc_ex(3 * quarter, quarter, CONTIG_KIND_CONTIGUOUS, 0,
-			      &rep);
+	buf = __track(test, contig_alloc_ex(3 * quarter, quarter,
+					    CONTIG_KIND_CONTIGUOUS, 0, &rep));
 	contig_migrate_get_stats(&m1);
 	if (want_ret < 0) {
 		KUNIT_EXPECT_EQ(test, PTR_ERR(buf), want_ret);
@@ -401,12 +474,11 @@ static void __pin_case(struct kunit *test, unsigned long frame, long want_ret,
 		KUNIT_EXPECT_EQ(test, contig_buffer_phys(buf, &phys), 0);
 		KUNIT_EXPECT_EQ(test, phys, contig_frame_to_phys(f->r, want_start));
 	}
-	contig_movable_unmap(f->h[k].mov);
+	__unpin(test, f->h[k].mov);
 	__buddy_ok(test, f->r);
 	__check_all(test, f, want_ret >= 0);
 	if (!IS_ERR(buf))
-		contig_put(buf);
-	__teardown(test, f);
+		__put(test, buf);
 }
 
 static void migrate_pinned_everywhere_test(struct kunit *test)
@@ -463,7 +535,7 @@ static void migrate_stress_test(struct kunit *test)
 		} else if (op < 55 && f->n) {
 			i = x % f->n;
 			if ((long)i == pinned) {
-				contig_movable_unmap(f->h[i].mov);
+				__unpin(test, f->h[i].mov);
 				pinned = -1;
 			}
 			if (pinned == (long)f->n - 1)
@@ -478,19 +550,19 @@ static void migrate_stress_test(struct kunit *test)
 		} else if (op < 70 && f->n) {
 			/* Hold a pin across the next requests, or drop it. */
 			if (pinned >= 0) {
-				contig_movable_unmap(f->h[pinned].mov);
+				__unpin(test, f->h[pinned].mov);
 				pinned = -1;
 			} else {
 				pinned = x % f->n;
-				KUNIT_ASSERT_FALSE(test,
-						   IS_ERR(contig_movable_map(f->h[pinned].mov)));
+				__pin(test, f->h[pinned].mov);
 			}
 		} else if (op < 88 && nbufs < STRESS_BUFS) {
 			size_t size = (1 + x % (f->r->nr_pages / 2)) << PAGE_SHIFT;
 			size_t align = PAGE_SIZE << (prandom_u32_state(&rnd) % 8);
 			struct contig_buffer *b;
 
-			b = contig_alloc(size, align, CONTIG_KIND_CONTIGUOUS, 0);
+			b = __track(test, contig_alloc(size, align,
+						       CONTIG_KIND_CONTIGUOUS, 0));
 			if (!IS_ERR(b)) {
 				bufs[nbufs++] = b;
 				memset(contig_buffer_vaddr(b), 0x77, size);
@@ -503,7 +575,7 @@ static void migrate_stress_test(struct kunit *test)
 			}
 		} else if (op >= 88 && nbufs) {
 			i = x % nbufs;
-			contig_put(bufs[i]);
+			__put(test, bufs[i]);
 			bufs[i] = bufs[--nbufs];
 			if (x & 1)
 				contig_migrate_bring_back();
@@ -517,21 +589,26 @@ static void migrate_stress_test(struct kunit *test)
 		   m1.pushed_out - m0.pushed_out,
 		   m1.brought_back - m0.brought_back);
 	if (pinned >= 0)
-		contig_movable_unmap(f->h[pinned].mov);
+		__unpin(test, f->h[pinned].mov);
 	while (nbufs)
-		contig_put(bufs[--nbufs]);
+		__put(test, bufs[--nbufs]);
 	__check_all(test, f, true);
-	__teardown(test, f);
 }
 
+/*
+ * The other thread of the concurrency case.  Its state is kunit memory,
+ * not the case's stack, and __conc_join() is registered as soon as the
+ * thread exists: the thread is stopped and joined before the case's
+ * fixture and this state go, whether the case ran to its end or an
+ * assertion ended it early.
+ */
 struct conc {
 	struct mfix *f;
-	atomic_t stop;
+	struct task_struct *task;
 	unsigned long checks, bad, allocs;
-	struct completion done;
 };
 
-/* Another CPU: check patterns under map, allocate and free, until told. */
+/* Another CPU: check patterns under map, allocate and free, until stopped. */
 static int __conc_thread(void *data)
 {
 	struct conc *c = data;
@@ -539,7 +616,7 @@ static int __conc_thread(void *data)
 	struct mhandle own = { };
 	u32 x = 1;
 
-	while (!atomic_read(&c->stop)) {
+	while (!kthread_should_stop()) {
 		x = x * 1103515245 + 12345;
 		if (__check(&f->h[(x >> 8) % f->n], false))
 			c->bad++;
@@ -555,48 +632,60 @@ static int __conc_thread(void *data)
 		}
 		cond_resched();
 	}
-	complete(&c->done);
 	return 0;
+}
+
+/* Stop the thread and wait for it to return (kthread_stop() does both). */
+static void __conc_join(void *data)
+{
+	struct conc *c = data;
+
+	kthread_stop(c->task);
+	put_task_struct(c->task);
 }
 
 static void migrate_concurrency_test(struct kunit *test)
 {
 	struct mfix *f = __fix(test);
-	struct task_struct *t;
-	struct conc c = { .f = f };
 	unsigned int i, served = 0, busy = 0;
 	struct contig_buffer *buf;
+	struct task_struct *t;
+	struct conc *c;
 
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->f = f;
 	__fill(test, f, 16);
 	/* Room for the other thread's allocations. */
 	for (i = 0; i < 8 && f->n; i++)
 		__del(f, f->n - 1);
 	KUNIT_ASSERT_GT(test, f->n, 0UL);
-	atomic_set(&c.stop, 0);
-	init_completion(&c.done);
-	t = kthread_run(__conc_thread, &c, "contig-migrate-kunit");
+	t = kthread_create(__conc_thread, c, "contig-migrate-kunit");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	c->task = get_task_struct(t);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __conc_join, c), 0);
+	wake_up_process(t);
 	for (i = 0; i < 6; i++) {
-		buf = contig_alloc(f->r->size / 2, 0, CONTIG_KIND_CONTIGUOUS, 0);
+		buf = __track(test, contig_alloc(f->r->size / 2, 0,
+						 CONTIG_KIND_CONTIGUOUS, 0));
 		if (IS_ERR(buf)) {
 			KUNIT_EXPECT_EQ(test, PTR_ERR(buf), -EBUSY);
 			busy++;
 		} else {
 			memset(contig_buffer_vaddr(buf), 0x11, f->r->size / 2);
-			contig_put(buf);
+			__put(test, buf);
 			served++;
 		}
 		contig_migrate_bring_back();
 		__buddy_ok(test, f->r);
 	}
-	atomic_set(&c.stop, 1);
-	wait_for_completion(&c.done);
+	/* Joined before anything is judged. */
+	kunit_release_action(test, __conc_join, c);
 	kunit_info(test, "%u served, %u busy; the other thread made %lu checks and %lu allocations",
-		   served, busy, c.checks, c.allocs);
+		   served, busy, c->checks, c->allocs);
 	KUNIT_EXPECT_GT(test, served, 0U);
-	KUNIT_EXPECT_EQ(test, c.bad, 0UL);
+	KUNIT_EXPECT_EQ(test, c->bad, 0UL);
 	__check_all(test, f, true);
-	__teardown(test, f);
 }
 
 static int migrate_suite_init(struct kunit_suite *suite)

@@ -6,6 +6,9 @@
  * Parsing and the machine-independent checks are table driven.  The claim
  * cases run against the live machine: they need contig.ko loaded on a
  * boot-reserved region (the test VM always has one) and skip otherwise.
+ * Whatever a case claims or allocates is given back by a kunit action
+ * registered as soon as it is held, so an assertion that ends a case early
+ * leaves nothing claimed for the next.
  */
 #include <kunit/test.h>
 #include <linux/gfp.h>
@@ -141,23 +144,35 @@ static struct contig_region *live_region(struct kunit *test)
 	return contig_default_region();
 }
 
-static void free_region_action(void *p)
+KUNIT_DEFINE_ACTION_WRAPPER(release_region_action, contig_region_release,
+			    struct contig_region *);
+
+static void free_page_action(void *page)
 {
-	kfree(p);
+	__free_page(page);
 }
 
-static void release_region_action(void *p)
-{
-	contig_region_release(p);
-}
-
+/* A zeroed region struct for claims, freed when the case ends. */
 static struct contig_region *scratch_region(struct kunit *test)
 {
-	struct contig_region *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	struct contig_region *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_region_action, r), 0);
 	return r;
+}
+
+/*
+ * contig_region_claim() of a range the case expects refused.  Should it
+ * succeed after all, the claim is released when the case ends, so that a
+ * wrong answer fails this case alone.
+ */
+static int claim(struct kunit *test, struct contig_region *r, u64 size, u64 base)
+{
+	int ret = contig_region_claim(r, size, base);
+
+	if (!ret)
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, release_region_action, r), 0);
+	return ret;
 }
 
 /* A second claim of the same range must fail, not share. */
@@ -166,10 +181,10 @@ static void region_second_claim_test(struct kunit *test)
 	struct contig_region *live = live_region(test);
 	struct contig_region *r = scratch_region(test);
 
-	KUNIT_EXPECT_EQ(test, contig_region_claim(r, live->size, live->base), -EBUSY);
-	KUNIT_EXPECT_EQ(test, contig_region_claim(r, PAGE_SIZE, live->base), -EBUSY);
-	KUNIT_EXPECT_EQ(test, contig_region_claim(r, PAGE_SIZE,
-						  live->base + live->size - PAGE_SIZE), -EBUSY);
+	KUNIT_EXPECT_EQ(test, claim(test, r, live->size, live->base), -EBUSY);
+	KUNIT_EXPECT_EQ(test, claim(test, r, PAGE_SIZE, live->base), -EBUSY);
+	KUNIT_EXPECT_EQ(test, claim(test, r, PAGE_SIZE,
+				    live->base + live->size - PAGE_SIZE), -EBUSY);
 	KUNIT_EXPECT_NULL(test, r->res);
 	KUNIT_EXPECT_NULL(test, r->vaddr);
 	/* The live region is untouched. */
@@ -185,10 +200,10 @@ static void region_system_ram_test(struct kunit *test)
 	u64 phys;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_page_action, page), 0);
 	phys = page_to_phys(page);
-	KUNIT_EXPECT_EQ(test, contig_region_claim(r, PAGE_SIZE, phys), -EBUSY);
+	KUNIT_EXPECT_EQ(test, claim(test, r, PAGE_SIZE, phys), -EBUSY);
 	KUNIT_EXPECT_NULL(test, r->res);
-	__free_page(page);
 }
 
 /* A range straddling the live region and RAM is refused as a whole. */
@@ -197,8 +212,8 @@ static void region_straddle_test(struct kunit *test)
 	struct contig_region *live = live_region(test);
 	struct contig_region *r = scratch_region(test);
 
-	KUNIT_EXPECT_EQ(test, contig_region_claim(r, live->size + SZ_1M,
-						  live->base - SZ_1M), -EBUSY);
+	KUNIT_EXPECT_EQ(test, claim(test, r, live->size + SZ_1M, live->base - SZ_1M),
+			-EBUSY);
 	KUNIT_EXPECT_NULL(test, r->res);
 }
 
@@ -213,7 +228,7 @@ static void region_not_reserved_test(struct kunit *test)
 
 	if (pfn_valid(PHYS_PFN(base)))
 		kunit_skip(test, "machine has RAM at 512 GiB");
-	KUNIT_EXPECT_EQ(test, contig_region_claim(r, SZ_2M, base), -EINVAL);
+	KUNIT_EXPECT_EQ(test, claim(test, r, SZ_2M, base), -EINVAL);
 	KUNIT_EXPECT_NULL(test, r->res);
 	KUNIT_EXPECT_NULL(test, r->vaddr);
 	KUNIT_EXPECT_NULL(test, r->pgmap);
@@ -232,7 +247,7 @@ static void region_not_ram_test(struct kunit *test)
 	    region_intersects(base, SZ_2M, IORESOURCE_MEM,
 			      IORES_DESC_RESERVED) != REGION_INTERSECTS)
 		kunit_skip(test, "no Reserved non-RAM range at %#llx (not q35)", base);
-	KUNIT_EXPECT_EQ(test, contig_region_claim(r, SZ_2M, base), -EINVAL);
+	KUNIT_EXPECT_EQ(test, claim(test, r, SZ_2M, base), -EINVAL);
 	KUNIT_EXPECT_NULL(test, r->res);
 	KUNIT_EXPECT_NULL(test, r->pgmap);
 }
@@ -257,8 +272,7 @@ static void region_section_pages_test(struct kunit *test)
 			      IORES_DESC_RESERVED) != REGION_INTERSECTS)
 		kunit_skip(test, "no memmap=128M$0x20000000 on this boot");
 	if (!IS_ENABLED(CONFIG_ZONE_DEVICE)) {
-		KUNIT_EXPECT_EQ(test, contig_region_claim(r, SECTION_SIZE, SECTION_BASE),
-				-EINVAL);
+		KUNIT_EXPECT_EQ(test, claim(test, r, SECTION_SIZE, SECTION_BASE), -EINVAL);
 		return;
 	}
 	KUNIT_ASSERT_FALSE(test, pfn_valid(first));
@@ -276,7 +290,7 @@ static void region_section_pages_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(*(u32 *)page_address(pfn_to_page(last))),
 			0x5ec710a5U);
 	/* A second claim of it still fails, and takes nothing away. */
-	KUNIT_EXPECT_EQ(test, contig_region_claim(r2, SECTION_SIZE, SECTION_BASE), -EBUSY);
+	KUNIT_EXPECT_EQ(test, claim(test, r2, SECTION_SIZE, SECTION_BASE), -EBUSY);
 	KUNIT_EXPECT_TRUE(test, pfn_valid(last));
 
 	kunit_release_action(test, release_region_action, r);

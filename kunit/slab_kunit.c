@@ -6,8 +6,9 @@
  * Every case runs on the live region of the loaded contig.ko (skipped
  * without one) and must leave it as it found it: the fixture records the
  * buddy's free frames before the case (after emptying the kmalloc
- * classes), frees whatever the case left allocated, destroys its caches,
- * and then expects the same free frames and both invariant checkers
+ * classes); kunit actions free whatever the case left allocated and
+ * destroy its caches, also when an assertion ends the case early, and the
+ * last of them expects the same free frames and both invariant checkers
  * (contig_slab_check(): every cache and the owner map; contig_buddy_check())
  * to pass.  Cases check the allocator's promises directly: physical
  * addresses, alignment, boundaries, non-overlap (sorted addresses and
@@ -17,6 +18,7 @@
  * case keeps a shadow of every live object; its seed is printed and can be
  * set with the module parameter seed=.
  */
+#include <kunit/test-bug.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/kthread.h>
@@ -25,6 +27,7 @@
 #include <linux/moduleparam.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -42,23 +45,23 @@ static unsigned long seed;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "Seed of the random stress case (0: a random one, printed)");
 
-#define FIX_MAX_CACHES	8
-#define FIX_MAX_ARRAYS	16
+/*
+ * The fixture: the region and its free frames before the case.  Whatever
+ * a case holds is released by kunit actions, last in first out: objects
+ * (fix_array()) before their caches (fix_cache()), and last of all, as it
+ * is registered first by slab_init(), slab_fix_verify(), which checks that
+ * the region is as the case found it.
+ */
+struct slab_fix {
+	struct contig_region *r;
+	unsigned long free_before;
+};
 
-/* An array of objects the fixture frees at exit (cache NULL: contig_kfree). */
+/* An array of objects freed when the case ends (cache NULL: contig_kfree). */
 struct fix_array {
 	struct contig_cache *cache;
 	void **objs;
 	unsigned int n;
-};
-
-struct slab_fix {
-	struct contig_region *r;
-	unsigned long free_before;
-	struct contig_cache *caches[FIX_MAX_CACHES];
-	unsigned int nr_caches;
-	struct fix_array arrays[FIX_MAX_ARRAYS];
-	unsigned int nr_arrays;
 };
 
 static unsigned long free_frames(struct contig_region *r)
@@ -81,6 +84,18 @@ static void expect_consistent(struct kunit *test)
 			    "buddy: %s", why);
 }
 
+/* The last action of every case. */
+static void slab_fix_verify(void *data)
+{
+	struct kunit *test = data;
+	struct slab_fix *fix = test->priv;
+
+	contig_kmalloc_shrink();
+	expect_consistent(test);
+	KUNIT_EXPECT_EQ_MSG(test, free_frames(fix->r), fix->free_before,
+			    "the case did not leave the region as it found it");
+}
+
 static int slab_init(struct kunit *test)
 {
 	struct contig_region *r = contig_default_region();
@@ -95,78 +110,75 @@ static int slab_init(struct kunit *test)
 	contig_kmalloc_shrink();
 	fix->free_before = free_frames(r);
 	test->priv = fix;
-	return 0;
+	return kunit_add_action_or_reset(test, slab_fix_verify, test);
 }
 
-static void slab_exit(struct kunit *test)
+/* -EBUSY here: the case left objects in the cache that no slot frees. */
+static void destroy_cache_action(void *c)
 {
-	struct slab_fix *fix = test->priv;
-	unsigned int a, i;
+	struct kunit *test = kunit_get_current_test();
+	int ret = contig_cache_destroy(c);
 
-	if (!fix)
-		return;
-	for (a = 0; a < fix->nr_arrays; a++) {
-		struct fix_array *fa = &fix->arrays[a];
-
-		for (i = 0; i < fa->n; i++) {
-			if (!fa->objs[i])
-				continue;
-			if (fa->cache)
-				contig_cache_free(fa->cache, fa->objs[i]);
-			else
-				contig_kfree(fa->objs[i]);
-			fa->objs[i] = NULL;
-		}
-	}
-	for (i = 0; i < fix->nr_caches; i++)
-		if (fix->caches[i])
-			KUNIT_EXPECT_EQ(test, contig_cache_destroy(fix->caches[i]), 0);
-	contig_kmalloc_shrink();
-	expect_consistent(test);
-	KUNIT_EXPECT_EQ_MSG(test, free_frames(fix->r), fix->free_before,
-			    "the case did not leave the region as it found it");
+	if (test)
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "destroying a cache of the case");
 }
 
+/* A cache destroyed when the case ends, unless fix_forget_cache() first. */
 static struct contig_cache *fix_cache(struct kunit *test, const char *name,
 				      size_t size, size_t align,
 				      size_t boundary, unsigned int flags,
 				      void (*ctor)(void *obj))
 {
-	struct slab_fix *fix = test->priv;
 	struct contig_cache *c;
 
-	KUNIT_ASSERT_LT(test, fix->nr_caches, FIX_MAX_CACHES);
 	c = contig_cache_create(name, size, align, boundary, flags, ctor);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c), "create %s: %ld", name,
 			       PTR_ERR(c));
-	fix->caches[fix->nr_caches++] = c;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, destroy_cache_action,
+							c), 0);
 	return c;
 }
 
-/* Forget @c in the fixture after the case destroyed it itself. */
+/* The case destroyed @c itself: no action must destroy it again. */
 static void fix_forget_cache(struct kunit *test, struct contig_cache *c)
 {
-	struct slab_fix *fix = test->priv;
-	unsigned int i;
-
-	for (i = 0; i < fix->nr_caches; i++)
-		if (fix->caches[i] == c)
-			fix->caches[i] = NULL;
+	kunit_remove_action(test, destroy_cache_action, c);
 }
 
+static void free_array_action(void *data)
+{
+	struct fix_array *fa = data;
+	unsigned int i;
+
+	for (i = 0; i < fa->n; i++) {
+		if (!fa->objs[i])
+			continue;
+		if (fa->cache)
+			contig_cache_free(fa->cache, fa->objs[i]);
+		else
+			contig_kfree(fa->objs[i]);
+		fa->objs[i] = NULL;
+	}
+}
+
+/*
+ * @n slots for objects of @c (NULL: contig_kmalloc()); every object left
+ * in a slot is freed when the case ends.  A case that frees an object
+ * itself clears its slot.
+ */
 static void **fix_array(struct kunit *test, struct contig_cache *c,
 			unsigned int n)
 {
-	struct slab_fix *fix = test->priv;
 	struct fix_array *fa;
 
-	KUNIT_ASSERT_LT(test, fix->nr_arrays, FIX_MAX_ARRAYS);
-	fa = &fix->arrays[fix->nr_arrays];
+	fa = kunit_kzalloc(test, sizeof(*fa), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fa);
 	fa->objs = kunit_kcalloc(test, n, sizeof(void *), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fa->objs);
 	fa->cache = c;
 	fa->n = n;
-	fix->nr_arrays++;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_array_action,
+							fa), 0);
 	return fa->objs;
 }
 
@@ -238,14 +250,70 @@ static u8 pattern(unsigned int i, unsigned int salt)
 
 /* ---- sizes ---------------------------------------------------------------- */
 
-static const size_t sizes[] = {
-	1, 7, 8, 16, 24, 32, 48, 64, 96, 100, 128, 192, 256, 384, 512, 768,
-	1000, 1024, 1536, 2048, 3000, 3072, PAGE_SIZE,
+/*
+ * The geometry of a cache of each size (align 0, so 8; no red zones; 4 KiB
+ * pages), worked out by hand from the rule in slab.c's opening comment,
+ * not from its code.  The pitch is the size rounded up to 8; a slab of
+ * S bytes holds (S - size) / pitch + 1 objects; waste is S minus objects
+ * times size; the order is the smallest, from the first that holds 4
+ * objects, whose waste is at most S/16, else S/8, else the least
+ * wasteful.  For instance:
+ *   100:  pitch 104, (4096 - 100) / 104 + 1 = 39 objects, 4096 - 3900 =
+ *         196 bytes left, within 4096/16 = 256: order 0;
+ *   7:    512 objects leave 4096 - 3584 = 512, over 1/16 at every order
+ *         but within 1/8 at order 0;
+ *   1:    512 objects leave 3584 (7/8) at every order: the least wasteful,
+ *         the first, order 0;
+ *   1536: 4 objects need order 1: 5 of them leave 8192 - 7680 = 512 = 1/16;
+ *   3000: 4 need order 2: 5 leave 16384 - 15000 = 1384, over 1/16 (1024);
+ *         order 3's 10 leave 2768, over 1/16 (2048); within 1/8 at order 2;
+ *   4096: 4 objects need order 2, and fill it.
+ * keep: empty slabs kept, ilog2(size) / 2 clamped to [5, 10] (SLUB's
+ * min_partial): 6 for 4096 (ilog2 12), 5 for every smaller size.
+ */
+struct size_case {
+	size_t size;
+	unsigned int order, objs;
+	size_t waste;
+	unsigned int keep;
 };
 
-static void size_desc(const size_t *s, char *desc)
+static const struct size_case sizes[] = {
+	/* size    order objs waste keep */
+	{ 1,          0, 512, 3584, 5 },
+	{ 7,          0, 512,  512, 5 },
+	{ 8,          0, 512,    0, 5 },
+	{ 16,         0, 256,    0, 5 },
+	{ 24,         0, 170,   16, 5 },
+	{ 32,         0, 128,    0, 5 },
+	{ 48,         0,  85,   16, 5 },
+	{ 64,         0,  64,    0, 5 },
+	{ 96,         0,  42,   64, 5 },
+	{ 100,        0,  39,  196, 5 },
+	{ 128,        0,  32,    0, 5 },
+	{ 192,        0,  21,   64, 5 },
+	{ 256,        0,  16,    0, 5 },
+	{ 384,        0,  10,  256, 5 },
+	{ 512,        0,   8,    0, 5 },
+	{ 768,        0,   5,  256, 5 },
+	{ 1000,       0,   4,   96, 5 },
+	{ 1024,       0,   4,    0, 5 },
+	{ 1536,       1,   5,  512, 5 },
+	{ 2048,       1,   4,    0, 5 },
+	{ 3000,       2,   5, 1384, 5 },
+	{ 3072,       2,   5, 1024, 5 },
+	{ SZ_4K,      2,   4,    0, 6 },
+};
+
+/* The figures worked out by hand hold: 4 KiB pages, no red zones. */
+static bool geometry_known(const struct contig_cache_info *info)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%zu bytes", *s);
+	return !info->redzone && PAGE_SIZE == SZ_4K;
+}
+
+static void size_desc(const struct size_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%zu bytes", c->size);
 }
 
 KUNIT_ARRAY_PARAM(sizes, sizes, size_desc);
@@ -258,7 +326,8 @@ KUNIT_ARRAY_PARAM(sizes, sizes, size_desc);
  */
 static void slab_sizes_test(struct kunit *test)
 {
-	size_t size = *(const size_t *)test->param_value;
+	const struct size_case *sc = test->param_value;
+	size_t size = sc->size;
 	struct contig_cache_info info;
 	struct contig_cache *c;
 	unsigned int i, n;
@@ -277,6 +346,16 @@ static void slab_sizes_test(struct kunit *test)
 				    "order %u, %u objects", info.order,
 				    info.objs_per_slab);
 	KUNIT_EXPECT_GE(test, info.objs_per_slab * size, size);
+	if (geometry_known(&info)) {
+		KUNIT_EXPECT_EQ(test, info.order, sc->order);
+		KUNIT_EXPECT_EQ(test, info.objs_per_slab, sc->objs);
+		KUNIT_EXPECT_EQ(test, info.waste_per_slab, sc->waste);
+		KUNIT_EXPECT_EQ(test, info.keep_empty, sc->keep);
+	} else {
+		kunit_info(test, "geometry not compared: %s",
+			   info.redzone ? "red zones (slab_debug=1)" :
+			   "pages are not 4 KiB");
+	}
 
 	n = 2 * info.objs_per_slab + 1;
 	objs = fix_array(test, c, n);
@@ -416,20 +495,26 @@ static void count_ctor(void *obj)
 /* The constructor runs once per object when its slab is made, no more. */
 static void slab_ctor_test(struct kunit *test)
 {
+	struct contig_cache_info info;
 	struct contig_cache *c;
 	unsigned int objs, i;
-	void **o;
+	void **o, *p;
 
 	atomic_set(&ctor_calls, 0);
 	c = fix_cache(test, "kunit-ctor", 96, 0, 0, 0, count_ctor);
-	objs = info_of(c).objs_per_slab;
+	info = info_of(c);
+	objs = info.objs_per_slab;
+	/* By hand: (4096 - 96) / 96 + 1 = 42 objects in an order-0 slab. */
+	if (geometry_known(&info))
+		KUNIT_EXPECT_EQ(test, objs, 42);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 0);
-	o = fix_array(test, c, objs + 1);
+	o = fix_array(test, c, objs + 2);	/* o[objs + 1]: see below */
 
 	o[0] = alloc_checked(test, c, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), objs);
 	KUNIT_EXPECT_EQ(test, *(u64 *)o[0], CTOR_MAGIC);
 	contig_cache_free(c, o[0]);
+	o[0] = NULL;	/* not freed twice should the next line fail */
 	o[0] = alloc_checked(test, c, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), objs);
 	for (i = 1; i < objs; i++) {
@@ -440,9 +525,11 @@ static void slab_ctor_test(struct kunit *test)
 	o[objs] = alloc_checked(test, c, GFP_KERNEL);	/* a second slab */
 	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), 2 * objs);
 
-	/* __GFP_ZERO would undo the constructor: refused. */
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_cache_alloc(c, GFP_KERNEL | __GFP_ZERO,
-							 NULL)), -EINVAL);
+	/* __GFP_ZERO would undo the constructor: refused (else freed at the end). */
+	p = contig_cache_alloc(c, GFP_KERNEL | __GFP_ZERO, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(p), -EINVAL);
+	if (!IS_ERR(p))
+		o[objs + 1] = p;
 
 	for (i = 0; i <= objs; i++) {
 		contig_cache_free(c, o[i]);
@@ -474,6 +561,11 @@ static void slab_shrink_test(struct kunit *test)
 	info = info_of(c);
 	objs = info.objs_per_slab;
 	pages = 1UL << info.order;
+	/* By hand: 4096 / 512 = 8 objects fill an order-0 slab exactly. */
+	if (geometry_known(&info)) {
+		KUNIT_EXPECT_EQ(test, info.order, 0);
+		KUNIT_EXPECT_EQ(test, objs, 8);
+	}
 	n = 5 * objs;
 	o = fix_array(test, c, n);
 	f0 = free_frames(fix->r);
@@ -563,6 +655,33 @@ static void slab_destroy_leak_test(struct kunit *test)
 
 /* ---- wrong frees ---------------------------------------------------------- */
 
+/* A frame taken from the region's buddy, given back when the case ends. */
+struct fix_frame {
+	struct contig_region *r;
+	long frame;
+};
+
+static void free_frame_action(void *data)
+{
+	struct fix_frame *fr = data;
+
+	contig_buddy_free(&fr->r->buddy, fr->frame);
+}
+
+static struct fix_frame *fix_frame(struct kunit *test, struct contig_region *r)
+{
+	struct fix_frame *fr = kunit_kzalloc(test, sizeof(*fr), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, fr);
+	fr->r = r;
+	fr->frame = contig_buddy_alloc(&r->buddy, 1, 1, CONTIG_OWNER_UNMOVABLE,
+				       CONTIG_POLICY_DEFAULT, 0);
+	KUNIT_ASSERT_GE(test, fr->frame, 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_frame_action,
+							fr), 0);
+	return fr;
+}
+
 /* A wrong free returns -EINVAL, is counted, and changes no cache. */
 static void expect_wrong(struct kunit *test, int ret,
 			 struct contig_cache **caches, unsigned int nr,
@@ -582,26 +701,26 @@ static void slab_wrong_free_test(struct kunit *test)
 	struct contig_cache *caches[3];
 	unsigned long active[3] = { 1, 1, 1 }, wrong0, f;
 	void *a, *b, *k, *big, *sys;
-	long frame;
-	void **o;
+	void **oa, **ob, **om;
+	struct fix_frame *fr;
 
 	caches[0] = fix_cache(test, "kunit-wrong-a", 64, 0, 0, 0, NULL);
 	caches[1] = fix_cache(test, "kunit-wrong-b", 64, 0, 0, 0, NULL);
 	caches[2] = contig_kmalloc_cache(100);
 	KUNIT_ASSERT_NOT_NULL(test, caches[2]);
-	o = fix_array(test, caches[0], 1);
+	oa = fix_array(test, caches[0], 1);
 	a = alloc_checked(test, caches[0], GFP_KERNEL);
-	o[0] = a;
-	o = fix_array(test, caches[1], 1);
+	oa[0] = a;
+	ob = fix_array(test, caches[1], 1);
 	b = alloc_checked(test, caches[1], GFP_KERNEL);
-	o[0] = b;
-	o = fix_array(test, NULL, 2);
+	ob[0] = b;
+	om = fix_array(test, NULL, 2);
 	k = contig_kmalloc(100, GFP_KERNEL, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
-	o[0] = k;
+	om[0] = k;
 	big = contig_kmalloc(3 * PAGE_SIZE + 1, GFP_KERNEL, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(big));
-	o[1] = big;
+	om[1] = big;
 	sys = kunit_kzalloc(test, 64, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sys);
 	wrong0 = contig_slab_wrong_frees_count();
@@ -634,12 +753,11 @@ static void slab_wrong_free_test(struct kunit *test)
 	expect_wrong(test, contig_kfree_checked(sys), caches, 3, active,
 		     "kernel memory to contig_kfree");
 	/* A frame the buddy gave to someone else. */
-	frame = contig_buddy_alloc(&fix->r->buddy, 1, 1, CONTIG_OWNER_UNMOVABLE,
-				   CONTIG_POLICY_DEFAULT, 0);
-	KUNIT_ASSERT_GE(test, frame, 0);
-	expect_wrong(test, contig_kfree_checked(contig_frame_to_virt(fix->r, frame)),
+	fr = fix_frame(test, fix->r);
+	expect_wrong(test, contig_kfree_checked(contig_frame_to_virt(fix->r, fr->frame)),
 		     caches, 3, active, "frame of a buffer");
-	KUNIT_EXPECT_EQ(test, contig_buddy_free(&fix->r->buddy, frame), 0);
+	KUNIT_EXPECT_EQ(test, contig_buddy_free(&fix->r->buddy, fr->frame), 0);
+	kunit_remove_action(test, free_frame_action, fr);
 	KUNIT_EXPECT_EQ(test, contig_slab_wrong_frees_count() - wrong0, 14);
 	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f);
 	KUNIT_EXPECT_EQ(test, contig_cache_free_checked(caches[0], NULL), 0);
@@ -648,23 +766,23 @@ static void slab_wrong_free_test(struct kunit *test)
 
 	/* Double frees: of an object, with its slab kept and given back. */
 	KUNIT_EXPECT_EQ(test, contig_cache_free_checked(caches[0], a), 0);
-	fix->arrays[0].objs[0] = NULL;
+	oa[0] = NULL;
 	active[0] = 0;
 	expect_wrong(test, contig_cache_free_checked(caches[0], a), caches, 3,
 		     active, "double free");
 	contig_cache_set_keep_empty(caches[1], 0);
 	KUNIT_EXPECT_EQ(test, contig_cache_free_checked(caches[1], b), 0);
-	fix->arrays[1].objs[0] = NULL;
+	ob[0] = NULL;
 	active[1] = 0;
 	expect_wrong(test, contig_cache_free_checked(caches[1], b), caches, 3,
 		     active, "double free after the slab went back");
 	KUNIT_EXPECT_EQ(test, contig_kfree_checked(k), 0);
-	fix->arrays[2].objs[0] = NULL;
+	om[0] = NULL;
 	active[2] = 0;
 	expect_wrong(test, contig_kfree_checked(k), caches, 3, active,
 		     "double contig_kfree");
 	KUNIT_EXPECT_EQ(test, contig_kfree_checked(big), 0);
-	fix->arrays[2].objs[1] = NULL;
+	om[1] = NULL;
 	expect_wrong(test, contig_kfree_checked(big), caches, 3, active,
 		     "double free of a large block");
 	KUNIT_EXPECT_EQ(test, contig_slab_wrong_frees_count() - wrong0, 18);
@@ -693,6 +811,7 @@ static void slab_debug_overrun_test(struct kunit *test)
 	o[0] = p;
 	memset(p, 0x11, 40);
 	contig_cache_free(c, p);
+	o[0] = NULL;
 	KUNIT_EXPECT_EQ(test, info_of(c).nr_corrupt, 0);
 
 	/* One byte past the end, found at free. */
@@ -764,43 +883,60 @@ static void slab_debug_uaf_test(struct kunit *test)
 
 /* ---- contig_kmalloc ------------------------------------------------------- */
 
-static size_t expected_class(size_t size)
-{
-	size_t c = 8;
+/*
+ * The eighteen size classes as slab.c's opening comment lists them, each
+ * with the alignment its objects must have (the largest power of two
+ * dividing the class), written out rather than computed.
+ */
+static const struct {
+	size_t size, align;
+} kmalloc_classes[] = {
+	{ 8, 8 }, { 16, 16 }, { 24, 8 }, { 32, 32 }, { 48, 16 }, { 64, 64 },
+	{ 96, 32 }, { 128, 128 }, { 192, 64 }, { 256, 256 }, { 384, 128 },
+	{ 512, 512 }, { 768, 256 }, { 1024, 1024 }, { 1536, 512 },
+	{ 2048, 2048 }, { 3072, 1024 }, { 4096, 4096 },
+};
 
-	while (c < size) {
-		/* 8, 16, 24, 32, 48, 64, 96, ...: the next of 2^k, 3 * 2^(k-1) */
-		if (c >= 16 && is_power_of_2(c))
-			c += c / 2;
-		else if (c >= 16)
-			c = roundup_pow_of_two(c);
-		else
-			c *= 2;
-	}
-	return c;
+/* Index of the smallest class of at least @size bytes. */
+static unsigned int expected_class(size_t size)
+{
+	unsigned int i = 0;
+
+	while (kmalloc_classes[i].size < size)
+		i++;
+	return i;
 }
 
 static void slab_kmalloc_test(struct kunit *test)
 {
-	static const size_t large[] = { PAGE_SIZE + 1, 3 * PAGE_SIZE,
-					5 * PAGE_SIZE - 7, SZ_1M };
+	/* Beyond a page: whole frames, counted by hand. */
+	static const struct {
+		size_t size;
+		unsigned long frames;
+	} large[] = {
+		{ SZ_4K + 1, 2 }, { 3 * SZ_4K, 3 }, { 5 * SZ_4K - 7, 5 },
+		{ SZ_1M, 256 },
+	};
 	struct slab_fix *fix = test->priv;
 	unsigned int i, n = 0;
 	phys_addr_t phys;
 	unsigned long f;
 	size_t size;
-	void **o;
+	void **o, *q;
 
-	o = fix_array(test, NULL, PAGE_SIZE / 8 + 1 + ARRAY_SIZE(large));
+	if (PAGE_SIZE != SZ_4K)
+		kunit_skip(test, "the expected classes are those of 4 KiB pages");
+	o = fix_array(test, NULL, PAGE_SIZE / 8 + 3 + ARRAY_SIZE(large));
 	for (size = 1; size <= PAGE_SIZE; size += size < 128 ? 1 : 8) {
-		size_t cls = expected_class(size);
+		unsigned int k = expected_class(size);
+		size_t cls = kmalloc_classes[k].size;
 		u8 *p = contig_kmalloc(size, GFP_KERNEL | __GFP_ZERO, &phys);
 
 		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(p), "contig_kmalloc(%zu)", size);
 		o[n++] = p;
 		KUNIT_EXPECT_EQ_MSG(test, contig_ksize(p), cls, "size %zu", size);
 		KUNIT_EXPECT_EQ(test, phys, expected_phys(fix, p));
-		KUNIT_EXPECT_EQ_MSG(test, phys & ((cls & -cls) - 1), 0,
+		KUNIT_EXPECT_EQ_MSG(test, phys & (kmalloc_classes[k].align - 1), 0,
 				    "size %zu class %zu", size, cls);
 		KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, size));
 		KUNIT_EXPECT_PTR_EQ(test, contig_kmalloc_cache(size),
@@ -812,27 +948,27 @@ static void slab_kmalloc_test(struct kunit *test)
 		}
 	}
 	for (i = 0; i < ARRAY_SIZE(large); i++) {
-		u8 *p;
-
 		f = free_frames(fix->r);
-		p = contig_kmalloc(large[i], GFP_KERNEL | __GFP_ZERO, &phys);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(p));
-		o[n++] = p;
+		q = contig_kmalloc(large[i].size, GFP_KERNEL | __GFP_ZERO, &phys);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(q));
+		o[n++] = q;
 		/* The buddy takes exactly the frames asked for. */
-		KUNIT_EXPECT_EQ(test, f - free_frames(fix->r),
-				DIV_ROUND_UP(large[i], PAGE_SIZE));
-		KUNIT_EXPECT_EQ(test, contig_ksize(p),
-				PAGE_ALIGN(large[i]));
-		KUNIT_EXPECT_EQ(test, phys, expected_phys(fix, p));
+		KUNIT_EXPECT_EQ(test, f - free_frames(fix->r), large[i].frames);
+		KUNIT_EXPECT_EQ(test, contig_ksize(q), large[i].frames * SZ_4K);
+		KUNIT_EXPECT_EQ(test, phys, expected_phys(fix, q));
 		KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(phys));
-		KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, large[i]));
-		KUNIT_EXPECT_EQ(test, contig_ksize(p + 1), 0);
+		KUNIT_EXPECT_NULL(test, memchr_inv(q, 0, large[i].size));
+		KUNIT_EXPECT_EQ(test, contig_ksize(q + 1), 0);
 	}
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_kmalloc(0, GFP_KERNEL, NULL)),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_kmalloc(fix->r->size + 1,
-						     GFP_KERNEL | __GFP_NOWARN,
-						     NULL)), -ENOMEM);
+	/* Refused; should one be served after all, its slot frees it. */
+	q = contig_kmalloc(0, GFP_KERNEL, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(q), -EINVAL);
+	if (!IS_ERR(q))
+		o[n++] = q;
+	q = contig_kmalloc(fix->r->size + 1, GFP_KERNEL | __GFP_NOWARN, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(q), -ENOMEM);
+	if (!IS_ERR(q))
+		o[n++] = q;
 	KUNIT_EXPECT_NULL(test, contig_kmalloc_cache(PAGE_SIZE + 1));
 	expect_consistent(test);
 }
@@ -901,6 +1037,11 @@ static void slab_slabinfo_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, objsize, 72);
 	KUNIT_EXPECT_EQ(test, perslab, info.objs_per_slab);
 	KUNIT_EXPECT_EQ(test, pages, 1UL << info.order);
+	/* By hand: (4096 - 72) / 72 + 1 = 56 objects in one page. */
+	if (geometry_known(&info)) {
+		KUNIT_EXPECT_EQ(test, num, 56);
+		KUNIT_EXPECT_EQ(test, pages, 1);
+	}
 	KUNIT_EXPECT_NOT_NULL(test, strstr(line, ": waste "));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, "\ncontig-kmalloc-64 "));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m.buf, "\ncontig-kmalloc-large "));
@@ -919,37 +1060,68 @@ struct shadow {
 	u8 tag;
 };
 
+#define STRESS_KINDS	5
+
+/* The live objects of the stress case, freed by stress_release(). */
+struct stress {
+	struct contig_cache *caches[STRESS_KINDS];
+	struct shadow *sh;
+	unsigned int n;
+};
+
+static void stress_release(void *data)
+{
+	struct stress *st = data;
+
+	while (st->n) {
+		struct shadow *x = &st->sh[--st->n];
+
+		if (x->cache < STRESS_KINDS)
+			contig_cache_free(st->caches[x->cache], x->obj);
+		else
+			contig_kfree(x->obj);
+	}
+}
+
 static void slab_random_stress_test(struct kunit *test)
 {
-	static const struct boundary_case kinds[] = {
+	static const struct boundary_case kinds[STRESS_KINDS] = {
 		{ 24, 0, 0 }, { 96, 64, 256 }, { 192, 0, 0, CONTIG_CACHE_DEBUG },
 		{ 3000, 8, 4096 }, { 1, 1, 0 },
 	};
-	struct contig_cache *caches[ARRAY_SIZE(kinds)];
-	unsigned long live[ARRAY_SIZE(kinds)] = { 0 };
-	const unsigned int nr = ARRAY_SIZE(kinds);
-	unsigned int phase, op, i, n = 0;
+	unsigned long live[STRESS_KINDS] = { 0 };
+	const unsigned int nr = STRESS_KINDS;
+	unsigned int phase, op, i;
+	struct contig_cache **caches;
 	struct rnd_state rnd;
+	struct stress *st;
 	struct shadow *sh;
 	unsigned long s = seed ?: get_random_u32();
 
 	kunit_info(test, "seed=%lu (reload with seed=%lu to repeat)\n", s, s);
 	prandom_seed_state(&rnd, s);
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	caches = st->caches;
 	for (i = 0; i < nr; i++)
 		caches[i] = fix_cache(test, "kunit-stress", kinds[i].size,
 				      kinds[i].align, kinds[i].boundary,
 				      kinds[i].flags, NULL);
 	sh = kunit_kcalloc(test, STRESS_SLOTS, sizeof(*sh), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sh);
+	st->sh = sh;
+	/* After the caches: the objects go first. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, stress_release, st),
+			0);
 
 	for (phase = 0; phase < STRESS_PHASES; phase++) {
 		for (op = 0; op < STRESS_OPS; op++) {
 			u32 r = prandom_u32_state(&rnd);
-			bool alloc = n < STRESS_SLOTS &&
-				     (n == 0 || r % 100 < (phase & 1 ? 35 : 65));
+			bool alloc = st->n < STRESS_SLOTS &&
+				     (st->n == 0 || r % 100 < (phase & 1 ? 35 : 65));
 
 			if (alloc) {
-				struct shadow *x = &sh[n];
+				struct shadow *x = &sh[st->n];
 				unsigned int k = (r >> 8) % (nr + 1);
 
 				x->cache = k;
@@ -967,9 +1139,9 @@ static void slab_random_stress_test(struct kunit *test)
 				memset(x->obj, x->tag, x->size);
 				if (k < nr)
 					live[k]++;
-				n++;
+				st->n++;
 			} else {
-				struct shadow *x = &sh[(r >> 8) % n];
+				struct shadow *x = &sh[(r >> 8) % st->n];
 
 				KUNIT_ASSERT_NULL_MSG(test,
 						      memchr_inv(x->obj, x->tag, x->size),
@@ -984,13 +1156,13 @@ static void slab_random_stress_test(struct kunit *test)
 					KUNIT_ASSERT_EQ(test,
 							contig_kfree_checked(x->obj), 0);
 				}
-				*x = sh[--n];
+				*x = sh[--st->n];
 			}
 			if (r % 256 == 0)
 				contig_cache_shrink(caches[(r >> 8) % nr]);
 		}
 		/* After each phase: every object intact, the model agrees. */
-		for (i = 0; i < n; i++)
+		for (i = 0; i < st->n; i++)
 			KUNIT_ASSERT_NULL(test, memchr_inv(sh[i].obj, sh[i].tag,
 							   sh[i].size));
 		for (i = 0; i < nr; i++)
@@ -998,16 +1170,9 @@ static void slab_random_stress_test(struct kunit *test)
 					live[i]);
 		KUNIT_EXPECT_EQ(test, info_of(caches[2]).nr_corrupt, 0);
 		expect_consistent(test);
-		kunit_info(test, "phase %u: %u objects live\n", phase, n);
+		kunit_info(test, "phase %u: %u objects live\n", phase, st->n);
 	}
-	while (n) {
-		struct shadow *x = &sh[--n];
-
-		if (x->cache < nr)
-			contig_cache_free(caches[x->cache], x->obj);
-		else
-			contig_kfree(x->obj);
-	}
+	kunit_release_action(test, stress_release, st);
 	for (i = 0; i < nr; i++)
 		KUNIT_EXPECT_EQ(test, info_of(caches[i]).active_objs, 0);
 }
@@ -1017,8 +1182,15 @@ static void slab_random_stress_test(struct kunit *test)
 #define HAMMER_ROUNDS	400
 #define HAMMER_BATCH	48
 
+/*
+ * One thread of the concurrency case.  Kunit memory, never the case's
+ * stack; hammer_join() is registered as soon as the thread exists, so the
+ * thread is stopped and joined before its cache and this state go, also
+ * when an assertion ends the case early.
+ */
 struct hammer {
 	struct contig_cache *cache;
+	struct task_struct *task;
 	unsigned int id;
 	unsigned long errors;
 	unsigned long allocs;
@@ -1033,7 +1205,7 @@ static int hammer_fn(void *arg)
 	unsigned int round, i;
 	unsigned long flags;
 
-	for (round = 0; round < HAMMER_ROUNDS; round++) {
+	for (round = 0; round < HAMMER_ROUNDS && !kthread_should_stop(); round++) {
 		bool atomic = round & 1;
 
 		/* Odd rounds allocate with interrupts off, as a driver might. */
@@ -1067,6 +1239,15 @@ static int hammer_fn(void *arg)
 	return 0;
 }
 
+/* Stop the thread (it ends its round) and wait until it has returned. */
+static void hammer_join(void *data)
+{
+	struct hammer *h = data;
+
+	kthread_stop(h->task);
+	put_task_struct(h->task);
+}
+
 static const unsigned int hammer_modes[] = { 2, 1 };
 
 static void hammer_desc(const unsigned int *m, char *desc)
@@ -1082,6 +1263,7 @@ static void slab_threads_test(struct kunit *test)
 {
 	unsigned int nr_caches = *(const unsigned int *)test->param_value;
 	struct contig_cache *caches[2];
+	unsigned long done[2];
 	struct hammer *h;
 	unsigned int i;
 
@@ -1097,12 +1279,25 @@ static void slab_threads_test(struct kunit *test)
 		h[i].cache = caches[i];
 		h[i].id = 0x10 * (i + 1);
 		init_completion(&h[i].done);
-		t = kthread_run(hammer_fn, &h[i], "contig-hammer-%u", i);
+		t = kthread_create(hammer_fn, &h[i], "contig-hammer-%u", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		h[i].task = get_task_struct(t);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, hammer_join,
+								&h[i]), 0);
+		wake_up_process(t);
+	}
+	/*
+	 * Let each finish its rounds, for two minutes at most; then stop it
+	 * (if it is still going) and join it, whatever happened, before
+	 * anything is judged.
+	 */
+	for (i = 0; i < 2; i++) {
+		done[i] = wait_for_completion_timeout(&h[i].done, 120 * HZ);
+		kunit_release_action(test, hammer_join, &h[i]);
 	}
 	for (i = 0; i < 2; i++) {
-		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&h[i].done,
-								    120 * HZ));
+		KUNIT_EXPECT_TRUE_MSG(test, done[i],
+				      "thread %u did not finish in 2 minutes", i);
 		KUNIT_EXPECT_EQ(test, h[i].errors, 0);
 		KUNIT_EXPECT_EQ(test, h[i].allocs, HAMMER_ROUNDS * HAMMER_BATCH);
 	}
@@ -1241,7 +1436,6 @@ static struct kunit_case slab_cases[] = {
 static struct kunit_suite slab_suite = {
 	.name = "contig_slab",
 	.init = slab_init,
-	.exit = slab_exit,
 	.test_cases = slab_cases,
 };
 

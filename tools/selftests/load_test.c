@@ -99,23 +99,148 @@ struct bad_case {
 	const char *dmesg;	/* substring the refusal must log */
 };
 
+/* What the groups share, set up by main(). */
+static struct {
+	const char *region;		/* SIZE@BASE */
+	unsigned long long size, base;	/* of @region, size in MiB */
+	char good[128];			/* region=@region */
+	char straddle[128];		/* @region and 1 MiB of RAM either side */
+	int cycles;
+	const char *section;		/* whole-section SIZE@BASE, or NULL */
+	char *iomem_before;
+} t;
+
+static const struct bad_case *bad_cases(unsigned int *n)
+{
+	static struct bad_case bad[] = {
+		{ "", EINVAL, "region= is required" },
+		{ "region=", EINVAL, "region= is required" },
+		{ "region=garbage", EINVAL, "expected SIZE@BASE" },
+		{ "region=64M", EINVAL, "expected SIZE@BASE" },
+		{ "region=64M@", EINVAL, "expected SIZE@BASE" },
+		{ "region=64MB@0x30000000", EINVAL, "expected SIZE@BASE" },
+		{ "region=0@0x30000000", EINVAL, "size is zero" },
+		{ "region=64M@0x30000800", EINVAL, "multiples of the page size" },
+		{ "region=1000@0x30000000", EINVAL, "multiples of the page size" },
+		{ "region=99999999999999999999@0", EOVERFLOW, "number too large" },
+		{ "region=4G@0xffffffff00000000", EOVERFLOW, "wraps around" },
+		{ "region=4K@0x10000000000000", ERANGE, "beyond the physical address space" },
+		{ "region=4M@0x1000000", EBUSY, "overlaps System RAM" },
+		{ NULL /* t.straddle */, EBUSY, "overlaps System RAM" },
+		{ "region=2M@0x8000000000", EINVAL, "is not a boot reservation" },
+		{ "region=2M@0xb0000000", EINVAL, "is not RAM in the firmware's memory map" },
+		{ "region=64M@0x30000000 policy=bogus", EINVAL, "policy=bogus refused" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!bad[i].params)
+			bad[i].params = t.straddle;
+	*n = sizeof(bad) / sizeof(bad[0]);
+	return bad;
+}
+
+/* Each refusal: its errno, its dmesg line, /proc/iomem unchanged. */
+static void refusals(const void *arg)
+{
+	unsigned int nbad, i;
+	const struct bad_case *bad = bad_cases(&nbad);
+	int err;
+
+	for (i = 0; i < nbad; i++) {
+		const char *log;
+
+		kmsg_mark();
+		err = load(bad[i].params);
+		log = kmsg_since();
+		if (!err)
+			unload();
+		ktap_check(err == bad[i].err, "refuse \"%s\" with %s (got %s)",
+			   bad[i].params, strerrorname_np(bad[i].err),
+			   err ? strerrorname_np(err) : "success");
+		if (!ktap_check(strstr(log, bad[i].dmesg) &&
+				!strcmp(read_file("/proc/iomem"), t.iomem_before),
+				"refusal of \"%s\" logs \"%s\", iomem unchanged",
+				bad[i].params, bad[i].dmesg))
+			ktap_print("dmesg was: %s", log);
+	}
+}
+
+/* insmod (busybox) exits non-zero and names the error. */
+static void insmod_refusal(const void *arg)
+{
+	char cmd[256], out[512] = "";
+	FILE *f;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "insmod %s region=64M 2>&1", ko);
+	f = popen(cmd, "r");
+	if (f) {
+		size_t n = fread(out, 1, sizeof(out) - 1, f);
+
+		out[n] = '\0';
+		st = pclose(f);
+	} else {
+		st = -1;
+	}
+	ktap_check(st != 0 && strstr(out, "Invalid argument"),
+		   "insmod region=64M exits non-zero saying Invalid argument (%s)",
+		   out);
+}
+
+/* The good region: load, what it shows, a second load, unload. */
+static void good_region(const void *arg)
+{
+	char want[256];
+	const char *p;
+	int err;
+
+	kmsg_mark();
+	err = load(t.good);
+	ktap_check(err == 0, "load with %s (%s)", t.good, err ? strerror(err) : "ok");
+	ktap_check(strstr(kmsg_since(), "contig: managing") != NULL,
+		   "load logs what it manages");
+	snprintf(want, sizeof(want), "%llx-%llx : contig", t.base,
+		 t.base + (t.size << 20) - 1);
+	p = read_file("/proc/iomem");
+	ktap_check(strstr(p, want) != NULL, "/proc/iomem shows \"%s\"", want);
+	p = read_file("/sys/kernel/debug/contig/region");
+	snprintf(want, sizeof(want), "pages:    %llu\n", (t.size << 20) / 4096);
+	ktap_check(strstr(p, want) != NULL, "debugfs region reports %s", want);
+	ktap_check(load(t.good) == EEXIST, "a second load is refused");
+	ktap_check(unload() == 0, "unload");
+}
+
+static void cycles(const void *arg)
+{
+	int i, fails = 0;
+
+	for (i = 0; i < t.cycles; i++) {
+		if (load(t.good) || unload())
+			fails++;
+	}
+	ktap_check(fails == 0 && !strcmp(read_file("/proc/iomem"), t.iomem_before),
+		   "%d load/unload cycles, %d failures, /proc/iomem as before",
+		   t.cycles, fails);
+}
+
 /*
  * A reservation of whole memory sections: contig.ko gives its frames
  * struct pages at load and takes them away at unload, every time.
  */
-static void section_region(const char *arg, const char *iomem_before)
+static void section_region(const void *arg)
 {
 	unsigned long long size, base, pages;
 	char params[128], want[128];
 	int i, err, fails = 0;
 	const char *p;
 
-	if (sscanf(arg, "%lliM@%lli", &size, &base) != 2) {
-		ktap_print("bad section region %s", arg);
-		exit(2);
+	if (sscanf(t.section, "%lliM@%lli", &size, &base) != 2) {
+		ktap_fail_rest("bad section region argument");
+		return;
 	}
 	pages = (size << 20) / 4096;
-	snprintf(params, sizeof(params), "region=%s", arg);
+	snprintf(params, sizeof(params), "region=%s", t.section);
 	kmsg_mark();
 	err = load(params);
 	if (!ktap_check(err == 0, "load with %s, a reservation of whole sections (%s)",
@@ -135,114 +260,42 @@ static void section_region(const char *arg, const char *iomem_before)
 		if (load(params) || unload())
 			fails++;
 	}
-	ktap_check(fails == 0 && !strcmp(read_file("/proc/iomem"), iomem_before),
+	ktap_check(fails == 0 && !strcmp(read_file("/proc/iomem"), t.iomem_before),
 		   "10 load/unload cycles of %s, %d failures, /proc/iomem as before",
-		   arg, fails);
+		   t.section, fails);
 }
 
 int main(int argc, char **argv)
 {
-	char good[128], straddle[128], params[256];
-	unsigned long long size, base;
-	int cycles = argc > 3 ? atoi(argv[3]) : 100;
-	char *iomem_before, *p;
-	int i, err, fails;
+	unsigned int nbad;
+	struct ktap_group groups[] = {
+		{ "refusals", 0 /* below */, refusals, NULL },
+		{ "insmod", 1, insmod_refusal, NULL },
+		{ "good region", 6, good_region, NULL },
+		{ "load/unload cycles", 1, cycles, NULL },
+		{ "whole-section region", 5, section_region, NULL },
+	};
+	unsigned int ngroups = sizeof(groups) / sizeof(groups[0]);
 
-	if (argc < 3 || sscanf(argv[2], "%lliM@%lli", &size, &base) != 2) {
-		fprintf(stderr, "usage: %s MODULE.ko SIZEM@BASE [CYCLES]\n", argv[0]);
+	if (argc < 3 || sscanf(argv[2], "%lliM@%lli", &t.size, &t.base) != 2) {
+		fprintf(stderr, "usage: %s MODULE.ko SIZEM@BASE [CYCLES [SIZEM@BASE]]\n",
+			argv[0]);
 		return 2;
 	}
 	ko = argv[1];
-	snprintf(good, sizeof(good), "region=%s", argv[2]);
-	snprintf(straddle, sizeof(straddle), "region=%lluM@%#llx",
-		 size + 2, base - (1 << 20));
+	t.region = argv[2];
+	t.cycles = argc > 3 ? atoi(argv[3]) : 100;
+	t.section = argc > 4 ? argv[4] : NULL;
+	snprintf(t.good, sizeof(t.good), "region=%s", t.region);
+	snprintf(t.straddle, sizeof(t.straddle), "region=%lluM@%#llx",
+		 t.size + 2, t.base - (1 << 20));
+	bad_cases(&nbad);
+	groups[0].results = 2 * nbad;	/* two checks per refusal */
+	if (!t.section)
+		ngroups--;		/* the last group needs the section */
 
-	const struct bad_case bad[] = {
-		{ "", EINVAL, "region= is required" },
-		{ "region=", EINVAL, "region= is required" },
-		{ "region=garbage", EINVAL, "expected SIZE@BASE" },
-		{ "region=64M", EINVAL, "expected SIZE@BASE" },
-		{ "region=64M@", EINVAL, "expected SIZE@BASE" },
-		{ "region=64MB@0x30000000", EINVAL, "expected SIZE@BASE" },
-		{ "region=0@0x30000000", EINVAL, "size is zero" },
-		{ "region=64M@0x30000800", EINVAL, "multiples of the page size" },
-		{ "region=1000@0x30000000", EINVAL, "multiples of the page size" },
-		{ "region=99999999999999999999@0", EOVERFLOW, "number too large" },
-		{ "region=4G@0xffffffff00000000", EOVERFLOW, "wraps around" },
-		{ "region=4K@0x10000000000000", ERANGE, "beyond the physical address space" },
-		{ "region=4M@0x1000000", EBUSY, "overlaps System RAM" },
-		{ straddle, EBUSY, "overlaps System RAM" },
-		{ "region=2M@0x8000000000", EINVAL, "is not a boot reservation" },
-		{ "region=2M@0xb0000000", EINVAL, "is not RAM in the firmware's memory map" },
-		{ "region=64M@0x30000000 policy=bogus", EINVAL, "policy=bogus refused" },
-	};
-	const int nbad = sizeof(bad) / sizeof(bad[0]);
-
-	ktap_header(nbad * 2 + 8 + (argc > 4 ? 5 : 0));
-	iomem_before = strdup(read_file("/proc/iomem"));
-
-	for (i = 0; i < nbad; i++) {
-		const char *log;
-
-		kmsg_mark();
-		err = load(bad[i].params);
-		log = kmsg_since();
-		if (!err)
-			unload();
-		ktap_check(err == bad[i].err, "refuse \"%s\" with %s (got %s)",
-			   bad[i].params, strerrorname_np(bad[i].err),
-			   err ? strerrorname_np(err) : "success");
-		if (!ktap_check(strstr(log, bad[i].dmesg) &&
-				!strcmp(read_file("/proc/iomem"), iomem_before),
-				"refusal of \"%s\" logs \"%s\", iomem unchanged",
-				bad[i].params, bad[i].dmesg))
-			ktap_print("dmesg was: %s", log);
-	}
-
-	/* insmod (busybox) exits non-zero and names the error. */
-	snprintf(params, sizeof(params), "insmod %s region=64M 2>&1", ko);
-	{
-		FILE *f = popen(params, "r");
-		char out[512] = "";
-		int st;
-
-		if (f) {
-			size_t n = fread(out, 1, sizeof(out) - 1, f);
-
-			out[n] = '\0';
-			st = pclose(f);
-		} else {
-			st = -1;
-		}
-		ktap_check(st != 0 && strstr(out, "Invalid argument"),
-			   "insmod region=64M exits non-zero saying Invalid argument (%s)",
-			   out);
-	}
-
-	kmsg_mark();
-	err = load(good);
-	ktap_check(err == 0, "load with %s (%s)", good, err ? strerror(err) : "ok");
-	ktap_check(strstr(kmsg_since(), "contig: managing") != NULL,
-		   "load logs what it manages");
-	snprintf(params, sizeof(params), "%llx-%llx : contig", base,
-		 base + (size << 20) - 1);
-	p = read_file("/proc/iomem");
-	ktap_check(strstr(p, params) != NULL, "/proc/iomem shows \"%s\"", params);
-	p = read_file("/sys/kernel/debug/contig/region");
-	snprintf(params, sizeof(params), "pages:    %llu\n", (size << 20) / 4096);
-	ktap_check(strstr(p, params) != NULL, "debugfs region reports %s", params);
-	ktap_check(load(good) == EEXIST, "a second load is refused");
-	ktap_check(unload() == 0, "unload");
-
-	fails = 0;
-	for (i = 0; i < cycles; i++) {
-		if (load(good) || unload())
-			fails++;
-	}
-	ktap_check(fails == 0 && !strcmp(read_file("/proc/iomem"), iomem_before),
-		   "%d load/unload cycles, %d failures, /proc/iomem as before",
-		   cycles, fails);
-	if (argc > 4)
-		section_region(argv[4], iomem_before);
+	ktap_plan(groups, ngroups);
+	t.iomem_before = strdup(read_file("/proc/iomem"));
+	ktap_run(groups, ngroups);
 	return ktap_finish();
 }

@@ -173,95 +173,106 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-#define CASES 14
-
-int main(void)
-{
-	static int fds[MAX_BUFS];
-	static uint64_t *maps[MAX_BUFS];
-	struct contig_stats_data base, st;
-	struct contig_alloc_report rep;
-	struct contig_alloc_data a;
+/* What the groups share. */
+static struct {
+	int fds[MAX_BUFS];
+	uint64_t *maps[MAX_BUFS];
+	unsigned int n;			/* movable buffers */
+	struct contig_stats_data base;
 	long long pushed0, migrated0;
-	struct shared *sh;
-	unsigned long passes;
-	unsigned int n = 0, i;
-	int fd, ret, status = 0, ok, whole_free;
-	double t;
+	int whole_free;
+	struct shared *sh;		/* the writer's, NULL if it never ran */
 	pid_t pid;
+} t;
 
-	ktap_header(CASES);
-	ctl = open(DEV, O_RDWR | O_CLOEXEC);
-	if (ctl < 0) {
-		ktap_print("cannot open " DEV ": %s", strerror(errno));
-		return 1;
-	}
-	base = stats();
-	whole_free = base.free == base.region_size;
-	pushed0 = migrate_stat("pushed out");
-	migrated0 = migrate_stat("migrated in region");
+/* 1. Fill the region with movable buffers, mapped. */
+static void fill(const void *arg)
+{
+	struct contig_stats_data st;
+	int fd;
 
-	/* 1. Fill the region with movable buffers, mapped. */
-	while (n < MAX_BUFS) {
+	while (t.n < MAX_BUFS) {
 		fd = alloc_buf(BUF_SIZE, 0, CONTIG_KIND_MOVABLE, NULL, NULL);
 		if (fd < 0)
 			break;
-		maps[n] = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
-			       MAP_SHARED, fd, 0);
-		if (maps[n] == MAP_FAILED) {
+		t.maps[t.n] = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, 0);
+		if (t.maps[t.n] == MAP_FAILED) {
 			close(fd);
 			break;
 		}
-		fds[n++] = fd;
+		t.fds[t.n++] = fd;
 	}
 	st = stats();
-	ktap_check(n >= 8 && st.free < BUF_SIZE,
+	ktap_check(t.n >= 8 && st.free < BUF_SIZE,
 		   "the region is full of movable buffers: %u of 1 MiB, %llu KiB free",
-		   n, (unsigned long long)st.free >> 10);
+		   t.n, (unsigned long long)st.free >> 10);
+}
 
-	/* 2. The writer, on CPU 1. */
-	sh = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		  -1, 0);
-	if (sh == MAP_FAILED)
-		return 1;
-	memset((void *)sh, 0, sizeof(*sh));
-	pid = fork();
-	if (!pid)
-		writer(sh, maps, n);
+/* 3. Half the region aligned to half: ENOMEM with a report; its dry run. */
+static void refusals(struct contig_alloc_data *a, struct contig_alloc_report *rep)
+{
+	int ret;
+
+	ret = alloc_buf(t.base.region_size / 2, t.base.region_size / 2,
+			CONTIG_KIND_CONTIGUOUS, a, rep);
+	ktap_check(ret == -ENOMEM && rep->result == -ENOMEM && a->nr_blocked == 2 &&
+		   rep->nr_windows == 2 && rep->nr_reported >= 1 &&
+		   (rep->windows[0].holder == CONTIG_HOLDER_UNMOVABLE ||
+		    rep->windows[0].holder == CONTIG_HOLDER_SLAB),
+		   "half the region next to it: ENOMEM, %u of %u windows blocked, first by pfn %#llx (holder %u) (%s)",
+		   rep->nr_blocked, rep->nr_windows,
+		   (unsigned long long)rep->windows[0].blocker_pfn,
+		   rep->windows[0].holder, strerror(-ret));
+	ret = dry_run(t.base.region_size / 2, t.base.region_size / 2, a, rep);
+	ktap_check(ret == -ENOMEM && a->nr_blocked == 2 && a->fd == 0,
+		   "the dry run says the same (%s)", strerror(-ret));
+}
+
+/*
+ * 2. The writer, on CPU 1; on CPU 0, most of the region, contiguous,
+ * while it writes.
+ */
+static void contiguous_under_writer(const void *arg)
+{
+	struct contig_alloc_report rep;
+	struct contig_alloc_data a;
+	unsigned long passes;
+	int fd, status = 0;
+	double s;
+
+	t.sh = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		    -1, 0);
+	if (t.sh == MAP_FAILED) {
+		t.sh = NULL;
+		ktap_fail_rest("no shared page for the writer");
+		return;
+	}
+	memset((void *)t.sh, 0, sizeof(*t.sh));
+	t.pid = fork();
+	if (!t.pid)
+		writer(t.sh, t.maps, t.n);
 	pin_cpu(0);
-	while (sh->passes < 1 && waitpid(pid, &status, WNOHANG) == 0)
+	while (t.sh->passes < 1 && waitpid(t.pid, &status, WNOHANG) == 0)
 		usleep(10000);
 
-	/* 3. Most of the region, contiguous, while the writer writes. */
 	memset(&rep, 0, sizeof(rep));
-	passes = sh->passes;
-	t = now();
-	fd = alloc_buf(base.region_size / 4 * 3, 0, CONTIG_KIND_CONTIGUOUS, &a,
+	passes = t.sh->passes;
+	s = now();
+	fd = alloc_buf(t.base.region_size / 4 * 3, 0, CONTIG_KIND_CONTIGUOUS, &a,
 		       &rep);
-	t = now() - t;
+	s = now() - s;
 	ktap_check(fd >= 0 && a.move_bytes > 0 && rep.result == 0 &&
 		   rep.move_bytes == a.move_bytes,
 		   "a contiguous 3/4 of the region succeeds by moving %llu KiB in %.3f s while the writer runs (%s)",
-		   (unsigned long long)a.move_bytes >> 10, t,
+		   (unsigned long long)a.move_bytes >> 10, s,
 		   fd < 0 ? strerror(-fd) : "ok");
-	ktap_check(sh->passes > passes || !sh->bad,
+	ktap_check(t.sh->passes > passes || !t.sh->bad,
 		   "the writer ran during the allocation (passes %lu -> %lu)",
-		   passes, sh->passes);
+		   passes, t.sh->passes);
 
-	/* 4. Refusals say why: an unmovable block is in every window. */
-	ret = alloc_buf(base.region_size / 2, base.region_size / 2,
-			CONTIG_KIND_CONTIGUOUS, &a, &rep);
-	ktap_check(ret == -ENOMEM && rep.result == -ENOMEM && a.nr_blocked == 2 &&
-		   rep.nr_windows == 2 && rep.nr_reported >= 1 &&
-		   (rep.windows[0].holder == CONTIG_HOLDER_UNMOVABLE ||
-		    rep.windows[0].holder == CONTIG_HOLDER_SLAB),
-		   "half the region next to it: ENOMEM, %u of %u windows blocked, first by pfn %#llx (holder %u) (%s)",
-		   rep.nr_blocked, rep.nr_windows,
-		   (unsigned long long)rep.windows[0].blocker_pfn,
-		   rep.windows[0].holder, strerror(-ret));
-	ret = dry_run(base.region_size / 2, base.region_size / 2, &a, &rep);
-	ktap_check(ret == -ENOMEM && a.nr_blocked == 2 && a.fd == 0,
-		   "the dry run says the same (%s)", strerror(-ret));
+	/* Refusals say why: an unmovable block is in every window. */
+	refusals(&a, &rep);
 
 	if (fd >= 0)
 		close(fd);
@@ -270,57 +281,80 @@ int main(void)
 	 * make sure it is done): the region is full again, 3/4 of it must move.
 	 */
 	bring_back();
-	ret = dry_run(base.region_size / 4 * 3, 0, &a, &rep);
-	ktap_check(ret == 0 && a.move_bytes > 0 && a.fd == 0,
+	fd = dry_run(t.base.region_size / 4 * 3, 0, &a, &rep);
+	ktap_check(fd == 0 && a.move_bytes > 0 && a.fd == 0,
 		   "once freed and the pages back, a dry run of 3/4 says yes, moving %llu KiB (%s)",
-		   (unsigned long long)a.move_bytes >> 10, strerror(-ret));
+		   (unsigned long long)a.move_bytes >> 10, strerror(-fd));
+}
 
-	/* 5. The writer saw nothing wrong and did not die. */
-	sh->stop = 1;
-	waitpid(pid, &status, 0);
+/* 4. The writer saw nothing wrong and did not die. */
+static void writer_result(const void *arg)
+{
+	int status = 0;
+
+	if (!t.sh) {
+		ktap_fail_rest("the writer never ran");
+		return;
+	}
+	t.sh->stop = 1;
+	waitpid(t.pid, &status, 0);
 	ktap_check(WIFEXITED(status) && !WEXITSTATUS(status),
 		   "the writer exited normally (status %#x)", status);
-	ktap_check(!sh->bad, "the writer never read a wrong byte in %lu passes (%lu bad, first at buffer %lu offset %lu)",
-		   sh->passes, sh->bad, sh->bad_buf, sh->bad_off);
+	ktap_check(!t.sh->bad, "the writer never read a wrong byte in %lu passes (%lu bad, first at buffer %lu offset %lu)",
+		   t.sh->passes, t.sh->bad, t.sh->bad_buf, t.sh->bad_off);
+}
+
+/* 5. What debugfs counted; the pages pushed out came back. */
+static void counters(const void *arg)
+{
+	int ok;
 
 	ktap_check(migrate_stat("pushed out") + migrate_stat("migrated in region") >
-		   pushed0 + migrated0,
+		   t.pushed0 + t.migrated0,
 		   "debugfs migrate counts the pages moved (%lld pushed out, %lld within)",
-		   migrate_stat("pushed out") - pushed0,
-		   migrate_stat("migrated in region") - migrated0);
-
-	/* 6. Pages pushed out came back. */
+		   migrate_stat("pushed out") - t.pushed0,
+		   migrate_stat("migrated in region") - t.migrated0);
 	ok = bring_back();
 	ktap_check(ok && migrate_stat("  in system memory") == 0,
 		   "after bring_back no page is left in system memory (%lld)",
 		   migrate_stat("  in system memory"));
+}
 
-	/* 7. A page the kernel pinned blocks the one window of the region. */
-	if (whole_free && n) {
-		char cmd[64];
+/* 6. A page the kernel pinned blocks the one window of the region. */
+static void pinned(const void *arg)
+{
+	struct contig_alloc_report rep;
+	struct contig_alloc_data a;
+	char cmd[64];
+	int fd, ok, ret;
 
-		fd = open("/sys/kernel/debug/contig_test_hook/buffer_test", O_RDWR);
-		snprintf(cmd, sizeof(cmd), "peek %d 0 8", fds[n - 1]);
-		ok = fd >= 0 && write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd);
-		if (fd >= 0)
-			close(fd);
-		ret = alloc_buf(base.region_size, 0, CONTIG_KIND_CONTIGUOUS, &a,
-				&rep);
-		ktap_check(ok && ret == -EBUSY && rep.nr_windows == 1 &&
-			   rep.windows[0].holder == CONTIG_HOLDER_PINNED,
-			   "a pinned movable page: the whole region is EBUSY, pfn %#llx pinned (%s)",
-			   (unsigned long long)rep.windows[0].blocker_pfn,
-			   strerror(-ret));
-		if (ret >= 0)
-			close(ret);
-	} else {
-		ktap_skip_case("the region was not wholly free at the start");
+	if (!t.whole_free || !t.n) {
+		ktap_skip_rest("the region was not wholly free at the start");
+		return;
 	}
+	fd = open("/sys/kernel/debug/contig_test_hook/buffer_test", O_RDWR);
+	snprintf(cmd, sizeof(cmd), "peek %d 0 8", t.fds[t.n - 1]);
+	ok = fd >= 0 && write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd);
+	if (fd >= 0)
+		close(fd);
+	ret = alloc_buf(t.base.region_size, 0, CONTIG_KIND_CONTIGUOUS, &a, &rep);
+	ktap_check(ok && ret == -EBUSY && rep.nr_windows == 1 &&
+		   rep.windows[0].holder == CONTIG_HOLDER_PINNED,
+		   "a pinned movable page: the whole region is EBUSY, pfn %#llx pinned (%s)",
+		   (unsigned long long)rep.windows[0].blocker_pfn, strerror(-ret));
+	if (ret >= 0)
+		close(ret);
+}
 
-	/* 8. The data survived, every buffer frees. */
-	ok = 1;
-	for (i = 0; i < n; i++) {
-		uint64_t *p = maps[i], w = p[0];
+/* 7. The data survived, every buffer frees. */
+static void end(const void *arg)
+{
+	struct contig_stats_data st;
+	unsigned int i;
+	int ok = 1;
+
+	for (i = 0; i < t.n; i++) {
+		uint64_t *p = t.maps[i], w = p[0];
 		uint64_t j;
 
 		for (j = 1; j < BUF_SIZE / 8 && ok; j++)
@@ -328,21 +362,46 @@ int main(void)
 				ok = 0;
 	}
 	ktap_check(ok, "every buffer still holds the writer's last pattern");
-	for (i = 0; i < n; i++) {
-		munmap(maps[i], BUF_SIZE);
-		close(fds[i]);
+	for (i = 0; i < t.n; i++) {
+		munmap(t.maps[i], BUF_SIZE);
+		close(t.fds[i]);
 	}
 	for (i = 0; i < 100; i++) {
 		st = stats();
-		if (st.free == base.free)
+		if (st.free == t.base.free)
 			break;
 		usleep(20000);
 	}
-	ktap_check(st.free == base.free && st.largest_free == base.largest_free,
+	ktap_check(st.free == t.base.free && st.largest_free == t.base.largest_free,
 		   "everything is freed: %llu KiB free as at the start",
 		   (unsigned long long)st.free >> 10);
 	ktap_check(migrate_stat("movable pages") == 0,
 		   "no movable page is left (%lld)", migrate_stat("movable pages"));
+}
+
+int main(void)
+{
+	static const struct ktap_group groups[] = {
+		{ "fill", 1, fill, NULL },
+		{ "contiguous under the writer", 5, contiguous_under_writer, NULL },
+		{ "writer", 2, writer_result, NULL },
+		{ "counters", 2, counters, NULL },
+		{ "pinned", 1, pinned, NULL },
+		{ "end", 3, end, NULL },
+	};
+	const unsigned int ngroups = sizeof(groups) / sizeof(groups[0]);
+
+	ktap_plan(groups, ngroups);
+	ctl = open(DEV, O_RDWR | O_CLOEXEC);
+	if (ctl < 0) {
+		ktap_print("cannot open " DEV ": %s", strerror(errno));
+		return 1;
+	}
+	t.base = stats();
+	t.whole_free = t.base.free == t.base.region_size;
+	t.pushed0 = migrate_stat("pushed out");
+	t.migrated0 = migrate_stat("migrated in region");
+	ktap_run(groups, ngroups);
 	close(ctl);
 	return ktap_finish();
 }

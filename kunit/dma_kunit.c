@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * edu_kunit.c - KUnit suites contig_edu and contig_dma: device mappings
+ * dma_kunit.c - KUnit suites contig_edu and contig_dma: device mappings
  * (module/dma.c) proved by a real DMA engine.
  *
  * The module is also a PCI driver for QEMU's edu device (see edu.h).  The
@@ -30,6 +30,10 @@
  * The engine takes 100 ms per transfer, so buffers that are copied whole
  * are small (tens of KiB); big mappings are checked by their layout and a
  * few transfers at their edges.
+ *
+ * Every buffer, mapping and device setting a case takes is given back by a
+ * kunit action registered as soon as it is held, so a failed assertion
+ * leaves nothing mapped or allocated behind it.
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
@@ -199,10 +203,47 @@ static void unmap_action(void *p)
 	m->sgt = NULL;
 }
 
+/* Unmap @m before the case ends; its action is dropped. */
 static void unmap_now(struct kunit *test, struct map *m)
 {
 	KUNIT_EXPECT_EQ(test, contig_unmap(m->dev, m->buf, m->sgt, m->dir), 0);
 	m->sgt = NULL;
+	kunit_remove_action(test, unmap_action, m);
+}
+
+/* A struct map for @sgt, unmapped by an action; NULL @buf for a bare table. */
+static struct map *track_map(struct kunit *test, struct device *dev,
+			     struct contig_buffer *buf, struct sg_table *sgt,
+			     enum dma_data_direction dir, size_t size)
+{
+	struct map *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+
+	if (!m)
+		contig_unmap(dev, buf, sgt, dir);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->dev = dev;
+	m->buf = buf;
+	m->sgt = sgt;
+	m->dir = dir;
+	m->size = size;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unmap_action, m), 0);
+	return m;
+}
+
+/*
+ * contig_map() that the case expects refused: its errno, 0 if it mapped
+ * after all (then unmapped at once, so the wrong answer costs only this
+ * case's expectation).
+ */
+static int map_refused(struct device *dev, struct contig_buffer *buf,
+		       enum dma_data_direction dir)
+{
+	struct sg_table *sgt = contig_map(dev, buf, dir);
+
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
+	contig_unmap(dev, buf, sgt, dir);
+	return 0;
 }
 
 /*
@@ -236,16 +277,11 @@ static struct map *map_buf(struct kunit *test, struct device *dev,
 			   struct contig_buffer *buf,
 			   enum dma_data_direction dir)
 {
-	struct map *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct sg_table *sgt = contig_map(dev, buf, dir);
+	struct map *m;
 
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	m->dev = dev;
-	m->buf = buf;
-	m->dir = dir;
-	m->size = contig_buffer_size(buf);
-	m->sgt = contig_map(dev, buf, dir);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m->sgt);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unmap_action, m), 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
+	m = track_map(test, dev, buf, sgt, dir, contig_buffer_size(buf));
 	expect_one_range(test, m);
 	return m;
 }
@@ -679,6 +715,7 @@ static void dma_direct_boundary_test(struct kunit *test)
 	struct device_dma_parameters *parms;
 	struct contig_buffer *a;
 	struct sg_table cpu, *sgt;
+	struct map *m;
 	struct scatterlist *s;
 	phys_addr_t phys;
 	unsigned int i;
@@ -699,6 +736,7 @@ static void dma_direct_boundary_test(struct kunit *test)
 	sgt = contig_map_table(dev, NULL, &cpu, DMA_TO_DEVICE, 0);
 	sg_free_table(&cpu);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
+	m = track_map(test, dev, NULL, sgt, DMA_TO_DEVICE, SZ_256K);
 	/* 32 KiB up to the first boundary, three whole 64 KiB, 32 KiB. */
 	KUNIT_EXPECT_EQ(test, sgt->nents, 5);
 	for_each_sgtable_dma_sg(sgt, s, i) {
@@ -709,7 +747,7 @@ static void dma_direct_boundary_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, start, (u64)phys + SZ_32K +
 				(i ? SZ_32K + (i - 1) * SZ_64K : 0));
 	}
-	KUNIT_EXPECT_EQ(test, contig_unmap(dev, NULL, sgt, DMA_TO_DEVICE), 0);
+	unmap_now(test, m);
 }
 
 /* Scattered memory cannot be one range without an IOMMU: refused. */
@@ -717,12 +755,8 @@ static void dma_direct_sg_refused_test(struct kunit *test)
 {
 	struct device *dev = plain_device(test, "contig-dma-sg", DMA_BIT_MASK(64));
 	struct contig_buffer *sg = alloc_scattered(test, 4);
-	struct sg_table *sgt;
 
-	sgt = contig_map(dev, sg, DMA_TO_DEVICE);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sgt), -EINVAL);
-	if (!IS_ERR(sgt))
-		contig_unmap(dev, sg, sgt, DMA_TO_DEVICE);
+	KUNIT_EXPECT_EQ(test, map_refused(dev, sg, DMA_TO_DEVICE), -EINVAL);
 }
 
 /* Memory beyond the DMA mask is refused, not bounced; within it, mapped. */
@@ -730,16 +764,12 @@ static void dma_direct_mask_test(struct kunit *test)
 {
 	struct device *dev = plain_device(test, "contig-dma-mask", DMA_BIT_MASK(28));
 	struct contig_buffer *a = buf_alloc(test, SZ_64K, CONTIG_KIND_CONTIGUOUS);
-	struct sg_table *sgt;
 	phys_addr_t phys;
 
 	KUNIT_ASSERT_EQ(test, contig_buffer_phys(a, &phys), 0);
 	if (phys + SZ_64K - 1 <= DMA_BIT_MASK(28))
 		kunit_skip(test, "the region is below 256 MiB");
-	sgt = contig_map(dev, a, DMA_FROM_DEVICE);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sgt), -EINVAL);
-	if (!IS_ERR(sgt))
-		contig_unmap(dev, a, sgt, DMA_FROM_DEVICE);
+	KUNIT_EXPECT_EQ(test, map_refused(dev, a, DMA_FROM_DEVICE), -EINVAL);
 
 	if (phys + SZ_64K - 1 > DMA_BIT_MASK(32))
 		return;
@@ -755,22 +785,23 @@ static void dma_caller_errors_test(struct kunit *test)
 	struct device *nomask = plain_device(test, "contig-dma-nomask", DMA_BIT_MASK(64));
 	struct contig_buffer *a = buf_alloc(test, SZ_8K, CONTIG_KIND_CONTIGUOUS);
 	struct sg_table *sgt, foreign = {};
+	struct map *m;
 
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_map(NULL, a, DMA_TO_DEVICE)), -EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_map(dev, NULL, DMA_TO_DEVICE)), -EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_map(dev, ERR_PTR(-ENOMEM), DMA_TO_DEVICE)),
+	KUNIT_EXPECT_EQ(test, map_refused(NULL, a, DMA_TO_DEVICE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, map_refused(dev, NULL, DMA_TO_DEVICE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, map_refused(dev, ERR_PTR(-ENOMEM), DMA_TO_DEVICE),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_map(dev, a, DMA_NONE)), -EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_map(dev, a, 42)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, map_refused(dev, a, DMA_NONE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, map_refused(dev, a, 42), -EINVAL);
 	nomask->dma_mask = NULL;
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_map(nomask, a, DMA_TO_DEVICE)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, map_refused(nomask, a, DMA_TO_DEVICE), -EINVAL);
 
 	KUNIT_EXPECT_EQ(test, contig_unmap(dev, a, &foreign, DMA_TO_DEVICE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, contig_unmap(dev, a, NULL, DMA_TO_DEVICE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, contig_sync_for_cpu(dev, &foreign, DMA_TO_DEVICE), -EINVAL);
 
-	sgt = contig_map(dev, a, DMA_TO_DEVICE);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
+	m = map_buf(test, dev, a, DMA_TO_DEVICE);
+	sgt = m->sgt;
 	/* Wrong direction or device for a sync: refused, nothing synced. */
 	KUNIT_EXPECT_EQ(test, contig_sync_for_cpu(dev, sgt, DMA_FROM_DEVICE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, contig_sync_for_device(dev, sgt, DMA_NONE), -EINVAL);
@@ -780,6 +811,8 @@ static void dma_caller_errors_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, contig_unmap(dev, a, sgt, DMA_FROM_DEVICE), -EINVAL);
 	/* A second unmap finds nothing. */
 	KUNIT_EXPECT_EQ(test, contig_unmap(dev, a, sgt, DMA_TO_DEVICE), -EINVAL);
+	m->sgt = NULL;
+	kunit_remove_action(test, unmap_action, m);
 }
 
 /* State shared with the syncing thread of dma_sync_unmap_race_test(). */
@@ -935,7 +968,7 @@ static const struct pci_device_id edu_ids[] = {
 MODULE_DEVICE_TABLE(pci, edu_ids);
 
 static struct pci_driver edu_driver = {
-	.name = "contig_edu_kunit",
+	.name = "contig_dma_kunit",
 	.id_table = edu_ids,
 	.probe = edu_probe,
 	.remove = edu_remove,
