@@ -1365,7 +1365,8 @@ static void slab_ksize_debug_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, contig_kmalloc_large_corrupt_count(), corrupt + 1);
 
 	/* Each class once, at its smallest size: the most bytes past it. */
-	for (size = 1; size <= PAGE_SIZE; size = expected_class(size) + 1) {
+	for (size = 1; size <= PAGE_SIZE;
+	     size = kmalloc_classes[expected_class(size)].size + 1) {
 		c = contig_kmalloc_cache(size);
 		KUNIT_ASSERT_NOT_NULL(test, c);
 		info = info_of(c);
