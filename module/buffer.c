@@ -389,9 +389,16 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 
 	frame = contig_buddy_alloc(b, nr, align_frames, CONTIG_OWNER_UNMOVABLE,
 				   CONTIG_POLICY_DEFAULT, bflags);
-	if (frame == -ENOMEM && !(bflags & CONTIG_BUDDY_ATOMIC))
+	if (frame == -ENOMEM && !(bflags & CONTIG_BUDDY_ATOMIC)) {
 		frame = contig_migrate_alloc(buf->region, nr, align_frames,
 					     CONTIG_OWNER_UNMOVABLE, rep, false);
+	} else if (frame >= 0 && rep) {
+		struct contig_buddy_stats st;
+
+		/* What the migration path reports too: the largest left. */
+		contig_buddy_get_stats(b, &st);
+		rep->largest_free = (u64)st.largest_free << PAGE_SHIFT;
+	}
 	if (frame < 0)
 		return frame;
 	ret = __contig_add_chunk(buf, &cap, frame, nr, gfp);
@@ -546,8 +553,9 @@ EXPORT_SYMBOL_GPL(contig_alloc_query);
  * @report: NULL, or filled in for a CONTIGUOUS request that needed
  *          migration (served or not): the windows that could not be
  *          emptied and what blocked them, the largest free block, the
- *          bytes moved (or that would have needed moving); zeroed
- *          otherwise, with @report->result set.
+ *          bytes moved (or that would have needed moving); for one
+ *          served from a free block, only the largest free block left;
+ *          zeroed otherwise, with @report->result set.
  *
  * Context: process context, may sleep; any context with CONTIG_FLAG_ATOMIC
  * (which never migrates).

@@ -758,11 +758,11 @@ static void size_cases(const void *arg)
 	ok = !xioctl(ctl, sized(CONTIG_IOCTL_ALLOC, len), &u);
 	fd1 = ok ? (int)u.a.fd : -1;
 	/*
-	 * The fd came back and the tail the kernel does not know stayed
-	 * zero.  (Not largest_free: a request served from a free block
-	 * gets a zeroed report, contig_alloc_ex().)
+	 * The fd came back, the VER1 out field largest_free says what is
+	 * left of the mostly free region, and the tail the kernel does not
+	 * know stayed zero.
 	 */
-	ok = ok && fd1 > 0;
+	ok = ok && fd1 > 0 && u.a.largest_free > 0;
 	for (i = sizeof(u.a); ok && i < len; i++)
 		ok = !u.bytes[i];
 	in = (struct contig_info_data){ .fd = fd1 };
