@@ -18,20 +18,10 @@
 #include <time.h>
 
 #include "kshim.h"
+#include "rng.h"
 #include "buddy_core.h"
 
 #define REGION	65536UL
-
-static u64 rng_state = 1;
-
-static u64 rng(void)
-{
-	u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static void fragment(struct contig_buddy *b)
 {
@@ -84,6 +74,7 @@ int main(int argc, char **argv)
 	char why[160];
 	double ns;
 
+	rng_state = 1;	/* the seed these figures were always taken with */
 	if (policy < 0 || !iters || contig_buddy_init(&b, REGION, 0)) {
 		fprintf(stderr, "usage: bench_buddy [FRAMES [ITERATIONS [POLICY]]]\n");
 		return 2;

@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "kshim.h"
+#include "rng.h"
 #include "buddy_core.h"
 #include "model.h"
 
@@ -70,17 +71,6 @@ struct result {
  * of the largest request of the trace.
  */
 #define SMALL_ORDER 9
-
-static u64 rng_state;
-
-static u64 rng(void)
-{
-	u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static unsigned long uniform(unsigned long lo, unsigned long hi)
 {

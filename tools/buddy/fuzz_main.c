@@ -22,21 +22,10 @@
 #include <unistd.h>
 
 #include "kshim.h"
+#include "rng.h"
 #include "fuzz_buddy.h"
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
-
-static u64 rng_state;
-
-static u64 rng(void)
-{
-	/* splitmix64 */
-	u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static u8 buf[8192];
 static size_t buf_len;

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "kshim.h"
+#include "rng.h"
 #include "buddy_core.h"
 
 #define BATCH		CONTIG_BUDDY_SNAPSHOT_BATCH
@@ -37,17 +38,6 @@
 #define GUARD		64	/* bytes checked past the clipped window */
 
 static unsigned long seed;
-static u64 rng_state;
-
-static u64 rng(void)
-{
-	u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static void __printf(1, 2) __attribute__((noreturn))
 fail(const char *fmt, ...)
 {
