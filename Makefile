@@ -7,6 +7,7 @@
 #   make check           the whole test suite in QEMU (what CI runs)
 #   make check-harness   prove the harness fails on broken tests
 #   make check-kernels   DKMS, W=1/sparse and QEMU boots on Debian's stock kernels
+#   make fuzz SECONDS=N  only the fuzzer, N seconds on each region (SEED=, THREADS=)
 #   make bench           benchmarks on a non-debug kernel
 #   make tools           user-space tools and selftests
 #   make deps            install the Debian packages the scripts need
@@ -36,6 +37,9 @@ check:
 check-harness:
 	scripts/check.sh --broken
 
+fuzz:
+	SECONDS_PER_REGION=$(or $(SECONDS),600) scripts/fuzz.sh
+
 check-kernels:
 	scripts/deps.sh --stock
 	scripts/check-kernels.sh
@@ -53,4 +57,4 @@ bench:
 	scripts/bench.sh
 
 .PHONY: all modules clean tools deps check check-harness demo bench \
-	check-kernels dkms-install dkms-remove
+	check-kernels dkms-install dkms-remove fuzz
