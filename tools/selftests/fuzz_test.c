@@ -221,32 +221,41 @@ static void seed_thread(int id)
 
 /* ---- page patterns ----------------------------------------------------------- */
 
-/* Word @i of page @pg of buffer @key written with @stamp (0: zero). */
-static inline uint64_t pat(uint64_t key, uint64_t pg, uint32_t stamp, uint64_t i)
+/*
+ * Page @pg of buffer @key written with @stamp (0: never written, zero):
+ * word i is a hash of the three, xor i times an odd constant, so no two
+ * pages, buffers or writes look alike and a page costs one hash.
+ */
+static inline uint64_t pat_base(uint64_t key, uint64_t pg, uint32_t stamp)
 {
-	return stamp ? mix64(key ^ (pg << 24) ^ ((uint64_t)stamp << 44) ^ i) : 0;
+	return stamp ? mix64(key ^ (pg << 24) ^ ((uint64_t)stamp << 44)) : 0;
+}
+
+static inline uint64_t pat(uint64_t base, uint64_t i)
+{
+	return base ? base ^ (i * 0x9e3779b97f4a7c15ULL) : 0;
 }
 
 static void fill_page(void *p, uint64_t key, uint64_t pg, uint32_t stamp)
 {
-	uint64_t *w = p, i;
+	uint64_t *w = p, i, base = pat_base(key, pg, stamp);
 
 	for (i = 0; i < PG / 8; i++)
-		w[i] = pat(key, pg, stamp, i);
+		w[i] = pat(base, i);
 }
 
 static int page_ok(const void *p, uint64_t key, uint64_t pg, uint32_t stamp,
 		   uint64_t *got, uint64_t *want, unsigned int *at)
 {
 	const volatile uint64_t *w = p;
-	uint64_t i;
+	uint64_t i, base = pat_base(key, pg, stamp);
 
 	for (i = 0; i < PG / 8; i++) {
 		uint64_t v = w[i];
 
-		if (v != pat(key, pg, stamp, i)) {
+		if (v != pat(base, i)) {
 			*got = v;
-			*want = pat(key, pg, stamp, i);
+			*want = pat(base, i);
 			*at = i * 8;
 			return 0;
 		}
@@ -761,6 +770,12 @@ static int adopt(struct buf *b, int fd, uint32_t kind, uint32_t flags,
 		return -1;
 	}
 	check_map(b, m, stamps ? INV_DATA : INV_ZERO, how);
+	/*
+	 * Dirty what we were given (up to 4 MiB), so that frames reused
+	 * without zeroing cannot pass for fresh ones.
+	 */
+	if (!stamps && m->writable)
+		write_range(b, m, 0, b->npages < 1024 ? b->npages : 1024);
 	return 0;
 }
 
@@ -1906,7 +1921,8 @@ static void maybe_pause(void)
 static void *worker(void *arg)
 {
 	seed_thread((int)(intptr_t)arg);
-	while (!stop) {
+	/* At least the round of every operation (one_op()), however slow. */
+	while (!stop || opno < 2 * NR_OPS) {
 		maybe_pause();
 		one_op();
 	}
@@ -1969,7 +1985,8 @@ static void checkpoint(void)
 
 	pthread_mutex_lock(&pause_lock);
 	pause_req = 1;
-	ok = WAIT_FOR(paused == nthreads, 60);
+	/* After the run the threads are gone: nothing to wait for. */
+	ok = stop || WAIT_FOR(paused == nthreads, 60);
 	pthread_mutex_unlock(&pause_lock);
 	if (!ok) {
 		say("checkpoint: threads did not pause in 60 s");
@@ -2209,14 +2226,13 @@ int main(int argc, char **argv)
 		el = now.tv_sec - t0.tv_sec;
 		if (el >= seconds)
 			break;
-		if (el % 4 == 3 || el + 1 == seconds)
+		if (el % 4 == 3)
 			checkpoint();
 	}
 	stop = 1;
 	for (i = 0; i < (unsigned int)nthreads; i++)
 		pthread_join(th[i], NULL);
-	if (!nr_checkpoints)
-		checkpoint();	/* at least one, with everyone quiet */
+	checkpoint();	/* and the last, with the threads gone */
 
 	/* ---- the end ---- */
 	if (peer_alive) {
@@ -2260,7 +2276,8 @@ int main(int argc, char **argv)
 	ok = 1;
 	for (i = 0; i < NR_OPS; i++)
 		ok &= op_count[i] > 0;
-	ktap_check(ok && n_alloc_ok && n_forks && n_xfer_out && nr_checkpoints,
+	ktap_check(ok && n_alloc_ok && n_forks && n_xfer_out &&
+		   nr_checkpoints >= (seconds >= 4 ? 2U : 1U),
 		   "fuzz: every operation ran, buffers were allocated, forked over, passed and checkpointed (seed %llu)",
 		   (unsigned long long)seed);
 	/* The second user: it allocated, took root's fds and sent its own. */
