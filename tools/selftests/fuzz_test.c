@@ -1700,8 +1700,13 @@ static void xfer_one(void)
 	if (n_xfer_out)
 		return;
 	b = claim_slot();
-	if (!b)
-		return;
+	if (!b) {
+		/* Every slot taken: make room. */
+		b = pick_buf();
+		if (!b)
+			return;
+		release_buf(b);
+	}
 	if (!xioctl(ctl, CONTIG_IOCTL_ALLOC, &a)) {
 		adopt(b, a.fd, a.kind, 0, PG, 0,
 		      (atomic_fetch_add(&key_seq, 1) << 8) ^ seed ^ ((uint64_t)getpid() << 40),
@@ -1775,9 +1780,9 @@ static void one_op(void)
 	if (used_slots() > nbufs * 3 / 4 && chance(2))
 		r = 0xffffffff;
 	opno++;
-	if (opno <= 2 * NR_OPS) {
-		/* Every operation early on, each after an ALLOC. */
-		i = opno & 1 ? 0 : (opno / 2 - 1 + tid) % NR_OPS;
+	if (opno <= NR_OPS + 1) {
+		/* An ALLOC, then every operation once, whatever the clock. */
+		i = opno == 1 ? 0 : (opno - 2 + tid) % NR_OPS;
 		op_count[i]++;
 		ops[i].fn();
 		return;
@@ -1922,7 +1927,7 @@ static void *worker(void *arg)
 {
 	seed_thread((int)(intptr_t)arg);
 	/* At least the round of every operation (one_op()), however slow. */
-	while (!stop || opno < 2 * NR_OPS) {
+	while (!stop || opno <= NR_OPS + 1) {
 		maybe_pause();
 		one_op();
 	}
