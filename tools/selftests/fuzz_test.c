@@ -29,7 +29,8 @@
  * Invariants, each one KTAP result (with how often it was checked; a check
  * that never ran fails):
  *  - fresh memory reads zero (every page of a buffer of up to 64 pages,
- *    else the first and last 16 and 32 random ones);
+ *    else the first and last 16 and 32 random ones); the fuzzer then
+ *    fills it (up to 4 MiB), so frames handed out again unzeroed show;
  *  - no two live buffers share a frame: root reads every CONTIGUOUS and
  *    SG buffer's chunks (CAP_SYS_RAWIO) and keeps them in a shadow of the
  *    buffers it holds; a new one must not overlap any (MOVABLE buffers
@@ -60,6 +61,10 @@
  * (issue 12, finding 4, being fixed); --all-advice uses them too, and the
  * list is to be emptied once that fix is merged.  MADV_HWPOISON and
  * MADV_SOFT_OFFLINE are never used: they poison memory on purpose.
+ *
+ * Each thread starts with an ALLOC and every operation once, and goes on
+ * past --seconds until it has; then at random.  Checkpoints come every
+ * 4 s and once more at the end.
  *
  * Every failure prints the seed, the thread (or "peer") and that thread's
  * operation number.  Each thread's generator is derived from the seed and
