@@ -1578,7 +1578,7 @@ static void op_fork(void)
 		goto out;
 	waitpid(pid, &status, 0);
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	CHECK(code == 12 ? INV_DATA : code == 10 ? INV_END : INV_CHILD, !code,
+	CHECK(code == 11 || code == 12 ? INV_DATA : code == 10 ? INV_END : INV_CHILD, !code,
 	      "forked child on buffer %llu mapping pgoff %llu: %s (%d)",
 	      (unsigned long long)b->id, (unsigned long long)m->pgoff,
 	      code == 10 ? "a MADV_DONTFORK mapping was readable" :
