@@ -93,18 +93,37 @@ static struct dma_buf *__contig_get_dmabuf(u32 fd, struct contig_buffer **buf,
 }
 
 /*
+ * Copy a report to the caller.  Frame numbers are physical addresses, for
+ * CAP_SYS_RAWIO only, as INFO's chunks are; anyone else gets the counts,
+ * sizes and holder kinds with every pfn zero (no window offset either: the
+ * region's base is no secret, so an offset in it is an address too).
+ */
+static int __contig_report_to_user(u64 uptr, struct contig_alloc_report *rep)
+{
+	unsigned int i;
+
+	if (!ns_capable_noaudit(&init_user_ns, CAP_SYS_RAWIO)) {
+		for (i = 0; i < ARRAY_SIZE(rep->windows); i++) {
+			rep->windows[i].start_pfn = 0;
+			rep->windows[i].blocker_pfn = 0;
+		}
+	}
+	return copy_to_user(u64_to_user_ptr(uptr), rep, sizeof(*rep)) ?
+	       -EFAULT : 0;
+}
+
+/*
  * Write the VER1 out fields of ALLOC and the caller's report, for a
  * CONTIGUOUS request that looked for a window (or a dry run).
  */
 static int __contig_alloc_report_out(struct contig_alloc_data *a,
-				     const struct contig_alloc_report *rep,
+				     struct contig_alloc_report *rep,
 				     void __user *uarg, size_t usize)
 {
 	a->nr_blocked = rep->nr_blocked;
 	a->move_bytes = rep->move_bytes;
 	a->largest_free = rep->largest_free;
-	if (a->report && copy_to_user(u64_to_user_ptr(a->report), rep,
-				      sizeof(*rep)))
+	if (a->report && __contig_report_to_user(a->report, rep))
 		return -EFAULT;
 	return __contig_copy_out(uarg, a, sizeof(*a), usize);
 }
@@ -200,8 +219,7 @@ static long __contig_ioctl_alloc(struct contig_quota *q, void *data,
 		a->nr_blocked = rep.nr_blocked;
 		a->move_bytes = rep.move_bytes;
 		a->largest_free = rep.largest_free;
-		if (a->report && copy_to_user(u64_to_user_ptr(a->report), &rep,
-					      sizeof(rep))) {
+		if (a->report && __contig_report_to_user(a->report, &rep)) {
 			contig_put(buf);
 			ret = -EFAULT;
 			goto put_fd;

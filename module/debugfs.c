@@ -5,7 +5,9 @@
  * This file owns the directory and every file in it; each concept lends
  * the view of its own state as a show function (taken under its own lock,
  * so a reader never sees a torn state), or is read through its public
- * functions.  Directory and files are root-only, as debugfs is.
+ * functions.  Every file is its owner's (root's) alone, mode 0400, 0600 or
+ * 0200, so that a debugfs mounted wider than its default 0700 still shows
+ * no one else the region's frames and who holds them.
  *
  *   region         the claimed range and how it was claimed
  *   buddyinfo      free blocks per order, in /proc/buddyinfo's format
@@ -390,15 +392,15 @@ void contig_debugfs_init(struct contig_region *r)
 	r->debugfs = dir;
 	if (IS_ERR_OR_NULL(dir))
 		return;
-	debugfs_create_file("region", 0444, dir, r, &region_fops);
-	debugfs_create_file("buddyinfo", 0444, dir, r, &buddyinfo_fops);
-	debugfs_create_file("fragmentation", 0444, dir, r,
+	debugfs_create_file("region", 0400, dir, r, &region_fops);
+	debugfs_create_file("buddyinfo", 0400, dir, r, &buddyinfo_fops);
+	debugfs_create_file("fragmentation", 0400, dir, r,
 			    &fragmentation_fops);
-	debugfs_create_file("map", 0444, dir, r, &map_fops);
-	debugfs_create_file("policy", 0644, dir, r, &policy_fops);
-	debugfs_create_file("slabinfo", 0444, dir, r, &contig_slabinfo_fops);
-	debugfs_create_file("buffers", 0444, dir, NULL, &contig_buffers_fops);
-	debugfs_create_file("migrate", 0444, dir, NULL, &contig_migrate_fops);
+	debugfs_create_file("map", 0400, dir, r, &map_fops);
+	debugfs_create_file("policy", 0600, dir, r, &policy_fops);
+	debugfs_create_file("slabinfo", 0400, dir, r, &contig_slabinfo_fops);
+	debugfs_create_file("buffers", 0400, dir, NULL, &contig_buffers_fops);
+	debugfs_create_file("migrate", 0400, dir, NULL, &contig_migrate_fops);
 	debugfs_create_file("bring_back", 0200, dir, NULL, &bring_back_fops);
 	debugfs_create_file("query", 0600, dir, NULL, &query_fops);
 }

@@ -13,7 +13,10 @@
  *  - user mappings (mmap of the fd): struct pages inserted up front when
  *    the region is in the linear map, else a PFN map filled one page per
  *    fault (buffer.c's essay says why); a MOVABLE buffer's faults are
- *    movable.c's, which follows its pages as they move;
+ *    movable.c's, which follows its pages as they move.  Both kinds of
+ *    mapping have a fault handler that puts the buffer's own page back,
+ *    so whatever empties page table entries (MADV_DONTNEED, MADV_PAGEOUT,
+ *    a zap by the core) costs a fault, never the data;
  *  - kernel mappings for importers (vmap/vunmap): the buffer's own
  *    contig_buffer_vaddr(), kept until the buffer is freed;
  *  - CPU access (begin/end_cpu_access, DMA_BUF_IOCTL_SYNC, and the ranged
@@ -23,8 +26,9 @@
  *    architecture needs one, and for WC a write barrier that drains the
  *    write-combining buffers before a device looks.
  *
- * A PFN fault reads only what never changes after allocation (the chunk
- * array), so it takes no lock and never waits behind a sync.
+ * A fault of a CONTIGUOUS or SG buffer reads only what never changes
+ * after allocation (the chunk array), so it takes no lock and never waits
+ * behind a sync.
  *
  * Locking: buf->lock (protects the attachment list and each attachment's
  * mapping state), at its place in the lock order of contig_internal.h.
@@ -314,6 +318,33 @@ static const struct vm_operations_struct contig_pfn_vm_ops = {
 	.fault = __contig_pfn_fault,
 };
 
+/*
+ * Struct-page mappings (CONTIGUOUS and SG, region linearly mapped): every
+ * page is inserted at mmap time, but anything may empty an entry later
+ * (MADV_DONTNEED or MADV_PAGEOUT from user space, a zap by the core): put
+ * the same page back, refcounted as at mmap time, so the data stays and
+ * get_user_pages() keeps working on it.  VM_MIXEDMAP is set, so
+ * vm_insert_page() needs no write lock of the mm here.
+ */
+static vm_fault_t __contig_page_fault(struct vm_fault *vmf)
+{
+	struct contig_buffer *buf = vmf->vma->vm_private_data;
+	int ret;
+
+	if (vmf->pgoff >= buf->size >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	ret = vm_insert_page(vmf->vma, vmf->address,
+			     contig_buffer_page(buf, vmf->pgoff));
+	/* -EBUSY: a racing fault put it back first. */
+	if (ret && ret != -EBUSY)
+		return vmf_error(ret);
+	return VM_FAULT_NOPAGE;
+}
+
+static const struct vm_operations_struct contig_page_vm_ops = {
+	.fault = __contig_page_fault,
+};
+
 /* CONTIGUOUS and SG, region linearly mapped: insert the struct pages. */
 static int __contig_mmap_pages(struct contig_buffer *buf,
 			       struct vm_area_struct *vma)
@@ -364,6 +395,8 @@ static int __contig_dmabuf_mmap(struct dma_buf *dmabuf,
 		return 0;
 	}
 	vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &contig_page_vm_ops;
+	vma->vm_private_data = buf;
 	ret = __contig_mmap_pages(buf, vma);
 	if (ret)
 		pr_warn_ratelimited("mmap of buffer %llu: inserting pages failed (%d)\n",

@@ -27,7 +27,7 @@
 #define CONTIG_VERSION "0.1.0"
 
 static char *region;
-module_param(region, charp, 0444);
+module_param(region, charp, 0400);	/* a physical address: root's */
 MODULE_PARM_DESC(region,
 		 "Boot-reserved range to manage, SIZE@BASE with K/M/G suffixes, e.g. 256M@0x30000000 (required; reserve it with memmap=SIZE$BASE)");
 

@@ -32,6 +32,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/gfp.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
@@ -410,6 +411,11 @@ unlock:
  * @nr:		frames asked.
  * @align:	alignment in frames.
  *
+ * The frames are logged only for a caller with CAP_SYS_RAWIO (or a kernel
+ * thread): anyone may trigger this, and not every system restricts dmesg,
+ * so others' lines name the holders alone; root gets the frames from
+ * debugfs "query".
+ *
  * Context: any.
  */
 void contig_migrate_report_log(const struct contig_alloc_report *rep,
@@ -420,6 +426,8 @@ void contig_migrate_report_log(const struct contig_alloc_report *rep,
 		[CONTIG_HOLDER_PINNED] = "pinned",
 		[CONTIG_HOLDER_SLAB] = "slab",
 	};
+	bool pfns = in_task() &&
+		    ns_capable_noaudit(&init_user_ns, CAP_SYS_RAWIO);
 	unsigned int i;
 
 	pr_info_ratelimited("contiguous %lu KiB (align %lu KiB) refused (%d): %u of %u windows blocked, largest free block %llu KiB, %llu KiB to move in the cheapest window\n",
@@ -429,11 +437,15 @@ void contig_migrate_report_log(const struct contig_alloc_report *rep,
 	for (i = 0; i < rep->nr_reported; i++) {
 		const struct contig_window_report *w = &rep->windows[i];
 		unsigned int h = w->holder;
+		const char *what = h < ARRAY_SIZE(holders) && holders[h] ?
+				   holders[h] : "held";
 
-		pr_info_ratelimited("  window at pfn %#llx: pfn %#llx is %s\n",
-				    w->start_pfn, w->blocker_pfn,
-				    h < ARRAY_SIZE(holders) && holders[h] ?
-				    holders[h] : "held");
+		if (pfns)
+			pr_info_ratelimited("  window at pfn %#llx: pfn %#llx is %s\n",
+					    w->start_pfn, w->blocker_pfn, what);
+		else
+			pr_info_ratelimited("  blocked window %u: a frame is %s\n",
+					    i + 1, what);
 	}
 }
 

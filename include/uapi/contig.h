@@ -56,10 +56,16 @@
 /**
  * struct contig_window_report - one candidate window that could not be
  * emptied for a CONTIGUOUS request.
- * @start_pfn:	its first page frame.
- * @blocker_pfn: the first frame in it that cannot be moved.
- * @holder:	what holds that frame: CONTIG_HOLDER_*.
+ * @start_pfn:	its first page frame; 0 for a caller without CAP_SYS_RAWIO.
+ * @blocker_pfn: the first frame in it that cannot be moved; 0 for a caller
+ *		without CAP_SYS_RAWIO.
+ * @holder:	what holds that frame: CONTIG_HOLDER_*, for every caller.
  * @pad:	zero.
+ *
+ * Frame numbers are physical addresses: like INFO's chunks they are for
+ * CAP_SYS_RAWIO only.  Nothing else in the report stands in for them (no
+ * offset in the region, whose base is on the kernel command line): others
+ * learn how many windows were blocked, by what, and the sizes.
  */
 struct contig_window_report {
 	__u64 start_pfn;
@@ -124,15 +130,16 @@ struct contig_alloc_report {
  * @largest_free: out (VER1): bytes of the region's largest free block.
  * @report:	in (VER1): 0, or a user pointer to a struct
  *		contig_alloc_report, written (whole) for CONTIGUOUS requests
- *		whether they succeed or not: the blocked windows, the pfn
- *		that blocked each and what held it.
+ *		whether they succeed or not: the blocked windows, what held
+ *		each and, for a caller with CAP_SYS_RAWIO only, the pfn that
+ *		blocked it (0 for others).
  *
  * The out fields of VER1 are written back when a CONTIGUOUS request fails
  * with -ENOMEM or -EBUSY too.
  *
  * Errors besides the common ones: -ENOMEM when the region cannot serve
  * the request now (for CONTIGUOUS: no window of free and movable memory
- * large enough; the kernel log and the report say which frames were in the
+ * large enough; the report and the kernel log say what stood in the
  * way), -EBUSY (CONTIGUOUS) when only pinned movable memory is in the way,
  * -EDQUOT when this open file of /dev/contig would exceed its byte quota
  * or buffer count (module parameters max_bytes_per_open,

@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/dma-buf.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -813,7 +814,66 @@ static void sync_cases(const void *arg)
 
 /* ---- physical addresses are for CAP_SYS_RAWIO ---------------------------- */
 
-#define PRIV_CASES 4
+/*
+ * Run @fn(@arg) in a child with the credentials of nobody (uid and gid
+ * 65534, no supplementary groups): its exit status, or 255 when the
+ * child could not become nobody or died.
+ */
+static int as_nobody(int (*fn)(const void *arg), const void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534) ||
+		    !getuid())
+			_exit(255);
+		_exit(fn(arg));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 255;
+	return WEXITSTATUS(status);
+}
+
+/* As nobody: bit 0, INFO leaks an address; bit 1, INFO lacks the size. */
+static int nobody_info(const void *arg)
+{
+	int fd = *(const int *)arg, r = 0;
+	struct contig_chunk c2 = { 0 };
+	struct contig_info_data i2 = {
+		.fd = fd, .chunks = (uintptr_t)&c2, .chunks_cap = 1,
+	};
+
+	if (xioctl(ctl, CONTIG_IOCTL_INFO, &i2) != -EPERM || c2.phys)
+		r |= 1;
+	i2.chunks = 0;
+	i2.chunks_cap = 0;
+	if (xioctl(ctl, CONTIG_IOCTL_INFO, &i2) || i2.size != PG ||
+	    i2.kind != CONTIG_KIND_CONTIGUOUS)
+		r |= 2;
+	return r;
+}
+
+/* As nobody: 0 when /dev/contig is reachable (stat), else the errno. */
+static int nobody_stat(const void *arg)
+{
+	struct stat sb;
+
+	return stat(DEV, &sb) ? errno : 0;
+}
+
+/* As nobody: 0 when /dev/contig opens read-write, else the errno. */
+static int nobody_open(const void *arg)
+{
+	int fd = open(DEV, O_RDWR);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+#define PRIV_CASES 6
 
 static void priv_cases(const void *arg)
 {
@@ -822,41 +882,32 @@ static void priv_cases(const void *arg)
 	struct contig_info_data in = {
 		.fd = fd, .chunks = (uintptr_t)&ch, .chunks_cap = 1,
 	};
-	int status, ok;
-	pid_t pid;
+	struct stat sb = { 0 };
+	int r, ok;
 
 	/* Arguments are evaluated in no set order: call first, then report. */
 	ok = !xioctl(ctl, CONTIG_IOCTL_INFO, &in) && ch.phys && ch.size == PG;
 	ktap_check(ok, "root reads the physical address (%#llx)", (unsigned long long)ch.phys);
-	pid = fork();
-	if (!pid) {
-		struct contig_chunk c2 = { 0 };
-		struct contig_info_data i2 = {
-			.fd = fd, .chunks = (uintptr_t)&c2, .chunks_cap = 1,
-		};
-		int r = 0;
-
-		if (setgid(65534) || setuid(65534))
-			_exit(99);
-		if (xioctl(ctl, CONTIG_IOCTL_INFO, &i2) != -EPERM || c2.phys)
-			r |= 1;
-		i2.chunks = 0;
-		i2.chunks_cap = 0;
-		if (xioctl(ctl, CONTIG_IOCTL_INFO, &i2) || i2.size != PG)
-			r |= 2;
-		if (open(DEV, O_RDWR) >= 0 || errno != EACCES)
-			r |= 4;
-		_exit(r);
-	}
-	waitpid(pid, &status, 0);
-	ktap_check(WIFEXITED(status) && !(WEXITSTATUS(status) & 1),
-		   "uid 65534 gets EPERM for physical addresses, and none leak (%d)",
-		   WEXITSTATUS(status));
-	ktap_check(WIFEXITED(status) && !(WEXITSTATUS(status) & 2),
-		   "uid 65534 still gets size and kind");
-	ktap_check(WIFEXITED(status) && !(WEXITSTATUS(status) & 4),
-		   "uid 65534 cannot open /dev/contig (mode 0600)");
+	r = as_nobody(nobody_info, &fd);
+	ktap_check(r != 255 && !(r & 1),
+		   "uid 65534 gets EPERM for physical addresses, and none leak (%d)", r);
+	ktap_check(r != 255 && !(r & 2), "uid 65534 still gets size and kind");
 	close(fd);
+
+	/*
+	 * The refusal below proves something only if the path is reachable
+	 * for nobody and the same open succeeds once the mode allows it.
+	 */
+	r = as_nobody(nobody_stat, NULL);
+	ktap_check(!r, "uid 65534 reaches " DEV " (stat: %s)", strerror(r));
+	ok = !stat(DEV, &sb) && !chmod(DEV, 0666);
+	r = ok ? as_nobody(nobody_open, NULL) : -1;
+	ok = ok && !chmod(DEV, sb.st_mode & 07777);
+	ktap_check(ok && !r, "uid 65534 opens " DEV " at mode 0666 (%s)",
+		   r > 0 ? strerror(r) : r ? "chmod failed" : "ok");
+	r = (sb.st_mode & 0777) == 0600 ? as_nobody(nobody_open, NULL) : -1;
+	ktap_check(r == EACCES, "uid 65534 cannot open " DEV " at mode 0600: EACCES (%s)",
+		   r > 0 ? strerror(r) : r ? "mode is not 0600" : "opened");
 }
 
 /* ---- the kernel reading and writing the pages: O_DIRECT, vmsplice ------- */
