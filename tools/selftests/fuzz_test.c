@@ -3,7 +3,7 @@
  * fuzz_test - a seeded, multi-threaded fuzzer of /dev/contig and its
  * dma-bufs, with invariants checked as it runs.
  *
- * Usage: fuzz_test [--seed N] [--seconds S] [--threads T] [--all-advice]
+ * Usage: fuzz_test [--seed N] [--seconds S] [--threads T]
  *        (root, contig.ko loaded; prints KTAP)
  *
  * T threads of one process share its fd table and a table of buffers, and
@@ -56,10 +56,8 @@
  *    they started.
  *
  * madvise: every advice value is used, and the data must still read back
- * after it, except those in held_back[] below: MADV_DONTNEED and
- * MADV_DONTNEED_LOCKED make later accesses of struct-page mappings SIGBUS
- * (issue 12, finding 4, being fixed); --all-advice uses them too, and the
- * list is to be emptied once that fix is merged.  MADV_HWPOISON and
+ * after it (MADV_DONTNEED included: struct-page mappings have a fault
+ * handler that puts the buffer's page back).  MADV_HWPOISON and
  * MADV_SOFT_OFFLINE are never used: they poison memory on purpose.
  *
  * Each thread starts with an ALLOC and every operation once, and goes on
@@ -135,7 +133,6 @@ static atomic_uint printed;
 
 static uint64_t seed;
 static int is_peer;		/* this process is the second user */
-static int all_advice;
 static atomic_int no_madvise;
 static int pfn_mode;		/* user mappings of CONTIGUOUS/SG are PFN maps */
 static uint64_t region_size;
@@ -1409,23 +1406,14 @@ struct advice {
 
 static const struct advice advices[] = {
 	{ 0, "NORMAL" }, { 1, "RANDOM" }, { 2, "SEQUENTIAL" },
-	{ 3, "WILLNEED" }, { 8, "FREE" }, { 9, "REMOVE" },
+	{ 3, "WILLNEED" }, { 4, "DONTNEED" }, { 8, "FREE" }, { 9, "REMOVE" },
 	{ 10, "DONTFORK" }, { 11, "DOFORK" }, { 12, "MERGEABLE" },
 	{ 13, "UNMERGEABLE" }, { 14, "HUGEPAGE" }, { 15, "NOHUGEPAGE" },
 	{ 16, "DONTDUMP" }, { 17, "DODUMP" }, { 18, "WIPEONFORK" },
 	{ 19, "KEEPONFORK" }, { 20, "COLD" }, { 21, "PAGEOUT" },
-	{ 22, "POPULATE_READ" }, { 23, "POPULATE_WRITE" }, { 25, "COLLAPSE" },
+	{ 22, "POPULATE_READ" }, { 23, "POPULATE_WRITE" },
+	{ 24, "DONTNEED_LOCKED" }, { 25, "COLLAPSE" },
 	{ 102, "GUARD_INSTALL" }, { 103, "GUARD_REMOVE" },
-};
-
-/*
- * Held back until issue 12's finding 4 is fixed: on a struct-page mapping
- * (CONTIGUOUS and SG on a region in the linear map) these zap the PTEs
- * and, with no fault handler, every later access is SIGBUS.  --all-advice
- * uses them; empty this list once the fix is merged.
- */
-static const struct advice held_back[] = {
-	{ 4, "DONTNEED" }, { 24, "DONTNEED_LOCKED" },
 };
 
 static void op_madvise(void)
@@ -1443,9 +1431,7 @@ static void op_madvise(void)
 	m = pick_map(b);
 	if (!m)
 		goto out;
-	if (all_advice && chance(4)) {
-		adv = &held_back[below(ARRAY_SIZE(held_back))];
-	} else if (chance(8)) {
+	if (chance(8)) {
 		/* Not an advice at all. */
 		bad.advice = chance(2) ? (int)(200 + below(1 << 20)) :
 				     -1 - (int)below(1000);
@@ -2129,7 +2115,7 @@ static int nobody_refused(void)
 
 static void usage(const char *me)
 {
-	fprintf(stderr, "usage: %s [--seed N] [--seconds S] [--threads T] [--all-advice]\n", me);
+	fprintf(stderr, "usage: %s [--seed N] [--seconds S] [--threads T]\n", me);
 	exit(2);
 }
 
@@ -2153,8 +2139,6 @@ int main(int argc, char **argv)
 			seconds = strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--threads") && i + 1 < (unsigned int)argc) {
 			nthreads = atoi(argv[++i]);
-		} else if (!strcmp(argv[i], "--all-advice")) {
-			all_advice = 1;
 		} else {
 			usage(argv[0]);
 		}
@@ -2166,8 +2150,8 @@ int main(int argc, char **argv)
 	seed_thread(0);
 
 	ktap_header(2 + NR_INV + 3);
-	say("fuzz_test --seed %llu --seconds %u --threads %d%s", (unsigned long long)seed,
-	    seconds, nthreads, all_advice ? " --all-advice" : "");
+	say("fuzz_test --seed %llu --seconds %u --threads %d", (unsigned long long)seed,
+	    seconds, nthreads);
 	say("replay: the same arguments; each thread's operation sequence follows from the seed, the interleaving of threads does not");
 	root_pid = getpid();
 	sigaction(SIGBUS, &sa, NULL);
