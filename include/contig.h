@@ -103,11 +103,20 @@ size_t contig_movable_size(const struct contig_movable *mov);
  * contig_map() maps a buffer of any kind so that @dev sees it as ONE
  * contiguous DMA range: through the device's IOMMU when it has one (an SG
  * buffer then gets a single IOVA range below the DMA mask), 1:1 otherwise,
- * where a buffer that is not physically contiguous or lies beyond the DMA
- * mask is refused with -EINVAL instead of being bounced.  The returned
- * table walks that range (for_each_sgtable_dma_sg) in segments no longer
- * than dma_get_max_seg_size(@dev).  The mapping holds a reference on @buf
- * until contig_unmap().  Full kernel-doc in module/dma.c.
+ * where a buffer that is not physically contiguous is refused with
+ * -EINVAL, one beyond the device's DMA mask or bus limit with -ERANGE,
+ * and a device whose DMA would be bounced through swiotlb with -EIO:
+ * nothing is ever bounced.  The returned table walks that range
+ * (for_each_sgtable_dma_sg) in segments no longer than
+ * dma_get_max_seg_size(@dev).  The mapping holds a reference on @buf
+ * until contig_unmap(); a MOVABLE buffer is pinned where it is from then
+ * on, and a refused or failed mapping leaves it movable.
+ *
+ * The one-range promise is for drivers.  A device that imports the
+ * buffer's dma-buf (dma_buf_map_attachment()) gets a scatter-gather table
+ * instead when it has no IOMMU: one segment per physically contiguous
+ * piece, within its max segment size and segment boundary; the same
+ * -ERANGE and -EIO refusals apply.  Full kernel-doc in module/dma.c.
  */
 struct sg_table *contig_map(struct device *dev, struct contig_buffer *buf,
 			    enum dma_data_direction dir);

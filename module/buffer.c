@@ -21,7 +21,8 @@
  *    first in-kernel use of its memory - its kernel address, its
  *    sg_table, a device mapping of its dma-buf - pins it where it is for
  *    the rest of its life ("frozen"): its sg_table is built then, from the
- *    pages as they are.
+ *    pages as they are.  A device mapping that fails unfreezes what it
+ *    froze (contig_buffer_sgt_use()): only a mapping made pins.
  *
  * The chunk array and the CPU sg_table built from it are written once, at
  * allocation (for MOVABLE, the sg_table when frozen, under @lock), and read
@@ -1022,6 +1023,56 @@ struct sg_table *contig_buffer_sgt(struct contig_buffer *buf)
 	return ret ? ERR_PTR(ret) : &buf->sgt;
 }
 EXPORT_SYMBOL_GPL(contig_buffer_sgt);
+
+/* Undo a contig_buffer_freeze() nobody has seen yet; @buf->lock held. */
+static void __contig_buffer_thaw(struct contig_buffer *buf)
+{
+	lockdep_assert_held(&buf->lock);
+	sg_free_table(&buf->sgt);
+	memset(&buf->sgt, 0, sizeof(buf->sgt));
+	buf->vaddr = NULL;
+	buf->frozen = false;
+	contig_movable_unmap(buf->mov);
+}
+
+/**
+ * contig_buffer_sgt_use() - lend the CPU table to a use that may fail.
+ * @buf: the buffer.
+ * @use: what to do with the table (a device mapping): 0 or -errno.
+ * @arg: passed to @use.
+ *
+ * contig_buffer_sgt() for a device mapping: a MOVABLE buffer is frozen for
+ * @use, under @buf->lock, so nothing else sees it frozen before @use has
+ * returned.  If @use fails and this call is what froze it, it is thawed
+ * again: its pages unpinned (their frames owned MOVABLE again), its table
+ * and kernel address dropped, the buffer exactly as it was.  If @use
+ * succeeds it stays frozen for good, as contig_buffer_sgt() leaves it.
+ *
+ * Context: process context, may sleep; @use runs under @buf->lock for a
+ * MOVABLE buffer (lock 4 of the order in contig_internal.h), without it
+ * for the other kinds.
+ * Return: what @use returned, or -ENOMEM when a MOVABLE buffer could not
+ * be pinned.
+ */
+int contig_buffer_sgt_use(struct contig_buffer *buf,
+			  int (*use)(struct sg_table *cpu, void *arg), void *arg)
+{
+	bool was_frozen;
+	int ret;
+
+	if (!buf->mov)
+		return use(&buf->sgt, arg);
+	mutex_lock(&buf->lock);
+	was_frozen = buf->frozen;
+	ret = contig_buffer_freeze(buf);
+	if (!ret) {
+		ret = use(&buf->sgt, arg);
+		if (ret && !was_frozen)
+			__contig_buffer_thaw(buf);
+	}
+	mutex_unlock(&buf->lock);
+	return ret;
+}
 
 /**
  * contig_buffer_nr_chunks() - number of physically contiguous chunks.

@@ -131,6 +131,8 @@ bool contig_buffer_is_pfn_mapped(const struct contig_buffer *buf);
 struct page *contig_buffer_page(const struct contig_buffer *buf,
 				unsigned long pgoff);
 int contig_buffer_freeze(struct contig_buffer *buf);
+int contig_buffer_sgt_use(struct contig_buffer *buf,
+			  int (*use)(struct sg_table *cpu, void *arg), void *arg);
 unsigned int contig_buffer_flags(const struct contig_buffer *buf);
 u64 contig_buffer_id(const struct contig_buffer *buf);
 unsigned long contig_buffer_get_chunks(struct contig_buffer *buf,

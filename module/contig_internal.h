@@ -19,7 +19,7 @@
  *   chardev.c   ioctls         calls dmabuf, buffer, quota
  *   debugfs.c   debugfs files  calls buffer, migrate, kmalloc
  *   dmabuf.c    the exporter   calls dma, buffer, movable
- *   dma.c       device maps    calls buffer (its public API)
+ *   dma.c       device maps    calls buffer
  *   kmalloc.c   size classes   calls slab
  *   buffer.c    buffers        calls migrate, movable
  *   migrate.c   the engine     calls movable

@@ -3,34 +3,57 @@
  * dma.c - device mappings of contig buffers.
  *
  * A buffer (buffer.c) describes its memory as a CPU sg_table: one entry
- * for a CONTIGUOUS buffer, one per block for an SG buffer.  This file turns
- * that into what a device may use, and promises one thing about the
- * result: the device sees the whole buffer as ONE contiguous DMA range.
+ * for a CONTIGUOUS buffer, one per block for an SG buffer, one per page
+ * for a MOVABLE one.  This file turns that into what a device may use, in
+ * one of two shapes:
+ *
+ *  - ONE RANGE, for drivers (contig_map(), contig_map_table()): the device
+ *    sees the whole buffer as one contiguous DMA range.
+ *  - SEGMENTS, for dma-buf importers (contig_map_segments(), dmabuf.c):
+ *    a scatter-gather table, what dma_buf_map_attachment() promises and
+ *    scatter-gather devices take; one range where the device has one to
+ *    give, else one segment per physically contiguous piece.
+ *
+ * How each comes about:
  *
  *  - Behind a DMA-translating IOMMU (the device's domain is a DMA-API
  *    domain), iommu-dma allocates a single IOVA range for the whole list
  *    below the device's DMA mask and maps every block into it, so an SG
- *    buffer in any number of blocks comes back contiguous.
+ *    buffer in any number of blocks comes back contiguous: one range in
+ *    both shapes.
  *  - Without one (no IOMMU, or a passthrough domain), DMA addresses are
- *    physical addresses.  A CONTIGUOUS buffer maps 1:1; an SG buffer whose
- *    blocks are not physically adjacent cannot be one range and is refused
- *    with -EINVAL.  So is any memory beyond the device's DMA mask, and any
- *    device whose DMA is forced through swiotlb: we check before mapping
- *    and compare after, instead of letting the DMA layer bounce 64 MiB
- *    through a 64 MiB pool behind the caller's back.
+ *    physical addresses (dma-direct).  A CONTIGUOUS buffer maps 1:1.  A
+ *    buffer whose blocks are not physically adjacent cannot be one range:
+ *    ONE RANGE refuses it with -EINVAL, SEGMENTS maps each block where it
+ *    is.  Both refuse memory beyond the device's reach (DMA mask and bus
+ *    limit) with -ERANGE, and a device whose DMA is forced through swiotlb
+ *    with -EIO: we check before mapping and compare after (a segment that
+ *    came back at another address than the memory's own was bounced:
+ *    -EIO), instead of letting the DMA layer bounce 64 MiB through a
+ *    64 MiB pool behind the caller's back, or WARN.  dma-direct's other
+ *    reason to bounce, kmalloc memory of a non-coherent device
+ *    (dma_kmalloc_needs_bounce()), never applies: our segments are whole
+ *    pages.
  *
  * The returned table is split into DMA segments no longer than the
  * device's max segment size (dma_parms, 64 KiB by default), and in the
- * direct case none crosses its segment boundary; they tile the range in
- * order.  To get that, each mapping gets a private sg_table rebuilt from
- * the buffer's: physically adjacent blocks are joined, then cut at every
- * multiple of the max segment size counted from the start of the buffer
- * (and at boundary crossings in the direct case).  iommu-dma joins the
+ * direct case none crosses its segment boundary; in order, they tile the
+ * buffer.  To get that, each mapping gets a private sg_table rebuilt from
+ * the buffer's: physically adjacent blocks are joined into extents, then
+ * cut.  Behind an IOMMU the cuts fall at every multiple of the max
+ * segment size counted from the start of the buffer: iommu-dma joins the
  * pieces of one segment again and the IOVA range is aligned to its size,
  * so the buffer maps to exactly DIV_ROUND_UP(size, max_seg) segments; a
  * boundary smaller than the buffer is the one case where iommu-dma pads
- * the range, which the post-map check allows.  DMA-API debugging
+ * the range, which the post-map check allows.  In the direct case each
+ * extent is cut on its own, at the max segment size counted from its
+ * start and at every boundary crossing, so the table has the fewest
+ * segments the device's limits allow.  DMA-API debugging
  * (CONFIG_DMA_API_DEBUG_SG) checks the same limits on the CPU entries.
+ *
+ * Mapping a MOVABLE buffer pins it where it is (buffer.c's "frozen"), for
+ * good once the mapping is made; a refused or failed mapping unpins what
+ * it pinned (contig_buffer_sgt_use()), leaving the buffer movable.
  *
  * A mapping holds a reference on its buffer until contig_unmap().  Live
  * mappings are kept in a hash keyed by their sg_table, so unmap and sync
@@ -49,7 +72,9 @@
  * Locking: contig_maps_lock, at its place in the lock order of
  * contig_internal.h: an irq-safe spinlock (sync may be called from
  * interrupt handlers) protecting the hash and nothing else, never held
- * across DMA-API calls.
+ * across DMA-API calls.  A MOVABLE buffer is mapped under its buf->lock
+ * (lock 4, taken by contig_buffer_sgt_use()), so that nothing sees it
+ * pinned before its mapping is made or given up.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -67,6 +92,7 @@
 
 #include <contig.h>
 
+#include "buffer.h"
 #include "contig_internal.h"
 #include "dma.h"
 
@@ -142,7 +168,9 @@ static u64 __contig_dma_limit(struct device *dev)
 
 /*
  * Cutting a CPU table into the private table of a mapping.  Run twice: once
- * with @out NULL to count the entries, once to fill them.
+ * with @out NULL to count the entries, once to fill them.  Behind an IOMMU
+ * the max segment size is counted from the start of the buffer, in the
+ * direct case from the start of each extent (see the essay).
  */
 struct __contig_cutter {
 	struct device *dev;
@@ -157,8 +185,11 @@ struct __contig_cutter {
 static void __contig_cut_extent(struct __contig_cutter *c, phys_addr_t phys,
 				size_t len)
 {
+	size_t done = 0;
+
 	while (len) {
-		size_t piece = c->seg_max - c->off % c->seg_max;
+		size_t at = c->direct ? done : c->off;
+		size_t piece = c->seg_max - at % c->seg_max;
 
 		if (c->direct && c->boundary != ULONG_MAX) {
 			dma_addr_t dma = phys_to_dma(c->dev, phys);
@@ -174,6 +205,7 @@ static void __contig_cut_extent(struct __contig_cutter *c, phys_addr_t phys,
 		}
 		c->count++;
 		c->off += piece;
+		done += piece;
 		phys += piece;
 		len -= piece;
 	}
@@ -208,45 +240,56 @@ static unsigned int __contig_cut_table(struct __contig_cutter *c,
 }
 
 /*
- * Without an IOMMU: refuse what the device cannot take as one range, before
- * the DMA layer gets a chance to bounce it through swiotlb.
+ * Without an IOMMU: refuse what the device cannot reach, or could only
+ * through swiotlb, before the DMA layer gets a chance to bounce it; and in
+ * the ONE RANGE shape what is not physically contiguous.
  */
 static int __contig_check_direct(struct device *dev, struct sg_table *cpu,
-				 size_t size)
+				 size_t size, bool one_range)
 {
 	struct scatterlist *s;
-	unsigned int i;
 	phys_addr_t end = 0;
+	size_t off = 0;
+	unsigned int i;
 
 	if (is_swiotlb_force_bounce(dev)) {
-		dev_err(dev, "contig: DMA of this device is forced through swiotlb bounce buffers: refusing to map\n");
-		return -EINVAL;
+		dev_err_ratelimited(dev, "contig: DMA of this device is forced through swiotlb bounce buffers: refusing to map %zu bytes (-EIO)\n",
+				    size);
+		return -EIO;
 	}
 	for_each_sgtable_sg(cpu, s, i) {
-		phys_addr_t p = sg_phys(s);
-
-		if (i && p != end) {
-			dev_err(dev, "contig: %zu-byte buffer is not physically contiguous (%pa follows %pa) and the device has no IOMMU: refusing to map it as one segment\n",
-				size, &p, &end);
+		if (!contig_dma_capable(dev, phys_to_dma(dev, sg_phys(s)),
+					s->length, true)) {
+			dev_err_ratelimited(dev, "contig: bytes %zu-%zu of a %zu-byte buffer are beyond the device's DMA limit %#llx and it has no IOMMU: refusing to map them (-ERANGE, no bounce buffering)\n",
+					    off, off + s->length - 1, size,
+					    __contig_dma_limit(dev));
+			return -ERANGE;
+		}
+		off += s->length;
+	}
+	if (!one_range)
+		return 0;
+	off = 0;
+	for_each_sgtable_sg(cpu, s, i) {
+		if (i && sg_phys(s) != end) {
+			dev_err_ratelimited(dev, "contig: %zu-byte buffer is not physically contiguous (a gap at byte %zu) and the device has no IOMMU: refusing to map it as one range (-EINVAL)\n",
+					    size, off);
 			return -EINVAL;
 		}
-		if (!contig_dma_capable(dev, phys_to_dma(dev, p), s->length, true)) {
-			dev_err(dev, "contig: buffer at %pa+%#x is beyond the device's DMA limit %#llx and the device has no IOMMU: refusing to map (no bounce buffering)\n",
-				&p, s->length, __contig_dma_limit(dev));
-			return -EINVAL;
-		}
-		end = p + s->length;
+		end = sg_phys(s) + s->length;
+		off += s->length;
 	}
 	return 0;
 }
 
 /*
- * After mapping: the DMA segments must tile one range below the device's
- * limit, none longer than its max segment size, and in the direct case
- * every segment must be the memory itself, not a bounce buffer.
+ * After mapping: the DMA segments must lie below the device's limit, none
+ * longer than its max segment size, in the ONE RANGE shape tile one range,
+ * and in the direct case none may cross a segment boundary and every
+ * segment must be the memory itself, not a bounce buffer.
  */
 static int __contig_check_mapped(struct device *dev, struct sg_table *sgt,
-				 size_t size, bool direct)
+				 size_t size, bool direct, bool one_range)
 {
 	unsigned long boundary = dma_get_seg_boundary(dev);
 	unsigned int seg_max = dma_get_max_seg_size(dev);
@@ -262,21 +305,23 @@ static int __contig_check_mapped(struct device *dev, struct sg_table *sgt,
 		/* iommu-dma pads the IOVA range up to a segment boundary. */
 		bool padded = !direct && a > next && !(a & boundary);
 
-		if (i && a != next && !padded) {
-			dev_err(dev, "contig: DMA segment %u at %pad does not follow %pad: mapping is not one range\n",
-				i, &a, &next);
+		if (one_range && i && a != next && !padded) {
+			dev_err_ratelimited(dev, "contig: DMA segment %u at %pad does not follow %pad: mapping is not one range\n",
+					    i, &a, &next);
 			return -EINVAL;
 		}
-		if (len > seg_max || a + len - 1 > limit) {
-			dev_err(dev, "contig: DMA segment %u %pad+%#x breaks the device's limits (max segment %#x, DMA limit %#llx)\n",
-				i, &a, len, seg_max, limit);
+		if (len > seg_max || a + len - 1 > limit ||
+		    (direct && ((a ^ (a + len - 1)) & ~(u64)boundary))) {
+			dev_err_ratelimited(dev, "contig: DMA segment %u %pad+%#x breaks the device's limits (max segment %#x, boundary %#lx, DMA limit %#llx)\n",
+					    i, &a, len, seg_max, boundary, limit);
 			return -EINVAL;
 		}
 		next = a + len;
 		total += len;
 	}
 	if (total != size) {
-		dev_err(dev, "contig: mapped %zu of %zu bytes\n", total, size);
+		dev_err_ratelimited(dev, "contig: mapped %zu of %zu bytes\n",
+				    total, size);
 		return -EINVAL;
 	}
 	if (!direct || sgt->nents != sgt->orig_nents)
@@ -285,11 +330,9 @@ static int __contig_check_mapped(struct device *dev, struct sg_table *sgt,
 		dma_addr_t want = phys_to_dma(dev, sg_phys(s));
 
 		if (sg_dma_address(s) != want) {
-			dma_addr_t got = sg_dma_address(s);
-
-			dev_err(dev, "contig: DMA address %pad is not the memory's own %pad (bounced?): refusing the mapping\n",
-				&got, &want);
-			return -EINVAL;
+			dev_err_ratelimited(dev, "contig: DMA segment %u is not at the memory's own address (bounced): refusing the mapping (-EIO)\n",
+					    i);
+			return -EIO;
 		}
 	}
 	return 0;
@@ -306,26 +349,15 @@ static struct contig_mapping *__contig_lookup(struct sg_table *sgt)
 	return NULL;
 }
 
-/**
- * contig_map_table() - map the memory a CPU sg_table describes for @dev.
- * @dev:   the device.
- * @buf:   the buffer @cpu belongs to, referenced while mapped; or NULL.
- * @cpu:   the memory, page-aligned entries; not modified.
- * @dir:   DMA direction.
- * @attrs: DMA_ATTR_* flags passed to dma_map_sgtable().
- *
- * contig_map() for a table that is not (yet) a buffer: the engine behind
- * contig_map(), exported for the tests and benchmarks that build tables
- * of a chosen block size.  Unmap with contig_unmap(dev, @buf, sgt, @dir).
- *
- * Context: process context, may sleep.
- * Return: the DMA table, or ERR_PTR(-EINVAL/-ENOMEM/-EIO).
+/*
+ * The engine of every mapping: check, cut, map, check again, publish.
+ * @one_range picks the shape (see the essay).
  */
-struct sg_table *contig_map_table(struct device *dev,
-				  struct contig_buffer *buf,
-				  struct sg_table *cpu,
-				  enum dma_data_direction dir,
-				  unsigned long attrs)
+static struct sg_table *__contig_map_table(struct device *dev,
+					   struct contig_buffer *buf,
+					   struct sg_table *cpu,
+					   enum dma_data_direction dir,
+					   unsigned long attrs, bool one_range)
 {
 	struct __contig_cutter c = { .dev = dev };
 	struct contig_mapping *m;
@@ -337,26 +369,26 @@ struct sg_table *contig_map_table(struct device *dev,
 	int ret;
 
 	if (!dev) {
-		pr_err("map without a device\n");
+		pr_err_ratelimited("map without a device\n");
 		return ERR_PTR(-EINVAL);
 	}
 	if (!__contig_dir_valid(dir)) {
-		dev_err(dev, "contig: map direction %d is not to-device, from-device or bidirectional\n",
-			dir);
+		dev_err_ratelimited(dev, "contig: map direction %d is not to-device, from-device or bidirectional\n",
+				    dir);
 		return ERR_PTR(-EINVAL);
 	}
 	if (!dev->dma_mask || !*dev->dma_mask) {
-		dev_err(dev, "contig: device has no DMA mask (not DMA capable): refusing to map\n");
+		dev_err_ratelimited(dev, "contig: device has no DMA mask (not DMA capable): refusing to map\n");
 		return ERR_PTR(-EINVAL);
 	}
 	if (!cpu || !cpu->orig_nents) {
-		dev_err(dev, "contig: nothing to map\n");
+		dev_err_ratelimited(dev, "contig: nothing to map\n");
 		return ERR_PTR(-EINVAL);
 	}
 	for_each_sgtable_sg(cpu, s, i)
 		size += s->length;
 	if (!size) {
-		dev_err(dev, "contig: nothing to map\n");
+		dev_err_ratelimited(dev, "contig: nothing to map\n");
 		return ERR_PTR(-EINVAL);
 	}
 
@@ -364,13 +396,13 @@ struct sg_table *contig_map_table(struct device *dev,
 	c.boundary = dma_get_seg_boundary(dev);
 	max = dma_get_max_seg_size(dev);
 	c.seg_max = round_down(max, PAGE_SIZE);
-	if (!c.seg_max) {
-		dev_err(dev, "contig: device's max DMA segment size %#x is below a page\n",
-			max);
+	if (!c.seg_max || c.boundary < PAGE_SIZE - 1) {
+		dev_err_ratelimited(dev, "contig: device's max DMA segment size %#x or segment boundary %#lx is below a page: refusing to map\n",
+				    max, c.boundary);
 		return ERR_PTR(-EINVAL);
 	}
 	if (c.direct) {
-		ret = __contig_check_direct(dev, cpu, size);
+		ret = __contig_check_direct(dev, cpu, size, one_range);
 		if (ret)
 			return ERR_PTR(ret);
 	}
@@ -389,11 +421,11 @@ struct sg_table *contig_map_table(struct device *dev,
 
 	ret = dma_map_sgtable(dev, &m->sgt, dir, attrs);
 	if (ret) {
-		dev_err(dev, "contig: mapping %zu bytes in %u blocks failed (%d)\n",
-			size, extents, ret);
+		dev_err_ratelimited(dev, "contig: mapping %zu bytes in %u blocks failed (%d)\n",
+				    size, extents, ret);
 		goto free_table;
 	}
-	ret = __contig_check_mapped(dev, &m->sgt, size, c.direct);
+	ret = __contig_check_mapped(dev, &m->sgt, size, c.direct, one_range);
 	if (ret)
 		goto unmap;
 
@@ -420,10 +452,79 @@ free_mapping:
 	return ERR_PTR(ret);
 }
 
+/**
+ * contig_map_table() - map the memory a CPU sg_table describes for @dev.
+ * @dev:   the device.
+ * @buf:   the buffer @cpu belongs to, referenced while mapped; or NULL.
+ * @cpu:   the memory, page-aligned entries; not modified.
+ * @dir:   DMA direction.
+ * @attrs: DMA_ATTR_* flags passed to dma_map_sgtable().
+ *
+ * contig_map() for a table that is not (yet) a buffer: the engine behind
+ * contig_map(), exported for the tests and benchmarks that build tables
+ * of a chosen block size.  ONE RANGE, as contig_map().  Unmap with
+ * contig_unmap(dev, @buf, sgt, @dir).
+ *
+ * Context: process context, may sleep.
+ * Return: the DMA table, or ERR_PTR(): as contig_map().
+ */
+struct sg_table *contig_map_table(struct device *dev,
+				  struct contig_buffer *buf,
+				  struct sg_table *cpu,
+				  enum dma_data_direction dir,
+				  unsigned long attrs)
+{
+	return __contig_map_table(dev, buf, cpu, dir, attrs, true);
+}
+
 CONTIG_EXPORT_FOR_TESTS(contig_map_table);
 
+/* A mapping of a buffer's table, made under contig_buffer_sgt_use(). */
+struct __contig_map_req {
+	struct device *dev;
+	struct contig_buffer *buf;
+	enum dma_data_direction dir;
+	bool one_range;
+	struct sg_table *sgt;
+};
+
+static int __contig_map_use(struct sg_table *cpu, void *arg)
+{
+	struct __contig_map_req *req = arg;
+
+	req->sgt = __contig_map_table(req->dev, req->buf, cpu, req->dir, 0,
+				      req->one_range);
+	return PTR_ERR_OR_ZERO(req->sgt);
+}
+
+static struct sg_table *__contig_map_buffer(struct device *dev,
+					    struct contig_buffer *buf,
+					    enum dma_data_direction dir,
+					    bool one_range)
+{
+	struct __contig_map_req req = {
+		.dev = dev, .buf = buf, .dir = dir, .one_range = one_range,
+	};
+	int ret;
+
+	if (IS_ERR_OR_NULL(buf)) {
+		pr_err_ratelimited("map: no buffer\n");
+		return ERR_PTR(-EINVAL);
+	}
+	/*
+	 * The device holds addresses until contig_unmap(): a MOVABLE buffer
+	 * is pinned where it is for the mapping, and unpinned again if the
+	 * mapping is not made.
+	 */
+	ret = contig_buffer_sgt_use(buf, __contig_map_use, &req);
+	if (ret && !req.sgt && dev)
+		dev_err_ratelimited(dev, "contig: pinning a %zu-byte movable buffer for DMA failed (%d)\n",
+				    contig_buffer_size(buf), ret);
+	return ret ? ERR_PTR(ret) : req.sgt;
+}
+
 /**
- * contig_map() - map a buffer for a device's DMA.
+ * contig_map() - map a buffer for a device's DMA, as ONE range.
  * @dev: the device, bound to a driver, with its DMA mask set.
  * @buf: any kind of buffer.
  * @dir: DMA_TO_DEVICE, DMA_FROM_DEVICE or DMA_BIDIRECTIONAL.
@@ -431,40 +532,58 @@ CONTIG_EXPORT_FOR_TESTS(contig_map_table);
  * Maps the whole buffer so that @dev sees it as one contiguous DMA range:
  * through the device's IOMMU when it has one (an SG buffer of any number
  * of blocks then gets one IOVA range below the DMA mask), else 1:1, which
- * only a physically contiguous buffer below the DMA mask can be.  Memory is
- * never bounced.  The range is split into segments of at most the device's
- * max segment size (dma_get_max_seg_size()), in order; walk them with
- * for_each_sgtable_dma_sg().  The mapping holds a reference on @buf.
+ * only a physically contiguous buffer within the device's reach can be.
+ * Memory is never bounced.  The range is split into segments of at most
+ * the device's max segment size (dma_get_max_seg_size()), in order; walk
+ * them with for_each_sgtable_dma_sg().  The mapping holds a reference on
+ * @buf.  A MOVABLE buffer is pinned where it is from then on (frozen, see
+ * buffer.c); a refused or failed mapping leaves it movable.  dma-buf
+ * importers get the SEGMENTS shape instead (contig_map_segments()).
  *
  * CPU caches are synced for the device as dma_map_sgtable() does; use
  * contig_sync_for_cpu() and contig_sync_for_device() to hand the memory
  * back and forth while mapped.
  *
  * Context: process context, may sleep.
- * Return: the DMA-mapped sg_table, to be passed to contig_unmap(); or
- * ERR_PTR(-EINVAL) for a bad argument or a buffer the device cannot reach
- * as one range without bouncing (the log says which), ERR_PTR(-ENOMEM),
+ * Return: the DMA-mapped sg_table, to be passed to contig_unmap(); or an
+ * ERR_PTR(), each with one rate-limited log line naming the device and
+ * the reason: -EINVAL for a bad argument, or for a buffer that is not
+ * physically contiguous when the device has no IOMMU; -ERANGE when the
+ * device has no IOMMU and part of the buffer is beyond its DMA mask or
+ * bus limit; -EIO when its DMA would be bounced through swiotlb; -ENOMEM;
  * or the error of dma_map_sgtable() (e.g. -ENOMEM when IOVA space is out).
  */
 struct sg_table *contig_map(struct device *dev, struct contig_buffer *buf,
 			    enum dma_data_direction dir)
 {
-	struct sg_table *cpu;
-
-	if (IS_ERR_OR_NULL(buf)) {
-		pr_err("%s: no buffer\n", __func__);
-		return ERR_PTR(-EINVAL);
-	}
-	/*
-	 * The device holds addresses until contig_unmap(): the CPU table of a
-	 * MOVABLE buffer pins it where it is (contig_buffer_sgt()).
-	 */
-	cpu = contig_buffer_sgt(buf);
-	if (IS_ERR(cpu))
-		return cpu;
-	return contig_map_table(dev, buf, cpu, dir, 0);
+	return __contig_map_buffer(dev, buf, dir, true);
 }
 EXPORT_SYMBOL_GPL(contig_map);
+
+/**
+ * contig_map_segments() - map a buffer for a scatter-gather device.
+ * @dev: the device, with its DMA mask set.
+ * @buf: any kind of buffer.
+ * @dir: DMA_TO_DEVICE, DMA_FROM_DEVICE or DMA_BIDIRECTIONAL.
+ *
+ * contig_map() in the SEGMENTS shape, for dma-buf importers (dmabuf.c's
+ * map_dma_buf): behind an IOMMU the same one range; without one, one DMA
+ * segment per physically contiguous piece of the buffer, at its physical
+ * address, each no longer than dma_get_max_seg_size(@dev) and crossing
+ * no dma_get_seg_boundary(@dev), in buffer order, as few as those limits
+ * allow.  Unmap with contig_unmap().
+ *
+ * Context: process context, may sleep.
+ * Return: the DMA-mapped sg_table, or an ERR_PTR() as contig_map()'s
+ * except that a scattered buffer is not refused: -ERANGE when part of it
+ * is beyond the device's reach, -EIO when it would be bounced.
+ */
+struct sg_table *contig_map_segments(struct device *dev,
+				     struct contig_buffer *buf,
+				     enum dma_data_direction dir)
+{
+	return __contig_map_buffer(dev, buf, dir, false);
+}
 
 /**
  * contig_unmap() - undo contig_map().

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * dma.h - device mappings of buffers (dma.c): the engine of contig_map(),
- * for dmabuf.c, the tests and the benchmarks.
+ * and the SEGMENTS shape of mapping for dma-buf importers, for dmabuf.c,
+ * the tests and the benchmarks.
  */
 #ifndef _CONTIG_DMA_H
 #define _CONTIG_DMA_H
@@ -19,5 +20,8 @@ struct sg_table *contig_map_table(struct device *dev,
 				  struct sg_table *cpu,
 				  enum dma_data_direction dir,
 				  unsigned long attrs);
+struct sg_table *contig_map_segments(struct device *dev,
+				     struct contig_buffer *buf,
+				     enum dma_data_direction dir);
 
 #endif /* _CONTIG_DMA_H */

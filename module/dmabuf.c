@@ -6,10 +6,14 @@
  * (contig_buffer_export()), and everything done to it through that dma-buf
  * is this file's:
  *
- *  - importers: attach, and map through contig_map() (dma.c), so an
- *    importing device gets what a driver gets, the whole buffer as one DMA
- *    range or a logged -EINVAL; each attachment (struct contig_attachment)
- *    remembers its mapping for the CPU-access syncs below;
+ *  - importers: attach, and map through contig_map_segments() (dma.c):
+ *    behind an IOMMU the whole buffer as one DMA range, without one a
+ *    scatter-gather table of its physically contiguous pieces within the
+ *    device's segment limits; memory beyond the device's reach (-ERANGE)
+ *    or that would be bounced (-EIO) is refused with a log line naming the
+ *    device, and a refused map leaves a MOVABLE buffer movable; each
+ *    attachment (struct contig_attachment) remembers its mapping for the
+ *    CPU-access syncs below;
  *  - user mappings (mmap of the fd): struct pages inserted up front when
  *    the region is in the linear map, else a PFN map filled one page per
  *    fault (buffer.c's essay says why); a MOVABLE buffer's faults are
@@ -50,6 +54,7 @@
 #include <contig.h>
 
 #include "buffer.h"
+#include "dma.h"
 #include "dmabuf.h"
 #include "movable.h"
 
@@ -58,7 +63,7 @@ MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
 /**
  * struct contig_attachment - one importing device.
  * @dev:	the device.
- * @sgt:	the buffer mapped for @dev by contig_map() (dma.c), while
+ * @sgt:	the buffer mapped for @dev by contig_map_segments() (dma.c), while
  *		@mapped.
  * @dir:	direction it was mapped with.
  * @mapped:	between map_dma_buf and unmap_dma_buf.
@@ -252,8 +257,12 @@ __contig_dmabuf_map(struct dma_buf_attachment *attachment,
 	struct contig_attachment *a = attachment->priv;
 	struct sg_table *sgt;
 
-	/* contig_map() pins a MOVABLE buffer where it is (frozen). */
-	sgt = contig_map(attachment->dev, buf, dir);
+	/*
+	 * A scatter-gather table, as importers expect; a MOVABLE buffer is
+	 * pinned where it is (frozen) once this succeeds, and stays movable
+	 * when it fails.
+	 */
+	sgt = contig_map_segments(attachment->dev, buf, dir);
 	if (IS_ERR(sgt))
 		return sgt;
 	mutex_lock(&buf->lock);
