@@ -11,6 +11,7 @@ set -euo pipefail
 
 out=$1 moddir=$2 plan=$3 toolsdir=${4:-}
 root=$(mktemp -d)
+chmod 0755 "$root"
 trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib,tests,etc/contig}
