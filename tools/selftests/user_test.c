@@ -845,8 +845,9 @@ static void random_cases(const void *arg)
 	qs[1] = strtoull(saved_bytes, NULL, 0);
 	for (i = 0; i < 2; i++) {
 		rng_state = *seedp + i;
-		ktap_print("random sequence %u: seed %llu (user_test %llu replays it)",
-			   i, (unsigned long long)*seedp, (unsigned long long)*seedp);
+		ktap_print("random sequence %u: seed %llu + %u (user_test %llu replays it)",
+			   i, (unsigned long long)*seedp, i,
+			   (unsigned long long)*seedp);
 		prop_begin(qs[i], l0);
 		for (step = 0; step < 60; step++) {
 			uint64_t r = rnd(), pages, align;
@@ -858,7 +859,7 @@ static void random_cases(const void *arg)
 				continue;
 			}
 			/* Mostly small, sometimes up to Q. */
-			pages = (r >> 16) % 4 ? 1 + (r >> 24) % 8 :
+			pages = (r >> 16) % 4 || P.q < PG ? 1 + (r >> 24) % 8 :
 				1 + (r >> 24) % (P.q / PG);
 			align = kind == CONTIG_KIND_MOVABLE ? 0 :
 				PG << ((r >> 40) % 12);
