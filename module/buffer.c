@@ -24,6 +24,13 @@
  *    pages as they are.  A device mapping that fails unfreezes what it
  *    froze (contig_buffer_sgt_use()): only a mapping made pins.
  *
+ * The chunks of a buffer come from the region's buddy, or from an arena
+ * (arena.c: a block of the region with a buddy of its own, where user.c
+ * confines an unprivileged user's buffers) when the caller of
+ * contig_alloc_in() names one: @buddy and @buddy_base say which, and
+ * chunks always hold region frames.  An arena has no movable memory, so a
+ * CONTIGUOUS request in it is served from a free block or not at all.
+ *
  * The chunk array and the CPU sg_table built from it are written once, at
  * allocation (for MOVABLE, the sg_table when frozen, under @lock), and read
  * without locks afterwards.
@@ -127,6 +134,7 @@
 
 #include <contig.h>
 
+#include "arena.h"
 #include "buffer.h"
 #include "contig_trace.h"
 #include "migrate.h"
@@ -295,7 +303,8 @@ static void __contig_free_chunks(struct contig_buffer *buf)
 		buf->frozen = false;
 	}
 	for (i = 0; i < buf->nr_chunks; i++)
-		contig_buddy_free(&buf->region->buddy, buf->chunks[i].frame);
+		contig_buddy_free(buf->buddy,
+				  buf->chunks[i].frame - buf->buddy_base);
 	buf->nr_chunks = 0;
 }
 
@@ -320,7 +329,7 @@ static int __contig_alloc_sg(struct contig_buffer *buf, unsigned long nr,
 			     enum contig_owner owner, unsigned int bflags,
 			     gfp_t gfp)
 {
-	struct contig_buddy *b = &buf->region->buddy;
+	struct contig_buddy *b = buf->buddy;
 	int min_order = ilog2(align_frames);
 	int max_order = INT_MAX;
 	unsigned long cap = 0;
@@ -347,7 +356,9 @@ static int __contig_alloc_sg(struct contig_buffer *buf, unsigned long nr,
 						   CONTIG_POLICY_DEFAULT, bflags);
 			if (frame < 0)
 				return frame;
-			ret = __contig_add_chunk(buf, &cap, frame, nr, gfp);
+			ret = __contig_add_chunk(buf, &cap,
+						 buf->buddy_base + frame, nr,
+						 gfp);
 			if (ret) {
 				contig_buddy_free(b, frame);
 				return ret;
@@ -362,7 +373,8 @@ static int __contig_alloc_sg(struct contig_buffer *buf, unsigned long nr,
 			max_order = order - 1;	/* raced: step down */
 			continue;
 		}
-		ret = __contig_add_chunk(buf, &cap, frame, 1UL << order, gfp);
+		ret = __contig_add_chunk(buf, &cap, buf->buddy_base + frame,
+					 1UL << order, gfp);
 		if (ret) {
 			contig_buddy_free(b, frame);
 			return ret;
@@ -374,8 +386,9 @@ static int __contig_alloc_sg(struct contig_buffer *buf, unsigned long nr,
 }
 
 /*
- * CONTIGUOUS: a free block, or else (when the caller may sleep) a window
- * emptied by moving movable memory out of it (migrate.c).
+ * CONTIGUOUS: a free block, or else (when the caller may sleep, and in the
+ * region, not in an arena) a window emptied by moving movable memory out
+ * of it (migrate.c).
  */
 static int __contig_alloc_contiguous(struct contig_buffer *buf,
 				     unsigned long nr,
@@ -383,26 +396,30 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 				     unsigned int bflags, gfp_t gfp,
 				     struct contig_alloc_report *rep)
 {
-	struct contig_buddy *b = &buf->region->buddy;
+	struct contig_buddy *b = buf->buddy;
+	bool in_region = b == &buf->region->buddy;
 	unsigned long cap = 0;
 	long frame;
 	int ret;
 
 	frame = contig_buddy_alloc(b, nr, align_frames, CONTIG_OWNER_UNMOVABLE,
 				   CONTIG_POLICY_DEFAULT, bflags);
-	if (frame == -ENOMEM && !(bflags & CONTIG_BUDDY_ATOMIC)) {
+	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
 		frame = contig_migrate_alloc(buf->region, nr, align_frames,
 					     CONTIG_OWNER_UNMOVABLE, rep, false);
-	} else if (frame >= 0 && rep) {
+	} else if (rep) {
 		struct contig_buddy_stats st;
 
-		/* What the migration path reports too: the largest left. */
+		/*
+		 * What the migration path reports too: the largest left (in
+		 * an arena, the arena's).
+		 */
 		contig_buddy_get_stats(b, &st);
 		rep->largest_free = (u64)st.largest_free << PAGE_SHIFT;
 	}
 	if (frame < 0)
 		return frame;
-	ret = __contig_add_chunk(buf, &cap, frame, nr, gfp);
+	ret = __contig_add_chunk(buf, &cap, buf->buddy_base + frame, nr, gfp);
 	if (ret)
 		contig_buddy_free(b, frame);
 	return ret;
@@ -567,6 +584,32 @@ struct contig_buffer *contig_alloc_ex(size_t size, size_t align,
 				      unsigned int kind, unsigned int flags,
 				      struct contig_alloc_report *report)
 {
+	return contig_alloc_in(NULL, size, align, kind, flags, report);
+}
+EXPORT_SYMBOL_GPL(contig_alloc_ex);
+
+/**
+ * contig_alloc_in() - contig_alloc_ex(), from an arena.
+ * @arena:  NULL for the region, or the arena (arena.c) to carve a
+ *          CONTIGUOUS or SG buffer from; the caller keeps it alive until
+ *          the buffer's release callback has run.  MOVABLE memory always
+ *          comes from the region.
+ * @size:   as contig_alloc().
+ * @align:  as contig_alloc(); at most the arena's size.
+ * @kind:   as contig_alloc().
+ * @flags:  as contig_alloc().
+ * @report: as contig_alloc_ex(); from an arena, @report->largest_free is
+ *          the arena's.
+ *
+ * Context: as contig_alloc_ex().
+ * Return: as contig_alloc_ex(); from an arena, ERR_PTR(-ENOMEM) when no
+ * free block of the arena serves a CONTIGUOUS request (nothing moves).
+ */
+struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
+				      size_t align, unsigned int kind,
+				      unsigned int flags,
+				      struct contig_alloc_report *report)
+{
 	struct contig_region *r = contig_default_region();
 	struct contig_alloc_report *rep = NULL;
 	bool atomic = flags & CONTIG_FLAG_ATOMIC;
@@ -597,6 +640,9 @@ struct contig_buffer *contig_alloc_ex(size_t size, size_t align,
 	INIT_LIST_HEAD(&buf->attachments);
 	INIT_LIST_HEAD(&buf->node);
 	buf->region = r;
+	buf->buddy = arena && kind != CONTIG_KIND_MOVABLE ? &arena->buddy :
+							     &r->buddy;
+	buf->buddy_base = buf->buddy == &r->buddy ? 0 : arena->base;
 	buf->size = nr << PAGE_SHIFT;
 	buf->kind = kind;
 	buf->flags = flags;
@@ -652,15 +698,17 @@ free_chunks:
 	} else if (ret == -ENOMEM) {
 		struct contig_buddy_stats st;
 
-		contig_buddy_get_stats(&r->buddy, &st);
-		pr_info_ratelimited("alloc: %s %zu KiB (align %zu KiB) refused: %s (free %lu KiB, largest free block %lu KiB)\n",
+		contig_buddy_get_stats(buf->buddy, &st);
+		pr_info_ratelimited("alloc: %s %zu KiB (align %zu KiB) refused: %s (free %lu KiB, largest free block %lu KiB%s)\n",
 				    contig_kind_name(kind), size >> 10,
 				    (align_frames << PAGE_SHIFT) >> 10,
 				    kind == CONTIG_KIND_CONTIGUOUS ?
 				    "no free block large enough" :
 				    "not enough free memory",
 				    (unsigned long)st.free_frames << (PAGE_SHIFT - 10),
-				    (unsigned long)st.largest_free << (PAGE_SHIFT - 10));
+				    (unsigned long)st.largest_free << (PAGE_SHIFT - 10),
+				    buf->buddy == &r->buddy ? "" :
+				    " in the caller's arena");
 	} else if (ret != -EINTR) {
 		pr_info_ratelimited("alloc: %s %zu KiB failed (%d)\n",
 				    contig_kind_name(kind), size >> 10, ret);
@@ -681,7 +729,8 @@ count_failure:
 	}
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(contig_alloc_ex);
+
+CONTIG_EXPORT_FOR_TESTS(contig_alloc_in);
 
 /**
  * contig_get() - take a reference on a buffer.
@@ -872,7 +921,8 @@ EXPORT_SYMBOL_GPL(contig_buffer_kind);
  * a no-op once done.
  *
  * Context: process context, @buf->lock held.
- * Return: 0, or -ENOMEM.
+ * Return: 0, -EPERM for a buffer that may not be pinned (@no_pin), or
+ * -ENOMEM.
  */
 int contig_buffer_freeze(struct contig_buffer *buf)
 {
@@ -884,6 +934,11 @@ int contig_buffer_freeze(struct contig_buffer *buf)
 	lockdep_assert_held(&buf->lock);
 	if (buf->frozen)
 		return 0;
+	if (buf->no_pin) {
+		pr_info_ratelimited("buffer %llu: movable memory of a user without CAP_SYS_ADMIN cannot be pinned (no device import, no kernel mapping)\n",
+				    buf->id);
+		return -EPERM;
+	}
 	va = contig_movable_map(buf->mov);
 	if (IS_ERR(va))
 		return PTR_ERR(va);
@@ -962,7 +1017,7 @@ void *contig_buffer_vaddr(struct contig_buffer *buf)
 		int ret = contig_buffer_freeze(buf);
 
 		mutex_unlock(&buf->lock);
-		if (ret)
+		if (ret && ret != -EPERM)	/* -EPERM: logged already */
 			pr_warn_ratelimited("buffer %llu: pinning movable memory failed (%d)\n",
 					    buf->id, ret);
 		return ret ? ERR_PTR(ret) : buf->vaddr;

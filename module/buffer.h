@@ -68,6 +68,11 @@ struct contig_buffer_release {
  *		frozen, under @lock), then read without locks.
  * @on_release:	set by the owner before the buffer is shared (dmabuf.c's
  *		export), then read-only.
+ * @buddy:	the allocator @chunks came from: the region's, or an arena's
+ *		(arena.c); written at allocation.
+ * @buddy_base:	region frame of @buddy's frame 0 (0 for the region's).
+ * @no_pin:	MOVABLE: may never be frozen (an unprivileged user's, see
+ *		user.c); set by the owner before the buffer is shared.
  * @pid:	tgid of the allocating task, for debugfs.
  * @comm:	its name.
  * @dmabuf:	the dma-buf exported for it (not a reference), or NULL;
@@ -94,6 +99,9 @@ struct contig_buffer {
 	struct contig_buf_chunk *chunks;
 	struct sg_table sgt;
 	struct contig_buffer_release on_release;
+	struct contig_buddy *buddy;
+	unsigned long buddy_base;
+	bool no_pin;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	struct dma_buf *dmabuf;
@@ -124,6 +132,12 @@ struct contig_buffer_counters {
 	u64 failed_nomem;
 };
 
+struct contig_arena;
+
+struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
+				      size_t align, unsigned int kind,
+				      unsigned int flags,
+				      struct contig_alloc_report *report);
 const char *contig_kind_name(unsigned int kind);
 int contig_alloc_check(size_t size, size_t align, unsigned int kind,
 		       unsigned int flags);

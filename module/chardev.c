@@ -4,10 +4,10 @@
  *
  * A misc device, root-only (mode 0600) unless a udev rule says otherwise.
  * This file only speaks the ABI: it validates each request, charges the
- * opener's quota (quota.c, one per open file), allocates (buffer.c),
- * exports the buffer as a dma-buf fd (dmabuf.c) and hands the quota's
- * uncharge to the buffer, to be called once its memory is back in the
- * region.
+ * caller's user (user.c), allocates (buffer.c) from the region or the
+ * user's arena, exports the buffer as a dma-buf fd (dmabuf.c) and hands
+ * the user's uncharge to the buffer, to be called once its memory is back
+ * in the region.  An open file holds nothing of its own.
  *
  * The ioctl dispatcher follows drivers/dma-buf/dma-heap.c: the command
  * number indexes a table, bounded with array_index_nospec(); the argument
@@ -41,22 +41,11 @@
 #include "buffer.h"
 #include "chardev.h"
 #include "dmabuf.h"
-#include "quota.h"
+#include "user.h"
 
 static int contig_open(struct inode *inode, struct file *file)
 {
-	struct contig_quota *q = contig_quota_new();
-
-	if (!q)
-		return -ENOMEM;
-	file->private_data = q;
 	return nonseekable_open(inode, file);
-}
-
-static int contig_release(struct inode *inode, struct file *file)
-{
-	contig_quota_put(file->private_data);
-	return 0;
 }
 
 /* Copy the out fields back, up to the caller's struct size. */
@@ -145,17 +134,16 @@ static long __contig_ioctl_dry_run(struct contig_alloc_data *a,
 	return ret2 ? ret2 : ret;
 }
 
-static long __contig_ioctl_alloc(struct contig_quota *q, void *data,
+static long __contig_ioctl_alloc(struct file *file, void *data,
 				 void __user *uarg, size_t usize)
 {
 	struct contig_alloc_data *a = data;
 	struct contig_alloc_data __user *ua = uarg;
 	unsigned int acc = a->fd_flags & O_ACCMODE;
-	const struct contig_buffer_release release = {
-		.fn = contig_quota_uncharge,
-		.data = q,
-	};
+	struct contig_buffer_release release;
+	struct contig_arena *arena;
 	struct contig_alloc_report rep;
+	bool limited;
 	struct contig_buffer *buf;
 	struct dma_buf *dmabuf;
 	u64 bytes;
@@ -196,7 +184,9 @@ static long __contig_ioctl_alloc(struct contig_quota *q, void *data,
 		return -EFAULT;
 
 	bytes = PAGE_ALIGN(a->size);
-	ret = contig_quota_charge(q, bytes);
+	limited = !capable(CAP_SYS_ADMIN);
+	ret = contig_user_charge(bytes, a->kind, a->align, limited, &release,
+				 &arena);
 	if (ret)
 		return ret;
 	fd = get_unused_fd_flags(a->fd_flags & O_CLOEXEC);
@@ -205,7 +195,7 @@ static long __contig_ioctl_alloc(struct contig_quota *q, void *data,
 		ret = fd;
 		goto uncharge;
 	}
-	buf = contig_alloc_ex(a->size, a->align, a->kind,
+	buf = contig_alloc_in(arena, a->size, a->align, a->kind,
 			      a->flags | CONTIG_FLAG_ZERO, &rep);
 	if (IS_ERR(buf)) {
 		ret = PTR_ERR(buf);
@@ -215,6 +205,8 @@ static long __contig_ioctl_alloc(struct contig_quota *q, void *data,
 			ret = -EFAULT;
 		goto put_fd;
 	}
+	/* An unprivileged user's movable memory must keep moving. */
+	buf->no_pin = a->kind == CONTIG_KIND_MOVABLE && limited;
 	if (a->kind == CONTIG_KIND_CONTIGUOUS) {
 		a->nr_blocked = rep.nr_blocked;
 		a->move_bytes = rep.move_bytes;
@@ -246,11 +238,11 @@ static long __contig_ioctl_alloc(struct contig_quota *q, void *data,
 put_fd:
 	put_unused_fd(fd);
 uncharge:
-	contig_quota_uncharge(q, bytes);
+	release.fn(release.data, bytes);
 	return ret;
 }
 
-static long __contig_ioctl_info(struct contig_quota *q, void *data,
+static long __contig_ioctl_info(struct file *file, void *data,
 				void __user *uarg, size_t usize)
 {
 	struct contig_info_data *in = data;
@@ -310,7 +302,7 @@ put:
 	return ret;
 }
 
-static long __contig_ioctl_stats(struct contig_quota *q, void *data,
+static long __contig_ioctl_stats(struct file *file, void *data,
 				 void __user *uarg, size_t usize)
 {
 	struct contig_stats_data *st = data;
@@ -325,11 +317,12 @@ static long __contig_ioctl_stats(struct contig_quota *q, void *data,
 		return -EINVAL;
 	}
 	contig_buffer_get_stats(st);
-	st->failed_quota = contig_quota_refusals();
+	st->failed_quota = contig_user_refusals();
+	contig_user_get_usage(&st->user_bytes, &st->user_buffers);
 	return __contig_copy_out(uarg, st, sizeof(*st), usize);
 }
 
-static long __contig_ioctl_sync(struct contig_quota *q, void *data,
+static long __contig_ioctl_sync(struct file *file, void *data,
 				void __user *uarg, size_t usize)
 {
 	struct contig_sync_data *s = data;
@@ -359,7 +352,7 @@ union contig_ioctl_data {
 struct contig_ioctl_desc {
 	unsigned int cmd;
 	unsigned int min_size;
-	long (*fn)(struct contig_quota *q, void *data, void __user *uarg,
+	long (*fn)(struct file *file, void *data, void __user *uarg,
 		   size_t usize);
 };
 
@@ -410,13 +403,12 @@ static long contig_ioctl(struct file *file, unsigned int ucmd,
 				    "bad argument pointer");
 		return ret;
 	}
-	return d->fn(file->private_data, &kdata, uarg, usize);
+	return d->fn(file, &kdata, uarg, usize);
 }
 
 static const struct file_operations contig_fops = {
 	.owner = THIS_MODULE,
 	.open = contig_open,
-	.release = contig_release,
 	.unlocked_ioctl = contig_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

@@ -16,14 +16,16 @@
  * (scripts/module-graph.py).  Every file may also use the region
  * (region.c), the buddy (buddy_core.c) and the tracepoints (trace.c):
  *
- *   chardev.c   ioctls         calls dmabuf, buffer, quota
+ *   chardev.c   ioctls         calls dmabuf, buffer, user
  *   debugfs.c   debugfs files  calls buffer, migrate, kmalloc
  *   dmabuf.c    the exporter   calls dma, buffer, movable
  *   dma.c       device maps    calls buffer
  *   kmalloc.c   size classes   calls slab
  *   buffer.c    buffers        calls migrate, movable
+ *   user.c      per-user charges calls arena
+ *   arena.c     users' blocks  calls migrate
  *   migrate.c   the engine     calls movable
- *   movable.c, slab.c, quota.c: leaves
+ *   movable.c, slab.c: leaves
  *
  * LOCK ORDER.  The one list for the whole module, outermost first; no
  * file takes two of these in another order, and each file's essay points
@@ -37,29 +39,31 @@
  *   3. query->lock: a debugfs "query" file's result (mutex; process)
  *   4. buf->lock: a buffer's kernel mapping, attachments and the freezing
  *      of a MOVABLE buffer (mutex; process; buffer.h)
- *   5. contig_movable_mutex: movable allocation and free, migration,
+ *   5. contig_users_mutex: the users' charges and the making and
+ *      unmaking of their arenas (mutex; process; user.c)
+ *   6. contig_movable_mutex: movable allocation and free, migration,
  *      bring-back, the frame -> slot map (mutex; process; movable.c)
- *   6. mov->lock: one movable allocation's slots, pins and user mapping
+ *   7. mov->lock: one movable allocation's slots, pins and user mapping
  *      (mutex; process; movable.c)
- *   7. the i_mmap_rwsem and page table locks of a dma-buf file's mapping
+ *   8. the i_mmap_rwsem and page table locks of a dma-buf file's mapping
  *      (the kernel's: unmap_mapping_range(), vmf_insert_pfn())
- *   8. contig_kmalloc_mutex: making and switching contig_kmalloc()'s
+ *   9. contig_kmalloc_mutex: making and switching contig_kmalloc()'s
  *      size classes (mutex; process; kmalloc.c)
- *   9. contig_caches_mutex: the list of object caches (mutex; process;
+ *  10. contig_caches_mutex: the list of object caches (mutex; process;
  *      slab.c)
- *  10. cache->lock: one object cache (spinlock; any; slab.c)
- *  11. contig_large_lock: contig_kmalloc()'s whole-frame blocks (spinlock;
+ *  11. cache->lock: one object cache (spinlock; any; slab.c)
+ *  12. contig_large_lock: contig_kmalloc()'s whole-frame blocks (spinlock;
  *      any; kmalloc.c)
- *  12. contig_buffers_lock: the lists of live and quarantined buffers and
+ *  13. contig_buffers_lock: the lists of live and quarantined buffers and
  *      the buffer counters (spinlock; any; buffer.c)
- *  13. contig_maps_lock: the hash of live device mappings (spinlock; any;
+ *  14. contig_maps_lock: the hash of live device mappings (spinlock; any;
  *      dma.c)
- *  14. quota->lock: one quota's charges (spinlock; process; quota.c)
- *  15. region->buddy.lock: the buddy allocator (spinlock; any;
- *      buddy_core.c).  Innermost: nothing is called with it held but the
- *      buddy's own helpers.
+ *  15. region->buddy.lock, and an arena's buddy.lock (arena.c): a buddy
+ *      allocator (spinlock; any; buddy_core.c).  Innermost: nothing is
+ *      called with it held but the buddy's own helpers, so no two buddy
+ *      locks are ever held together.
  *
- * The spinlocks, 10 to 15, are leaves: no path holds one of them while it
+ * The spinlocks, 11 to 15, are leaves: no path holds one of them while it
  * takes another lock of this list or calls the buddy, and none is held
  * across a call that may sleep, a user copy or a DMA-API call.  Functions
  * whose kernel-doc says "Context: ... held" check it with

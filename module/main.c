@@ -23,6 +23,7 @@
 #include "migrate.h"
 #include "movable.h"
 #include "kmalloc.h"
+#include "user.h"
 
 #define CONTIG_VERSION "0.1.0"
 
@@ -82,6 +83,7 @@ static int __init contig_init(void)
 	if (ret)
 		goto movable_exit;
 	contig_buffers_init(r);
+	contig_user_init(r);
 
 	contig_debugfs_init(r);
 	ret = contig_chardev_init();
@@ -113,6 +115,7 @@ static void __exit contig_exit(void)
 	contig_chardev_exit();
 	contig_debugfs_fini(r);
 	contig_buffers_exit();
+	contig_user_exit();
 	contig_slab_exit();
 	contig_migrate_exit();
 	contig_movable_exit();

@@ -405,6 +405,36 @@ unlock:
 }
 
 /**
+ * contig_migrate_alloc_at() - claim one given window, moving movable
+ * memory out of it.
+ * @r:		the region.
+ * @start:	its first frame.
+ * @nr:		frames.
+ * @owner:	owner of the allocation (UNMOVABLE).
+ *
+ * For callers that need a particular place (arena.c puts a user's arena
+ * at the top of the region, where movable memory also goes).
+ *
+ * Context: process context, may sleep; takes contig_movable_mutex.
+ * Return: @start, -EAGAIN when the window holds memory that cannot be
+ * moved (unmovable, slab, or pinned), -ENOMEM when no memory could be had.
+ */
+long contig_migrate_alloc_at(struct contig_region *r, unsigned long start,
+			     unsigned long nr, enum contig_owner owner)
+{
+	unsigned long moved = 0;
+	long ret;
+
+	if (!nr || start > r->nr_pages || nr > r->nr_pages - start)
+		return -EINVAL;
+	mutex_lock(&contig_movable_mutex);
+	ret = __contig_empty_window(r, start, nr, owner, &moved);
+	mutex_unlock(&contig_movable_mutex);
+	trace_contig_migrate_window(r->base_pfn + start, nr, moved, ret);
+	return ret;
+}
+
+/**
  * contig_migrate_report_log() - one dmesg line (and one per window) for a
  * contiguous request that failed.
  * @rep:	the report.

@@ -42,6 +42,8 @@ void contig_migrate_exit(void);
 long contig_migrate_alloc(struct contig_region *r, unsigned long nr,
 			  unsigned long align, enum contig_owner owner,
 			  struct contig_alloc_report *rep, bool dry_run);
+long contig_migrate_alloc_at(struct contig_region *r, unsigned long start,
+			     unsigned long nr, enum contig_owner owner);
 void contig_migrate_report_log(const struct contig_alloc_report *rep,
 			       unsigned long nr, unsigned long align);
 void contig_migrate_freed(unsigned long nr);

@@ -134,7 +134,7 @@ static void die_errno(const char *what, int err)
 		why = "the region cannot serve this now (see `contigctl stats` for free memory and the largest free block, and dmesg)";
 		break;
 	case EDQUOT:
-		why = "over this open file's quota (module parameters max_bytes_per_open, max_buffers_per_open)";
+		why = "over your user's limit (module parameters max_bytes_per_user, max_buffers_per_user; STATS user_bytes shows what you hold)";
 		break;
 	case EINVAL:
 		why = "invalid argument (dmesg says which)";

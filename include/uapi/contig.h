@@ -108,7 +108,10 @@ struct contig_alloc_report {
  * @align:	in: physical alignment in bytes: 0 (a page) or a power of two
  *		no larger than the region.  CONTIGUOUS: of the buffer's start;
  *		SG: of every chunk's start; MOVABLE: 0 or the page size only
- *		(its pages move one at a time), else -EINVAL.
+ *		(its pages move one at a time), else -EINVAL.  Callers
+ *		without CAP_SYS_ADMIN allocate CONTIGUOUS and SG buffers in
+ *		their user's arena (roundup_pow_of_two(max_bytes_per_user)
+ *		bytes): an alignment above it is -EINVAL.
  * @kind:	in: CONTIG_KIND_*.
  * @flags:	in: CONTIG_FLAGS_USER or CONTIG_FLAG_DRY_RUN.  The memory is
  *		zeroed whether or not CONTIG_FLAG_ZERO is given.
@@ -141,15 +144,21 @@ struct contig_alloc_report {
  * the request now (for CONTIGUOUS: no window of free and movable memory
  * large enough; the report and the kernel log say what stood in the
  * way), -EBUSY (CONTIGUOUS) when only pinned movable memory is in the way,
- * -EDQUOT when this open file of /dev/contig would exceed its byte quota
- * or buffer count (module parameters max_bytes_per_open,
- * max_buffers_per_open), -EMFILE when the caller has no free fd.
+ * -EDQUOT when the caller's user (its real uid) would exceed its byte or
+ * buffer limit (module parameters max_bytes_per_user,
+ * max_buffers_per_user; callers with CAP_SYS_ADMIN are exempt; the
+ * charge stays with that user until the buffer's memory is freed,
+ * wherever its fd went), -EMFILE when the caller has no free fd.  For a
+ * caller without CAP_SYS_ADMIN, -ENOMEM for CONTIGUOUS and SG also means
+ * that its arena has no room (nothing is migrated for it).
  *
  * MOVABLE buffers are region memory lent out: the kernel may move their
  * pages (elsewhere in the region or to system memory) to serve a
  * CONTIGUOUS request; user mappings follow transparently.  They have no
  * stable physical address and cannot be written-combined.  Handing one to
- * a device (importing the dma-buf) pins it where it is for good.
+ * a device (importing the dma-buf) pins it where it is for good; a
+ * MOVABLE buffer allocated by a caller without CAP_SYS_ADMIN cannot be
+ * pinned: importing or kernel-mapping it fails with -EPERM.
  */
 struct contig_alloc_data {
 	__u64 size;
@@ -234,6 +243,11 @@ struct contig_kind_usage {
  * @failed_nomem:	out: allocations refused for lack of memory.
  * @failed_quota:	out: allocations refused with -EDQUOT.
  * @kinds:		out: live buffers per kind, indexed by CONTIG_KIND_*.
+ * @user_bytes:		out (VER1): bytes charged to the caller's user (its
+ *			real uid): buffers it allocated through /dev/contig
+ *			whose memory is not back in the region yet, wherever
+ *			their fds are now.
+ * @user_buffers:	out (VER1): the number of those buffers.
  *
  * Requests refused for a bad argument change no counter.
  */
@@ -249,9 +263,12 @@ struct contig_stats_data {
 	__u64 failed_nomem;
 	__u64 failed_quota;
 	struct contig_kind_usage kinds[CONTIG_NR_KINDS];
+	__u64 user_bytes;
+	__u64 user_buffers;
 };
 
 #define CONTIG_STATS_SIZE_VER0	120
+#define CONTIG_STATS_SIZE_VER1	136
 
 /*
  * CONTIG_IOCTL_SYNC flags: exactly one of FOR_CPU and FOR_DEVICE, and

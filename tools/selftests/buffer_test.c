@@ -9,7 +9,7 @@
  * debugfs test hook buffer_test, which goes through the dma-buf vmap op),
  * synced, closed, and STATS must return to where it was.  Then: fds passed
  * over a UNIX socket outliving their allocator, fork, munmap after close,
- * quotas, a table of bad ioctl arguments each with its errno (STATS
+ * a table of bad ioctl arguments each with its errno (STATS
  * unchanged after all of them), argument structs of the first version's
  * size and longer ones with a zero tail, which must work, ranged sync
  * edges, physical addresses refused to a non-root caller, O_DIRECT from
@@ -41,7 +41,6 @@
 #define PG		4096UL
 #define DEV		"/dev/contig"
 #define HOOK		"/sys/kernel/debug/contig_test_hook/buffer_test"
-#define PARAMS		"/sys/module/contig/parameters/"
 
 static int ctl;
 static int pfn_mode;	/* user mappings are PFN maps (see buffer.c) */
@@ -427,74 +426,6 @@ static void share_cases(const void *arg)
 		ok = 0;
 	}
 	ktap_check(ok && settles_to(&base), "a mapping works after close and munmap frees the buffer");
-}
-
-/* ---- quotas -------------------------------------------------------------- */
-
-#define QUOTA_CASES 5
-
-static int write_param(const char *name, const char *val)
-{
-	char path[128];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), PARAMS "%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, val, strlen(val)) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static void quota_cases(const void *arg)
-{
-	struct contig_stats_data base = stats(), st;
-	int fds[4], other, fd, i, saved = ctl, ok;
-
-	ctl = open(DEV, O_RDWR);
-	write_param("max_buffers_per_open", "3");
-	for (i = 0; i < 4; i++)
-		fds[i] = alloc_buf(PG, 0, CONTIG_KIND_SG, 0);
-	st = stats();
-	ktap_check(fds[0] >= 0 && fds[1] >= 0 && fds[2] >= 0 && fds[3] == -EDQUOT &&
-		   st.failed_quota == base.failed_quota + 1,
-		   "max_buffers_per_open=3: the 4th buffer gets EDQUOT, counted once");
-	other = open(DEV, O_RDWR);
-	ok = other >= 0;
-	if (ok) {
-		int save = ctl;
-
-		ctl = other;
-		fd = alloc_buf(PG, 0, CONTIG_KIND_SG, 0);
-		ctl = save;
-		ok = fd >= 0;
-		if (fd >= 0)
-			close(fd);
-		close(other);
-	}
-	ktap_check(ok, "another open file has its own quota");
-	close(fds[0]);
-	fd = alloc_buf(PG, 0, CONTIG_KIND_SG, 0);
-	ktap_check(fd >= 0, "closing one buffer makes room for another");
-	if (fd >= 0)
-		close(fd);
-	close(fds[1]);
-	close(fds[2]);
-	write_param("max_buffers_per_open", "1024");
-
-	write_param("max_bytes_per_open", "65536");
-	fds[0] = alloc_buf(61441, 0, CONTIG_KIND_CONTIGUOUS, 0);
-	fds[1] = alloc_buf(PG, 0, CONTIG_KIND_CONTIGUOUS, 0);
-	ktap_check(fds[0] >= 0 && fds[1] == -EDQUOT,
-		   "max_bytes_per_open=64K: 61441 bytes (16 pages) fit, one more page gets EDQUOT (%d %d)",
-		   fds[0], fds[1]);
-	if (fds[0] >= 0)
-		close(fds[0]);
-	write_param("max_bytes_per_open", "0");
-	close(ctl);
-	ctl = saved;
-	ktap_check(settles_to(&base), "quota tests leave the region as it was");
 }
 
 /* ---- bad arguments ------------------------------------------------------- */
@@ -1036,7 +967,6 @@ int main(void)
 		{ kinds[4].name, KIND_CASES, kind_cases, &kinds[4] },
 		{ "mmap", MMAP_CASES, mmap_cases, NULL },
 		{ "sharing", SHARE_CASES, share_cases, NULL },
-		{ "quotas", QUOTA_CASES, quota_cases, NULL },
 		{ "bad inputs", bad_count() + 1, bad_cases, NULL },
 		{ "struct sizes", SIZE_CASES, size_cases, NULL },
 		{ "ranged sync", SYNC_CASES, sync_cases, NULL },
