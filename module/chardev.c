@@ -41,6 +41,7 @@
 #include "buffer.h"
 #include "chardev.h"
 #include "dmabuf.h"
+#include "fault.h"
 #include "quota.h"
 
 static int contig_open(struct inode *inode, struct file *file)
@@ -63,6 +64,8 @@ static int contig_release(struct inode *inode, struct file *file)
 static int __contig_copy_out(void __user *uarg, const void *kdata,
 			     size_t ksize, size_t usize)
 {
+	if (contig_should_fail(CONTIG_FAULT_USER_COPY))
+		return -EFAULT;
 	return copy_to_user(uarg, kdata, min(ksize, usize)) ? -EFAULT : 0;
 }
 
@@ -180,7 +183,8 @@ static long __contig_ioctl_alloc(struct contig_quota *q, void *data,
 	ret = contig_quota_charge(q, bytes);
 	if (ret)
 		return ret;
-	fd = get_unused_fd_flags(a->fd_flags & O_CLOEXEC);
+	fd = contig_should_fail(CONTIG_FAULT_FD) ? -EMFILE :
+	     get_unused_fd_flags(a->fd_flags & O_CLOEXEC);
 	if (fd < 0) {
 		pr_info_ratelimited("alloc: no free file descriptor (%d)\n", fd);
 		ret = fd;
@@ -385,7 +389,8 @@ static long contig_ioctl(struct file *file, unsigned int ucmd,
 		return -EINVAL;
 	}
 	ksize = _IOC_SIZE(d->cmd);
-	ret = copy_struct_from_user(&kdata, ksize, uarg, usize);
+	ret = contig_should_fail(CONTIG_FAULT_USER_COPY) ? -EFAULT :
+	      copy_struct_from_user(&kdata, ksize, uarg, usize);
 	if (ret) {
 		pr_info_ratelimited("ioctl %#x: %s\n", ucmd, ret == -E2BIG ?
 				    "unknown non-zero fields past the end of the struct" :

@@ -69,6 +69,7 @@
 
 #include "contig_internal.h"
 #include "dma.h"
+#include "fault.h"
 
 /**
  * struct contig_mapping - one buffer mapped for one device.
@@ -387,7 +388,8 @@ struct sg_table *contig_map_table(struct device *dev,
 	c.out = m->sgt.sgl;
 	__contig_cut_table(&c, cpu);
 
-	ret = dma_map_sgtable(dev, &m->sgt, dir, attrs);
+	ret = contig_should_fail(CONTIG_FAULT_DMA_MAP) ? -ENOMEM :
+	      dma_map_sgtable(dev, &m->sgt, dir, attrs);
 	if (ret) {
 		dev_err(dev, "contig: mapping %zu bytes in %u blocks failed (%d)\n",
 			size, extents, ret);
