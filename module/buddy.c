@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * buddy.c - the buddy allocator's kernel side: reports.
+ * buddy.c - the buddy allocator's kernel side: reports, fault injection.
  *
  * buddy_core.c is the allocator and builds in user space too; this file
  * is what only the kernel has.
@@ -32,6 +32,7 @@
 #include <linux/printk.h>
 
 #include "contig_internal.h"
+#include "fault.h"
 
 /**
  * contig_buddy_report() - report a call the buddy refused.
@@ -53,4 +54,18 @@ void contig_buddy_report(struct contig_buddy *b, bool bug, const char *what,
 		WARN(1, "contig: buddy: %s: %lu\n", what, val);
 	else
 		pr_err_ratelimited("buddy: %s: %lu\n", what, val);
+}
+
+/**
+ * contig_buddy_should_fail() - make this allocation find no free block?
+ * @b: the buddy allocating.
+ *
+ * The buddy site of fault.c: contig_buddy_alloc() then fails as when no
+ * block is large enough (-ENOMEM, counted in alloc_failures).
+ *
+ * Context: any; called by buddy_core.c without b->lock.
+ */
+bool contig_buddy_should_fail(struct contig_buddy *b)
+{
+	return contig_should_fail(CONTIG_FAULT_BUDDY);
 }

@@ -631,7 +631,7 @@ long contig_buddy_alloc(struct contig_buddy *b, unsigned long nr_frames,
 	unsigned long irqflags, start, end, pos, val;
 	unsigned int order, border;
 	const char *why;
-	bool bug, down;
+	bool bug, down, fail;
 
 	why = __alloc_refusal(b, nr_frames, align_frames, owner, policy, flags,
 			      &bug, &val);
@@ -645,11 +645,12 @@ long contig_buddy_alloc(struct contig_buddy *b, unsigned long nr_frames,
 	down = (flags & CONTIG_BUDDY_TOPDOWN) ||
 	       (owner == CONTIG_OWNER_MOVABLE &&
 		!(flags & CONTIG_BUDDY_BOTTOMUP));
+	fail = contig_buddy_should_fail(b);
 
 	spin_lock_irqsave(&b->lock, irqflags);
 	if (policy == CONTIG_POLICY_DEFAULT)
 		policy = b->policy;
-	if (!__pick(b, order, policy, down, &start, &border)) {
+	if (fail || !__pick(b, order, policy, down, &start, &border)) {
 		b->alloc_failures++;
 		spin_unlock_irqrestore(&b->lock, irqflags);
 		return -ENOMEM;

@@ -238,5 +238,7 @@ const char *contig_owner_name(enum contig_owner owner);
  */
 void contig_buddy_report(struct contig_buddy *b, bool bug, const char *what,
 			 unsigned long val);
+/* Fault injection (fault.c): true makes contig_buddy_alloc() find no block. */
+bool contig_buddy_should_fail(struct contig_buddy *b);
 
 #endif /* _CONTIG_BUDDY_CORE_H */

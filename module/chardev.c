@@ -41,6 +41,7 @@
 #include "buffer.h"
 #include "chardev.h"
 #include "dmabuf.h"
+#include "fault.h"
 #include "user.h"
 
 static int contig_open(struct inode *inode, struct file *file)
@@ -52,6 +53,8 @@ static int contig_open(struct inode *inode, struct file *file)
 static int __contig_copy_out(void __user *uarg, const void *kdata,
 			     size_t ksize, size_t usize)
 {
+	if (contig_should_fail(CONTIG_FAULT_USER_COPY))
+		return -EFAULT;
 	return copy_to_user(uarg, kdata, min(ksize, usize)) ? -EFAULT : 0;
 }
 
@@ -189,7 +192,8 @@ static long __contig_ioctl_alloc(struct file *file, void *data,
 				 &arena);
 	if (ret)
 		return ret;
-	fd = get_unused_fd_flags(a->fd_flags & O_CLOEXEC);
+	fd = contig_should_fail(CONTIG_FAULT_FD) ? -EMFILE :
+	     get_unused_fd_flags(a->fd_flags & O_CLOEXEC);
 	if (fd < 0) {
 		pr_info_ratelimited("alloc: no free file descriptor (%d)\n", fd);
 		ret = fd;
@@ -396,7 +400,8 @@ static long contig_ioctl(struct file *file, unsigned int ucmd,
 		return -EINVAL;
 	}
 	ksize = _IOC_SIZE(d->cmd);
-	ret = copy_struct_from_user(&kdata, ksize, uarg, usize);
+	ret = contig_should_fail(CONTIG_FAULT_USER_COPY) ? -EFAULT :
+	      copy_struct_from_user(&kdata, ksize, uarg, usize);
 	if (ret) {
 		pr_info_ratelimited("ioctl %#x: %s\n", ucmd, ret == -E2BIG ?
 				    "unknown non-zero fields past the end of the struct" :

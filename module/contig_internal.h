@@ -14,7 +14,8 @@
  * Who calls whom, from the top (main.c, which sets everything up) down;
  * the graph has no cycle, and make check proves it from the object files
  * (scripts/module-graph.py).  Every file may also use the region
- * (region.c), the buddy (buddy_core.c) and the tracepoints (trace.c):
+ * (region.c), the buddy (buddy_core.c), the tracepoints (trace.c) and
+ * the fault injection sites (fault.c, a leaf):
  *
  *   chardev.c   ioctls         calls dmabuf, buffer, user
  *   debugfs.c   debugfs files  calls buffer, migrate, kmalloc

@@ -23,6 +23,8 @@
  *   bring_back     write anything: bring pushed-out pages back
  *   query          write "SIZE [ALIGN]", read the dry-run report of a
  *                  CONTIGUOUS request of that size
+ *   fail/          one fault_attr directory per fault injection site
+ *                  (fault.c; kernels with CONFIG_FAULT_INJECTION_DEBUG_FS)
  *
  * The buddy files read the state through contig_buddy_get_stats() or
  * contig_buddy_count_owners(), so each line is consistent but the file as
@@ -47,6 +49,7 @@
 
 #include "buffer.h"
 #include "debugfs.h"
+#include "fault.h"
 #include "migrate.h"
 #include "kmalloc.h"
 
@@ -390,6 +393,7 @@ void contig_debugfs_init(struct contig_region *r)
 	struct dentry *dir = debugfs_create_dir(CONTIG_NAME, NULL);
 
 	r->debugfs = dir;
+	contig_fault_debugfs_init(dir);
 	if (IS_ERR_OR_NULL(dir))
 		return;
 	debugfs_create_file("region", 0400, dir, r, &region_fops);

@@ -95,6 +95,7 @@
 #include "buffer.h"
 #include "contig_internal.h"
 #include "dma.h"
+#include "fault.h"
 
 /**
  * struct contig_mapping - one buffer mapped for one device.
@@ -419,7 +420,8 @@ static struct sg_table *__contig_map_table(struct device *dev,
 	c.out = m->sgt.sgl;
 	__contig_cut_table(&c, cpu);
 
-	ret = dma_map_sgtable(dev, &m->sgt, dir, attrs);
+	ret = contig_should_fail(CONTIG_FAULT_DMA_MAP) ? -ENOMEM :
+	      dma_map_sgtable(dev, &m->sgt, dir, attrs);
 	if (ret) {
 		dev_err_ratelimited(dev, "contig: mapping %zu bytes in %u blocks failed (%d)\n",
 				    size, extents, ret);

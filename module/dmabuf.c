@@ -56,6 +56,7 @@
 #include "buffer.h"
 #include "dma.h"
 #include "dmabuf.h"
+#include "fault.h"
 #include "movable.h"
 
 MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
@@ -493,7 +494,8 @@ struct dma_buf *contig_buffer_export(struct contig_buffer *buf,
 	exp_info.flags = fd_flags;
 	exp_info.priv = buf;
 	contig_get(buf);
-	dmabuf = dma_buf_export(&exp_info);
+	dmabuf = contig_should_fail(CONTIG_FAULT_EXPORT) ? ERR_PTR(-ENOMEM) :
+		 dma_buf_export(&exp_info);
 	if (IS_ERR(dmabuf)) {
 		pr_warn_ratelimited("buffer %llu: dma_buf_export failed (%ld)\n",
 				    buf->id, PTR_ERR(dmabuf));

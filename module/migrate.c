@@ -47,6 +47,7 @@
 #include <contig.h>
 
 #include "contig_trace.h"
+#include "fault.h"
 #include "migrate.h"
 #include "movable.h"
 
@@ -216,7 +217,7 @@ static long __contig_empty_window(struct contig_region *r, unsigned long start,
 	owners = kvmalloc(nr, GFP_KERNEL);
 	ph.head = kvmalloc_array(nr, sizeof(*ph.head), GFP_KERNEL);
 	ret = -ENOMEM;
-	if (!owners || !ph.head)
+	if (!owners || !ph.head || contig_should_fail(CONTIG_FAULT_TAKE))
 		goto out;
 	/*
 	 * A hint, consistent per batch only: free runs are claimed and the

@@ -103,6 +103,7 @@
 
 #include <contig.h>
 
+#include "fault.h"
 #include "slab.h"
 
 #define CONTIG_SLAB_MIN_OBJECTS	4	/* per slab, where the order allows */
@@ -529,7 +530,8 @@ static struct contig_slab *__contig_slab_new(struct contig_cache *c, gfp_t gfp)
 	unsigned int i;
 	long frame;
 
-	slab = kmalloc(struct_size(slab, next, c->objs),
+	slab = contig_should_fail(CONTIG_FAULT_SLAB) ? NULL :
+	       kmalloc(struct_size(slab, next, c->objs),
 		       contig_slab_meta_gfp(gfp));
 	if (!slab)
 		return ERR_PTR(-ENOMEM);

@@ -21,16 +21,26 @@
  * calls return.  Each open file keeps its last result under a mutex of
  * its own, so two writers on one file descriptor never free each other's
  * result.
+ *
+ * /sys/kernel/debug/contig_test_hook/import (root only, write only) is a
+ * device importing a buffer: write a dma-buf fd of contig's, and the
+ * platform device "contig_test_importer" (no driver, no IOMMU, a 64-bit
+ * DMA mask) does dma_buf_attach(), dma_buf_map_attachment_unlocked(),
+ * then unmaps and detaches.  The write returns the first error, or the
+ * byte count when all succeeded (tools/selftests/failnth_test.c injects
+ * faults into it).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
 #include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/iosys-map.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -52,6 +62,7 @@ struct contig_test_file {
 };
 
 static struct dentry *contig_test_dir;
+static struct platform_device *contig_test_importer;
 
 /* Run one command on a contig dma-buf; on success *@out is the result. */
 static int __contig_test_cmd(const char *cmd, u8 **out, size_t *outlen)
@@ -181,22 +192,91 @@ static const struct file_operations buffer_test_fops = {
 	.release = buffer_test_release,
 };
 
+/* Attach the importer to a contig dma-buf, map, unmap, detach. */
+static int __contig_test_import(unsigned int fd)
+{
+	struct device *dev = &contig_test_importer->dev;
+	struct dma_buf_attachment *att;
+	struct dma_buf *dmabuf;
+	struct sg_table *sgt;
+	int ret;
+
+	dmabuf = dma_buf_get(fd);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	ret = -EINVAL;
+	if (!dmabuf->exp_name || strcmp(dmabuf->exp_name, "contig"))
+		goto put;
+	att = dma_buf_attach(dmabuf, dev);
+	if (IS_ERR(att)) {
+		ret = PTR_ERR(att);
+		goto put;
+	}
+	sgt = dma_buf_map_attachment_unlocked(att, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		goto detach;
+	}
+	dma_buf_unmap_attachment_unlocked(att, sgt, DMA_BIDIRECTIONAL);
+	ret = 0;
+detach:
+	dma_buf_detach(dmabuf, att);
+put:
+	dma_buf_put(dmabuf);
+	return ret;
+}
+
+static ssize_t import_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	unsigned int fd;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 0, &fd);
+	if (ret)
+		return ret;
+	ret = __contig_test_import(fd);
+	return ret ? ret : count;
+}
+
+static const struct file_operations import_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.write = import_write,
+};
+
 static int __init contig_test_hook_init(void)
 {
+	const struct platform_device_info info = {
+		.name = "contig_test_importer",
+		.id = PLATFORM_DEVID_NONE,
+		.dma_mask = DMA_BIT_MASK(64),
+	};
+
+	contig_test_importer = platform_device_register_full(&info);
+	if (IS_ERR(contig_test_importer)) {
+		pr_err("cannot register the importer device (%ld)\n",
+		       PTR_ERR(contig_test_importer));
+		return PTR_ERR(contig_test_importer);
+	}
 	contig_test_dir = debugfs_create_dir("contig_test_hook", NULL);
 	if (IS_ERR(contig_test_dir)) {
 		pr_err("cannot create its debugfs directory (%ld)\n",
 		       PTR_ERR(contig_test_dir));
+		platform_device_unregister(contig_test_importer);
 		return PTR_ERR(contig_test_dir);
 	}
 	debugfs_create_file("buffer_test", 0600, contig_test_dir, NULL,
 			    &buffer_test_fops);
+	debugfs_create_file("import", 0200, contig_test_dir, NULL,
+			    &import_fops);
 	return 0;
 }
 
 static void __exit contig_test_hook_exit(void)
 {
 	debugfs_remove_recursive(contig_test_dir);
+	platform_device_unregister(contig_test_importer);
 }
 
 module_init(contig_test_hook_init);

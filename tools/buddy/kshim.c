@@ -18,6 +18,11 @@ void kshim_lock_bug(const char *what)
 	abort();
 }
 
+bool contig_buddy_should_fail(struct contig_buddy *b)
+{
+	return false;	/* no fault injection in user space */
+}
+
 void contig_buddy_report(struct contig_buddy *b, bool bug, const char *what,
 			 unsigned long val)
 {
