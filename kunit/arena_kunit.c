@@ -12,9 +12,10 @@
  *  - buffers: CONTIGUOUS and SG buffers carved from an arena lie inside
  *    it; a request the arena cannot serve fails with -ENOMEM and leaves
  *    the arena's and the region's books exactly as they were;
- *  - no pin: a MOVABLE buffer marked no_pin (an unprivileged user's, set
- *    by chardev.c) refuses its sg_table and kernel mapping with -EPERM and
- *    stays movable;
+ *  - pin out: a MOVABLE buffer marked pin_out (an unprivileged user's, set
+ *    by chardev.c) that is pinned for a kernel mapping and an sg_table
+ *    first leaves the region for system memory, data intact: the region
+ *    is all free while the buffer stays pinned;
  *  - property: seeded random CONTIGUOUS and SG allocations and frees in an
  *    arena of a quarter of the region (Robson-style growing orders
  *    included), and after every step a dry run of region - arena must
@@ -35,6 +36,7 @@
 #include "contig_internal.h"
 #include "arena.h"
 #include "buffer.h"
+#include "migrate.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 
@@ -153,19 +155,46 @@ static void arena_buffers_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, contig_buddy_check(&a->buddy, NULL, 0), 0);
 }
 
-static void arena_no_pin_test(struct kunit *test)
+static void arena_pin_out_test(struct kunit *test)
 {
+	struct contig_region *r = __empty_region(test);
+	struct contig_migrate_stats ms;
+	struct contig_buddy_stats st;
 	struct contig_buffer *buf;
+	struct sg_table *sgt;
+	u8 *va, *w;
+	size_t i, size = 4 * PAGE_SIZE;
 
-	__empty_region(test);
-	buf = contig_alloc(2 * PAGE_SIZE, 0, CONTIG_KIND_MOVABLE,
-			   CONTIG_FLAG_ZERO);
+	buf = contig_alloc(size, 0, CONTIG_KIND_MOVABLE, CONTIG_FLAG_ZERO);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __put_action, buf), 0);
-	buf->no_pin = true;	/* as chardev.c does, before sharing it */
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_buffer_sgt(buf)), -EPERM);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_buffer_vaddr(buf)), -EPERM);
-	KUNIT_EXPECT_FALSE(test, buf->frozen);
+	buf->pin_out = true;	/* as chardev.c does, before sharing it */
+	w = contig_movable_map(buf->mov);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, w);
+	for (i = 0; i < size; i++)
+		w[i] = i * 7 + 3;
+	contig_movable_unmap(buf->mov);
+	/* Precondition: its pages are in the region. */
+	contig_buddy_get_stats(&r->buddy, &st);
+	KUNIT_ASSERT_EQ(test, st.owner_frames[CONTIG_OWNER_MOVABLE],
+			size >> PAGE_SHIFT);
+
+	va = contig_buffer_vaddr(buf);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, va);
+	sgt = contig_buffer_sgt(buf);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
+	KUNIT_EXPECT_TRUE(test, buf->frozen);
+	/* Pinned, and not in the region: the whole region is free. */
+	contig_buddy_get_stats(&r->buddy, &st);
+	KUNIT_EXPECT_EQ(test, st.owner_frames[CONTIG_OWNER_MOVABLE], 0UL);
+	KUNIT_EXPECT_EQ(test, st.owner_frames[CONTIG_OWNER_PINNED], 0UL);
+	KUNIT_EXPECT_EQ(test, st.free_frames, r->nr_pages);
+	contig_migrate_get_stats(&ms);
+	KUNIT_EXPECT_EQ(test, ms.out_pages, (u64)(size >> PAGE_SHIFT));
+	for (i = 0; i < size; i++)
+		if (va[i] != (u8)(i * 7 + 3))
+			break;
+	KUNIT_EXPECT_EQ(test, i, size);
 }
 
 static void arena_property_test(struct kunit *test)
@@ -231,7 +260,7 @@ static int arena_suite_init(struct kunit_suite *suite)
 static struct kunit_case arena_cases[] = {
 	KUNIT_CASE(arena_top_slot_test),
 	KUNIT_CASE(arena_buffers_test),
-	KUNIT_CASE(arena_no_pin_test),
+	KUNIT_CASE(arena_pin_out_test),
 	KUNIT_CASE_SLOW(arena_property_test),
 	{}
 };

@@ -920,9 +920,14 @@ EXPORT_SYMBOL_GPL(contig_buffer_kind);
  * Gives it a kernel mapping and an sg_table of its pages as they are now;
  * a no-op once done.
  *
+ * A buffer marked @pin_out (an unprivileged user's) first leaves the
+ * region: its pages move to system memory and are pinned there
+ * (contig_migrate_map_out()), so it never holds a frame that a CONTIGUOUS
+ * request would need.
+ *
  * Context: process context, @buf->lock held.
- * Return: 0, -EPERM for a buffer that may not be pinned (@no_pin), or
- * -ENOMEM.
+ * Return: 0, -ENOMEM, or -EBUSY (@pin_out: the memory stayed pinned by a
+ * short kernel mapping of someone else).
  */
 int contig_buffer_freeze(struct contig_buffer *buf)
 {
@@ -934,12 +939,9 @@ int contig_buffer_freeze(struct contig_buffer *buf)
 	lockdep_assert_held(&buf->lock);
 	if (buf->frozen)
 		return 0;
-	if (buf->no_pin) {
-		pr_info_ratelimited("buffer %llu: movable memory of a user without CAP_SYS_ADMIN cannot be pinned (no device import, no kernel mapping)\n",
-				    buf->id);
-		return -EPERM;
-	}
-	va = contig_movable_map(buf->mov);
+	/* An unprivileged user's: pinned in system memory, not the region. */
+	va = buf->pin_out ? contig_migrate_map_out(buf->mov) :
+	     contig_movable_map(buf->mov);
 	if (IS_ERR(va))
 		return PTR_ERR(va);
 	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
@@ -1017,7 +1019,7 @@ void *contig_buffer_vaddr(struct contig_buffer *buf)
 		int ret = contig_buffer_freeze(buf);
 
 		mutex_unlock(&buf->lock);
-		if (ret && ret != -EPERM)	/* -EPERM: logged already */
+		if (ret)
 			pr_warn_ratelimited("buffer %llu: pinning movable memory failed (%d)\n",
 					    buf->id, ret);
 		return ret ? ERR_PTR(ret) : buf->vaddr;

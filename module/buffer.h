@@ -71,8 +71,9 @@ struct contig_buffer_release {
  * @buddy:	the allocator @chunks came from: the region's, or an arena's
  *		(arena.c); written at allocation.
  * @buddy_base:	region frame of @buddy's frame 0 (0 for the region's).
- * @no_pin:	MOVABLE: may never be frozen (an unprivileged user's, see
- *		user.c); set by the owner before the buffer is shared.
+ * @pin_out:	MOVABLE: pinned in system memory, never in the region (an
+ *		unprivileged user's, see user.c); set by the owner before
+ *		the buffer is shared.
  * @pid:	tgid of the allocating task, for debugfs.
  * @comm:	its name.
  * @dmabuf:	the dma-buf exported for it (not a reference), or NULL;
@@ -101,7 +102,7 @@ struct contig_buffer {
 	struct contig_buffer_release on_release;
 	struct contig_buddy *buddy;
 	unsigned long buddy_base;
-	bool no_pin;
+	bool pin_out;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	struct dma_buf *dmabuf;

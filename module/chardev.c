@@ -210,7 +210,7 @@ static long __contig_ioctl_alloc(struct file *file, void *data,
 		goto put_fd;
 	}
 	/* An unprivileged user's movable memory must keep moving. */
-	buf->no_pin = a->kind == CONTIG_KIND_MOVABLE && limited;
+	buf->pin_out = a->kind == CONTIG_KIND_MOVABLE && limited;
 	if (a->kind == CONTIG_KIND_CONTIGUOUS) {
 		a->nr_blocked = rep.nr_blocked;
 		a->move_bytes = rep.move_bytes;

@@ -480,6 +480,66 @@ void contig_migrate_report_log(const struct contig_alloc_report *rep,
 	}
 }
 
+/* ---- pinning outside the region ------------------------------------------ */
+
+/**
+ * contig_migrate_map_out() - pin movable memory in system memory.
+ * @mov: the handle.
+ *
+ * Moves every page of @mov that lies in the region out to system memory,
+ * then maps and pins the handle (contig_movable_map()), all under
+ * contig_movable_mutex, so that no bring-back returns a page in between.
+ * Pinned this way the handle holds no frame of the region, and so never
+ * blocks a CONTIGUOUS request: this is how an unprivileged user's MOVABLE
+ * buffer is pinned for a device or a kernel mapping (buffer.c's freeze,
+ * README "Security model").
+ *
+ * A failure pins nothing and loses nothing: the pages moved out so far
+ * stay in system memory, as good as in the region (bring-back returns
+ * them), and their frames are free again.
+ *
+ * Context: process context, may sleep; takes contig_movable_mutex.
+ * Return: as contig_movable_map(): the kernel address, or ERR_PTR(-ENOMEM);
+ * or ERR_PTR(-EBUSY) when someone else kept the handle pinned.
+ */
+void *contig_migrate_map_out(struct contig_movable *mov)
+{
+	struct contig_buddy *b = &mov->region->buddy;
+	unsigned long i, old, n = 0;
+	struct page *page;
+	void *va;
+
+	mutex_lock(&contig_movable_mutex);
+	for (i = 0; i < mov->nr; i++) {
+		old = mov->slots[i].frame;
+		if (old == CONTIG_SLOT_OUT)
+			continue;
+		page = contig_should_fail(CONTIG_FAULT_TAKE) ? NULL :
+		       alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!page) {
+			contig_mstats.fail_sysmem++;
+			va = ERR_PTR(-ENOMEM);
+			goto out;
+		}
+		if (contig_movable_move(mov, i, CONTIG_SLOT_OUT, page)) {
+			__free_page(page);
+			va = ERR_PTR(-EBUSY);
+			goto out;
+		}
+		contig_buddy_free(b, old);
+		contig_mstats.pushed_out++;
+		if (!(++n & 63))
+			cond_resched();
+	}
+	va = contig_movable_map(mov);
+out:
+	mutex_unlock(&contig_movable_mutex);
+	if (IS_ERR(va))
+		pr_info_ratelimited("movable %llu: cannot pin it in system memory (%ld); %lu pages moved out so far\n",
+				    mov->id, PTR_ERR(va), n);
+	return va;
+}
+
 /* ---- bring-back ----------------------------------------------------------- */
 
 /**

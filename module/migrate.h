@@ -9,6 +9,7 @@
 #include "contig_internal.h"
 
 struct contig_alloc_report;
+struct contig_movable;
 struct seq_file;
 
 /**
@@ -48,6 +49,7 @@ void contig_migrate_report_log(const struct contig_alloc_report *rep,
 			       unsigned long nr, unsigned long align);
 void contig_migrate_freed(unsigned long nr);
 unsigned long contig_migrate_bring_back(void);
+void *contig_migrate_map_out(struct contig_movable *mov);
 void contig_migrate_get_stats(struct contig_migrate_stats *st);
 int contig_migrate_show(struct seq_file *m, void *unused);
 

@@ -29,9 +29,10 @@
  * the user's first such buffer is allocated and given back when the last
  * one's memory is back.  Its alignments are therefore capped at the
  * arena's size (-EINVAL above).  Its MOVABLE buffers stay in the region,
- * where CONTIGUOUS requests move them away, and may not be pinned
- * (buffer.c refuses to freeze them with -EPERM), so nothing of the user's
- * outside its arena can stop another user's CONTIGUOUS request.  The size
+ * where CONTIGUOUS requests move them away, and are never pinned there
+ * (buffer.c pins them in system memory: contig_migrate_map_out()), so
+ * nothing of the user's outside its arena can stop another user's
+ * CONTIGUOUS request.  The size
  * of an arena is fixed when it is made: a limit changed later applies to
  * the next arena.  A byte limit whose arena would not fit in the region's
  * largest block gives no arena (and no guarantee).

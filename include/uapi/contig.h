@@ -157,8 +157,8 @@ struct contig_alloc_report {
  * CONTIGUOUS request; user mappings follow transparently.  They have no
  * stable physical address and cannot be written-combined.  Handing one to
  * a device (importing the dma-buf) pins it where it is for good; a
- * MOVABLE buffer allocated by a caller without CAP_SYS_ADMIN cannot be
- * pinned: importing or kernel-mapping it fails with -EPERM.
+ * MOVABLE buffer allocated by a caller without CAP_SYS_ADMIN is first
+ * moved out of the region to system memory, and pinned there.
  */
 struct contig_alloc_data {
 	__u64 size;

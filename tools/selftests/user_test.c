@@ -16,9 +16,8 @@
  * and reopen, and stay with the allocating user while another process
  * holds the fds; the buffer count holds across opens; CAP_SYS_ADMIN is
  * exempt; a refusal logs the uid and the limit; alignment is capped by
- * the arena.  (That an unprivileged user's MOVABLE buffer cannot be
- * pinned is kunit/arena_kunit.c's: the dma-buf core WARNs when an
- * exporter's vmap fails, so no selftest may make it fail.)
+ * the arena.  (That an unprivileged user's MOVABLE buffer is pinned in
+ * system memory, out of the region, is kunit/arena_kunit.c's.)
  *
  * Fragmentation: whatever a user with quota Q allocates and frees, a
  * page-aligned CONTIGUOUS request of L0 - A - (R mod A) bytes must still
