@@ -136,6 +136,12 @@ static int is_peer;		/* this process is the second user */
 static atomic_int no_madvise;
 static int pfn_mode;		/* user mappings of CONTIGUOUS/SG are PFN maps */
 static uint64_t region_size;
+/*
+ * The arena of the second user (README "Security model"): a block of
+ * roundup_pow_of_two(max_bytes_per_user) bytes the region gives up while
+ * that user holds CONTIGUOUS or SG memory; 0 without a per-user limit.
+ */
+static uint64_t arena_bytes;
 static pid_t root_pid;
 
 /* Per thread: name, generator, operation number. */
@@ -1977,6 +1983,24 @@ static void *peer_reader(void *arg)
 })
 
 static struct contig_stats_data base;
+
+static uint64_t read_arena_bytes(void)
+{
+	FILE *f = fopen("/sys/module/contig/parameters/max_bytes_per_user", "r");
+	unsigned long long q = 0;
+	uint64_t a = 1;
+
+	if (f) {
+		if (fscanf(f, "%llu", &q) != 1)
+			q = 0;
+		fclose(f);
+	}
+	if (!q)
+		return 0;
+	while (a < q)
+		a <<= 1;
+	return a;
+}
 static int peer_alive;
 static unsigned int nr_checkpoints;
 
@@ -1987,7 +2011,7 @@ static void checkpoint(void)
 	struct msg pm;
 	int k, ok, have_peer = 0, ret;
 	struct msg ask = { .type = MSG_PAUSE };
-	uint64_t used, used0, fixed;
+	uint64_t used, used0, fixed, arena;
 
 	pthread_mutex_lock(&pause_lock);
 	pause_req = 1;
@@ -2050,14 +2074,20 @@ static void checkpoint(void)
 		st.kinds[CONTIG_KIND_SG].bytes -
 		base.kinds[CONTIG_KIND_CONTIGUOUS].bytes -
 		base.kinds[CONTIG_KIND_SG].bytes;
+	/* The second user's arena, while it may exist, is used frames too. */
+	arena = pm.held[CONTIG_KIND_CONTIGUOUS].buffers +
+		pm.held[CONTIG_KIND_SG].buffers || st.quarantined ?
+		arena_bytes : 0;
 	CHECK(INV_STATS, !base.kinds[CONTIG_KIND_MOVABLE].buffers ?
 	      used >= used0 + fixed &&
-	      used <= used0 + fixed + st.kinds[CONTIG_KIND_MOVABLE].bytes : 1,
-	      "checkpoint %u: %llu bytes of the region used (free %llu, quarantined %llu), want %llu at the start + %llu CONTIGUOUS/SG + up to %llu MOVABLE",
+	      used <= used0 + fixed + st.kinds[CONTIG_KIND_MOVABLE].bytes +
+		      arena : 1,
+	      "checkpoint %u: %llu bytes of the region used (free %llu, quarantined %llu), want %llu at the start + %llu CONTIGUOUS/SG + up to %llu MOVABLE + up to %llu of the second user's arena",
 	      nr_checkpoints, (unsigned long long)used,
 	      (unsigned long long)st.free, (unsigned long long)st.quarantined,
 	      (unsigned long long)used0, (unsigned long long)fixed,
-	      (unsigned long long)st.kinds[CONTIG_KIND_MOVABLE].bytes);
+	      (unsigned long long)st.kinds[CONTIG_KIND_MOVABLE].bytes,
+	      (unsigned long long)arena);
 resume:
 	if (have_peer) {
 		struct msg go = { .type = MSG_RESUME };
@@ -2179,6 +2209,7 @@ int main(int argc, char **argv)
 			close(a.fd);
 	}
 	region_size = base.region_size;
+	arena_bytes = read_arena_bytes();
 	f = fopen("/sys/kernel/debug/contig/buffers", "r");
 	if (f && fgets(line, sizeof(line), f))
 		pfn_mode = !!strstr(line, "pfn");
