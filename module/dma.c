@@ -307,14 +307,14 @@ static int __contig_check_mapped(struct device *dev, struct sg_table *sgt,
 		bool padded = !direct && a > next && !(a & boundary);
 
 		if (one_range && i && a != next && !padded) {
-			dev_err_ratelimited(dev, "contig: DMA segment %u at %pad does not follow %pad: mapping is not one range\n",
-					    i, &a, &next);
+			dev_err_ratelimited(dev, "contig: DMA segment %u (byte %zu of the buffer) does not follow the one before: mapping is not one range\n",
+					    i, total);
 			return -EINVAL;
 		}
 		if (len > seg_max || a + len - 1 > limit ||
 		    (direct && ((a ^ (a + len - 1)) & ~(u64)boundary))) {
-			dev_err_ratelimited(dev, "contig: DMA segment %u %pad+%#x breaks the device's limits (max segment %#x, boundary %#lx, DMA limit %#llx)\n",
-					    i, &a, len, seg_max, boundary, limit);
+			dev_err_ratelimited(dev, "contig: DMA segment %u (bytes %zu+%#x of the buffer) breaks the device's limits (max segment %#x, boundary %#lx, DMA limit %#llx)\n",
+					    i, total, len, seg_max, boundary, limit);
 			return -EINVAL;
 		}
 		next = a + len;
