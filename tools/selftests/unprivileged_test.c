@@ -177,7 +177,10 @@ static char *log_since(const char *mark)
 		free(buf);
 		return NULL;
 	}
-	at = strstr(buf, mark);
+	/* The last @mark: an earlier run's (the other region's) may remain. */
+	at = NULL;
+	for (char *p = strstr(buf, mark); p; p = strstr(p + 1, mark))
+		at = p;
 	if (!at) {
 		free(buf);
 		return NULL;
