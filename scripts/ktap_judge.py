@@ -25,6 +25,9 @@ RESULT = re.compile(r'^(?P<ind> *)(?P<not>not )?ok (?P<num>\d+)(?: -)? ?(?P<desc
 PLAN = re.compile(r'^(?P<ind> *)1\.\.(?P<n>\d+)\s*$')
 VERSION = re.compile(r'^(KTAP|TAP) version \d+')
 EXIT = re.compile(r'^# contig-exit: (\S+) (\d+)')
+# Diagnostics shown with the failures (a CI log is all one may get).
+MAX_DETAILS = 24
+DIAG_BEFORE = 3
 
 SPLATS = [
     (re.compile(r'\bBUG[: ]'), 'BUG'),
@@ -60,6 +63,11 @@ class Judge:
         self.skipped = 0
         self.problems = []
         self.failures = []
+        self.details = []   # diagnostics of failures, shown, not counted
+
+    def detail(self, line):
+        if len(self.details) < MAX_DETAILS:
+            self.details.append(line.strip()[:240])
 
     def problem(self, what):
         self.problems.append(what)
@@ -70,10 +78,17 @@ def parse_document(lines, judge, doc_name):
     pending = {}        # level -> list of (ok, desc) results since parent
     plans = {}          # level -> declared plan for the pending block
     names = {}          # level -> last "# Subtest:" name
+    diag = []           # diagnostic lines since the last result
+    fail_lines = []     # "# FAIL ..." lines a test program printed
+    any_failed = False
     for raw in lines:
         line = raw.rstrip('\r\n')
         stripped = line.lstrip(' ')
         level = (len(line) - len(stripped)) // 4
+        if stripped.startswith('# FAIL'):
+            fail_lines.append(stripped)
+        elif stripped.startswith('#') and not stripped.startswith('# Subtest:'):
+            diag = (diag + [stripped])[-DIAG_BEFORE:]
         if stripped.startswith('# Subtest:'):
             names[level] = stripped[len('# Subtest:'):].strip()
             continue
@@ -104,7 +119,14 @@ def parse_document(lines, judge, doc_name):
             else:
                 judge.failed += 1
                 judge.failures.append(f'{doc_name}: {desc}')
+                any_failed = True
+                for d in diag:
+                    judge.detail(f'{doc_name}: {d}')
+        diag = []
         pending.setdefault(level, []).append(ok or directive == 'SKIP')
+    if any_failed:
+        for d in fail_lines[:8]:
+            judge.detail(f'{doc_name}: {d}')
     top = pending.pop(0, [])
     top_plan = plans.pop(0, None)
     if top_plan is None:
@@ -216,6 +238,8 @@ def main():
         print(f'  FAIL {f}')
     for p in judge.problems:
         print(f'  FAIL {p}')
+    for d in judge.details:
+        print(f'  FAIL   | {d}')
     failed = judge.failed + len(judge.problems)
     print(f'{args.label}: {judge.passed} passed, {failed} failed, {judge.skipped} skipped')
     return 1 if failed else 0
