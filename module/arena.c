@@ -51,6 +51,7 @@
 #include <linux/slab.h>
 
 #include "arena.h"
+#include "lend.h"
 #include "migrate.h"
 
 /**
@@ -68,8 +69,8 @@ struct contig_arena *contig_arena_new(struct contig_region *r,
 {
 	struct contig_arena *a;
 	unsigned long slot;
+	int ret, tries;
 	long frame;
-	int ret;
 
 	if (!is_power_of_2(nr_frames) || nr_frames > (1UL << r->buddy.max_order))
 		return ERR_PTR(-EINVAL);
@@ -79,14 +80,24 @@ struct contig_arena *contig_arena_new(struct contig_region *r,
 	ret = contig_buddy_init(&a->buddy, nr_frames, CONTIG_POLICY_FIRST_FIT);
 	if (ret)
 		goto free_arena;
-	/* From the highest slot down; a slot with unmovable frames is -EAGAIN. */
-	frame = -ENOMEM;
-	for (slot = r->nr_pages / nr_frames; slot-- > 0;) {
-		frame = contig_migrate_alloc_at(r, slot * nr_frames, nr_frames,
-						CONTIG_OWNER_UNMOVABLE);
-		if (frame >= 0 || frame != -EAGAIN)
+	/*
+	 * From the highest slot down; a slot with unmovable frames is
+	 * -EAGAIN.  None: take a block back from the kernel if the region
+	 * lends (lend.c), and look once more.
+	 */
+	for (tries = 0; tries < 2; tries++) {
+		frame = -ENOMEM;
+		for (slot = r->nr_pages / nr_frames; slot-- > 0;) {
+			frame = contig_migrate_alloc_at(r, slot * nr_frames,
+							nr_frames,
+							CONTIG_OWNER_UNMOVABLE);
+			if (frame >= 0 || frame != -EAGAIN)
+				break;
+			cond_resched();
+		}
+		if (frame >= 0 || tries ||
+		    contig_lend_take(r, nr_frames, nr_frames, true) <= 0)
 			break;
-		cond_resched();
 	}
 	if (frame < 0) {
 		ret = frame == -EAGAIN ? -ENOMEM : frame;
@@ -126,6 +137,7 @@ void contig_arena_destroy(struct contig_arena *a)
 		       a->nr_frames << (PAGE_SHIFT - 10));
 	else
 		contig_buddy_free(&a->region->buddy, a->base);
+	contig_lend_freed();
 	contig_buddy_fini(&a->buddy);
 	kfree(a);
 }

@@ -127,6 +127,7 @@ static const char * const contig_owner_names[CONTIG_NR_OWNERS] = {
 	[CONTIG_OWNER_MOVABLE] = "movable",
 	[CONTIG_OWNER_PINNED] = "pinned",
 	[CONTIG_OWNER_SLAB] = "slab",
+	[CONTIG_OWNER_LENT] = "lent",
 };
 
 /* Arithmetic: no buddy state, no lock. */

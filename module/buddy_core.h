@@ -49,6 +49,8 @@
  * @CONTIG_OWNER_MOVABLE:	may be migrated elsewhere to make room.
  * @CONTIG_OWNER_PINNED:	was movable, pinned for now (DMA in flight).
  * @CONTIG_OWNER_SLAB:		carved into small objects.
+ * @CONTIG_OWNER_LENT:		lent to the kernel's page allocator (lend.c);
+ *				contig's only once taken back.
  * @CONTIG_NR_OWNERS:		number of the above.
  */
 enum contig_owner {
@@ -57,6 +59,7 @@ enum contig_owner {
 	CONTIG_OWNER_MOVABLE,
 	CONTIG_OWNER_PINNED,
 	CONTIG_OWNER_SLAB,
+	CONTIG_OWNER_LENT,
 	CONTIG_NR_OWNERS,
 };
 

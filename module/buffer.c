@@ -137,6 +137,7 @@
 #include "arena.h"
 #include "buffer.h"
 #include "contig_trace.h"
+#include "lend.h"
 #include "migrate.h"
 #include "movable.h"
 
@@ -404,6 +405,12 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 
 	frame = contig_buddy_alloc(b, nr, align_frames, CONTIG_OWNER_UNMOVABLE,
 				   CONTIG_POLICY_DEFAULT, bflags);
+	/* Lent memory first (the kernel's pages move), then our own. */
+	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC) &&
+	    contig_lend_take(buf->region, nr, align_frames, true) > 0)
+		frame = contig_buddy_alloc(b, nr, align_frames,
+					   CONTIG_OWNER_UNMOVABLE,
+					   CONTIG_POLICY_DEFAULT, bflags);
 	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
 		frame = contig_migrate_alloc(buf->region, nr, align_frames,
 					     CONTIG_OWNER_UNMOVABLE, rep, false);
@@ -423,6 +430,30 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 	if (ret)
 		contig_buddy_free(b, frame);
 	return ret;
+}
+
+/* The frames of a buffer of any kind; nothing is held on failure but chunks. */
+static int __contig_alloc_kind(struct contig_buffer *buf, unsigned long nr,
+			       unsigned long align_frames, unsigned int bflags,
+			       gfp_t gfp, struct contig_alloc_report *rep)
+{
+	int ret;
+
+	switch (buf->kind) {
+	case CONTIG_KIND_MOVABLE:
+		buf->mov = contig_movable_alloc(buf->size,
+						buf->flags & CONTIG_FLAG_ZERO);
+		ret = IS_ERR(buf->mov) ? PTR_ERR(buf->mov) : 0;
+		if (ret)
+			buf->mov = NULL;
+		return ret;
+	case CONTIG_KIND_CONTIGUOUS:
+		return __contig_alloc_contiguous(buf, nr, align_frames, bflags,
+						 gfp, rep);
+	default:
+		return __contig_alloc_sg(buf, nr, align_frames,
+					 CONTIG_OWNER_UNMOVABLE, bflags, gfp);
+	}
 }
 
 static int __contig_build_sgt(struct contig_buffer *buf, gfp_t gfp)
@@ -654,18 +685,14 @@ struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
 			goto free_chunks;
 		}
 	}
-	if (kind == CONTIG_KIND_MOVABLE) {
-		buf->mov = contig_movable_alloc(buf->size,
-						flags & CONTIG_FLAG_ZERO);
-		ret = IS_ERR(buf->mov) ? PTR_ERR(buf->mov) : 0;
-		if (ret)
-			buf->mov = NULL;
-	} else if (kind == CONTIG_KIND_CONTIGUOUS) {
-		ret = __contig_alloc_contiguous(buf, nr, align_frames, bflags,
-						gfp, rep);
-	} else {
-		ret = __contig_alloc_sg(buf, nr, align_frames,
-					CONTIG_OWNER_UNMOVABLE, bflags, gfp);
+	ret = __contig_alloc_kind(buf, nr, align_frames, bflags, gfp, rep);
+	if (ret == -ENOMEM && kind != CONTIG_KIND_CONTIGUOUS && !atomic &&
+	    buf->buddy == &r->buddy &&
+	    contig_lend_take(r, nr, align_frames, false) > 0) {
+		/* Frames taken back from the kernel: once more, from scratch. */
+		__contig_free_chunks(buf);
+		ret = __contig_alloc_kind(buf, nr, align_frames, bflags, gfp,
+					  rep);
 	}
 	if (ret)
 		goto free_chunks;
@@ -786,6 +813,7 @@ static void __contig_buffer_free(struct contig_buffer *buf)
 	}
 	__contig_free_chunks(buf);
 	contig_migrate_freed(nr);
+	contig_lend_freed();
 	if (buf->on_release.fn)
 		buf->on_release.fn(buf->on_release.data, buf->size);
 	sg_free_table(&buf->sgt);

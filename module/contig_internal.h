@@ -18,15 +18,16 @@
  * the fault injection sites (fault.c, a leaf):
  *
  *   chardev.c   ioctls         calls dmabuf, buffer, user
- *   debugfs.c   debugfs files  calls buffer, migrate, kmalloc
+ *   debugfs.c   debugfs files  calls buffer, migrate, kmalloc, lend
  *   dmabuf.c    the exporter   calls dma, buffer, movable
  *   dma.c       device maps    calls buffer
  *   kmalloc.c   size classes   calls slab
- *   buffer.c    buffers        calls migrate, movable
+ *   buffer.c    buffers        calls migrate, movable, lend
  *   user.c      per-user charges calls arena
- *   arena.c     users' blocks  calls migrate
+ *   arena.c     users' blocks  calls migrate, lend
  *   migrate.c   the engine     calls movable
- *   movable.c, slab.c: leaves
+ *   main.c also calls lend (lending at load, taking back at unload)
+ *   movable.c, slab.c, lend.c: leaves
  *
  * LOCK ORDER.  The one list for the whole module, outermost first; no
  * file takes two of these in another order, and each file's essay points
@@ -42,29 +43,31 @@
  *      of a MOVABLE buffer (mutex; process; buffer.h)
  *   5. contig_users_mutex: the users' charges and the making and
  *      unmaking of their arenas (mutex; process; user.c)
- *   6. contig_movable_mutex: movable allocation and free, migration,
+ *   6. contig_lend_mutex: taking lent memory back from the kernel and
+ *      giving it back (mutex; process; lend.c)
+ *   7. contig_movable_mutex: movable allocation and free, migration,
  *      bring-back, the frame -> slot map (mutex; process; movable.c)
- *   7. mov->lock: one movable allocation's slots, pins and user mapping
+ *   8. mov->lock: one movable allocation's slots, pins and user mapping
  *      (mutex; process; movable.c)
- *   8. the i_mmap_rwsem and page table locks of a dma-buf file's mapping
+ *   9. the i_mmap_rwsem and page table locks of a dma-buf file's mapping
  *      (the kernel's: unmap_mapping_range(), vmf_insert_pfn())
- *   9. contig_kmalloc_mutex: making and switching contig_kmalloc()'s
+ *  10. contig_kmalloc_mutex: making and switching contig_kmalloc()'s
  *      size classes (mutex; process; kmalloc.c)
- *  10. contig_caches_mutex: the list of object caches (mutex; process;
+ *  11. contig_caches_mutex: the list of object caches (mutex; process;
  *      slab.c)
- *  11. cache->lock: one object cache (spinlock; any; slab.c)
- *  12. contig_large_lock: contig_kmalloc()'s whole-frame blocks (spinlock;
+ *  12. cache->lock: one object cache (spinlock; any; slab.c)
+ *  13. contig_large_lock: contig_kmalloc()'s whole-frame blocks (spinlock;
  *      any; kmalloc.c)
- *  13. contig_buffers_lock: the lists of live and quarantined buffers and
+ *  14. contig_buffers_lock: the lists of live and quarantined buffers and
  *      the buffer counters (spinlock; any; buffer.c)
- *  14. contig_maps_lock: the hash of live device mappings (spinlock; any;
+ *  15. contig_maps_lock: the hash of live device mappings (spinlock; any;
  *      dma.c)
- *  15. region->buddy.lock, and an arena's buddy.lock (arena.c): a buddy
+ *  16. region->buddy.lock, and an arena's buddy.lock (arena.c): a buddy
  *      allocator (spinlock; any; buddy_core.c).  Innermost: nothing is
  *      called with it held but the buddy's own helpers, so no two buddy
  *      locks are ever held together.
  *
- * The spinlocks, 11 to 15, are leaves: no path holds one of them while it
+ * The spinlocks, 12 to 16, are leaves: no path holds one of them while it
  * takes another lock of this list or calls the buddy, and none is held
  * across a call that may sleep, a user copy or a DMA-API call.  Functions
  * whose kernel-doc says "Context: ... held" check it with
@@ -103,10 +106,20 @@ struct resource;
  * @pgmap:	ZONE_DEVICE pagemap giving struct pages to the frames that
  *		had none at boot (NULL when all had); see region.c.
  * @added_pages: number of frames @pgmap covers.
+ * @lend_block:	set by the caller before contig_region_claim(): the memory
+ *		block size when whole blocks of the region are to be lent to
+ *		the kernel (lend.c), else 0.
+ * @lend_first:	first frame of the lent span (whole memory blocks).
+ * @lend_nr:	frames in the lent span; 0 when nothing is lent.  Those
+ *		frames get struct pages from memory hotplug, not @pgmap, and
+ *		no "contig" iomem entry: "System RAM (contig)" is theirs.
+ * @res_tail:	our iomem entry for the frames after the lent span.
  * @buddy:	page-frame allocator over the range; has its own lock.
  * @debugfs:	our debugfs directory (NULL or ERR_PTR when debugfs is off).
  *
  * All fields but @buddy are written once at load and read-only afterwards.
+ * @res covers the frames before the lent span (the whole region when
+ * nothing is lent), and is NULL when there are none.
  */
 struct contig_region {
 	phys_addr_t base;
@@ -118,6 +131,10 @@ struct contig_region {
 	const char *claim;
 	struct dev_pagemap *pgmap;
 	unsigned long added_pages;
+	u64 lend_block;
+	unsigned long lend_first;
+	unsigned long lend_nr;
+	struct resource *res_tail;
 	struct contig_buddy buddy;
 	struct dentry *debugfs;
 };

@@ -52,6 +52,7 @@
 #include "fault.h"
 #include "migrate.h"
 #include "kmalloc.h"
+#include "lend.h"
 
 static int region_show(struct seq_file *m, void *unused)
 {
@@ -64,12 +65,14 @@ static int region_show(struct seq_file *m, void *unused)
 	seq_printf(m, "base_pfn: %#lx\n", r->base_pfn);
 	seq_printf(m, "claimed:  %s, busy in /proc/iomem as \"%s\"\n",
 		   r->claim, CONTIG_NAME);
-	seq_printf(m, "struct pages: %lu from boot, %lu from memremap_pages()\n",
-		   r->nr_pages - r->added_pages, r->added_pages);
+	seq_printf(m, "struct pages: %lu from boot, %lu from memremap_pages(), %lu from memory hotplug (lent)\n",
+		   r->nr_pages - r->added_pages - r->lend_nr, r->added_pages,
+		   r->lend_nr);
 	seq_puts(m, "mapping:  memremap write-back\n");
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(region);
+DEFINE_SHOW_ATTRIBUTE(contig_lend);
 
 /* ---- the buddy ------------------------------------------------------------ */
 
@@ -143,8 +146,8 @@ DEFINE_SHOW_ATTRIBUTE(fragmentation);
 /* One map character for a run of frames with these owner counts. */
 static char __contig_map_char(const unsigned long counts[CONTIG_NR_OWNERS])
 {
-	static const char whole[CONTIG_NR_OWNERS + 1] = ".UMPS";
-	static const char part[CONTIG_NR_OWNERS + 1] = ".umps";
+	static const char whole[CONTIG_NR_OWNERS + 1] = ".UMPSL";
+	static const char part[CONTIG_NR_OWNERS + 1] = ".umpsl";
 	unsigned int o, owners = 0, who = 0;
 
 	for (o = CONTIG_OWNER_FREE + 1; o < CONTIG_NR_OWNERS; o++) {
@@ -171,7 +174,7 @@ static int map_show(struct seq_file *m, void *v)
 		per <<= 1;
 	seq_printf(m, "# %lu frames, %lu per character, %lu KiB per line\n",
 		   n, per, (per * CONTIG_MAP_COLS) << (PAGE_SHIFT - 10));
-	seq_puts(m, "# . free  U unmovable  M movable  P pinned  S slab  u m p s: partly free  #: several owners\n");
+	seq_puts(m, "# . free  U unmovable  M movable  P pinned  S slab  L lent to the kernel  u m p s l: partly free  #: several owners\n");
 	for (frame = 0; frame < n;) {
 		start = frame;
 		for (col = 0; col < CONTIG_MAP_COLS && frame < n;
@@ -405,6 +408,7 @@ void contig_debugfs_init(struct contig_region *r)
 	debugfs_create_file("slabinfo", 0400, dir, r, &contig_slabinfo_fops);
 	debugfs_create_file("buffers", 0400, dir, NULL, &contig_buffers_fops);
 	debugfs_create_file("migrate", 0400, dir, NULL, &contig_migrate_fops);
+	debugfs_create_file("lend", 0400, dir, NULL, &contig_lend_fops);
 	debugfs_create_file("bring_back", 0200, dir, NULL, &bring_back_fops);
 	debugfs_create_file("query", 0600, dir, NULL, &query_fops);
 }

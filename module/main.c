@@ -3,7 +3,8 @@
  * main.c - module parameters, load and unload of contig.ko.
  *
  * contig.ko owns exactly one region, named by the mandatory `region=`
- * parameter.  Load order: parse and claim the region (region.c), publish
+ * parameter.  Load order: parse and claim the region (region.c), lend its
+ * whole memory blocks to the kernel when lend=1 (lend.c), publish
  * it (contig_default_region() answers from then on; no other module can
  * call in before the load completes), set up the allocators over it
  * (movable memory, migration, slab caches, buffer mappings), then open it
@@ -23,6 +24,7 @@
 #include "migrate.h"
 #include "movable.h"
 #include "kmalloc.h"
+#include "lend.h"
 #include "user.h"
 
 #define CONTIG_VERSION "0.1.0"
@@ -70,10 +72,14 @@ static int __init contig_init(void)
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
+	r->lend_block = contig_lend_block_size();
 	ret = contig_region_claim(r, size, base);
 	if (ret)
 		goto free_region;
 	contig_buddy_set_policy(&r->buddy, pol);
+	ret = contig_lend_init(r);
+	if (ret)
+		goto release_region;
 	contig_region_publish(r);
 	ret = contig_movable_init(r);
 	if (ret)
@@ -102,6 +108,8 @@ movable_exit:
 	contig_movable_exit();
 unpublish:
 	contig_region_publish(NULL);
+	contig_lend_exit(r);
+release_region:
 	contig_region_release(r);
 free_region:
 	kfree(r);
@@ -120,6 +128,7 @@ static void __exit contig_exit(void)
 	contig_migrate_exit();
 	contig_movable_exit();
 	contig_region_publish(NULL);
+	contig_lend_exit(r);
 	contig_region_release(r);
 	kfree(r);
 	pr_info("released region\n");

@@ -59,6 +59,7 @@
 static_assert(CONTIG_HOLDER_UNMOVABLE == CONTIG_OWNER_UNMOVABLE);
 static_assert(CONTIG_HOLDER_PINNED == CONTIG_OWNER_PINNED);
 static_assert(CONTIG_HOLDER_SLAB == CONTIG_OWNER_SLAB);
+static_assert(CONTIG_HOLDER_LENT == CONTIG_OWNER_LENT);
 
 #define CONTIG_HIST_BUCKETS	16
 
@@ -456,6 +457,7 @@ void contig_migrate_report_log(const struct contig_alloc_report *rep,
 		[CONTIG_HOLDER_UNMOVABLE] = "unmovable",
 		[CONTIG_HOLDER_PINNED] = "pinned",
 		[CONTIG_HOLDER_SLAB] = "slab",
+		[CONTIG_HOLDER_LENT] = "lent to the kernel",
 	};
 	bool pfns = in_task() &&
 		    ns_capable_noaudit(&init_user_ns, CAP_SYS_RAWIO);

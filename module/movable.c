@@ -61,7 +61,7 @@ struct contig_mref {
 	unsigned long idx;
 };
 
-/* Lock 5 of the order in contig_internal.h: the handles and the rmap. */
+/* In the lock order of contig_internal.h: the handles and the rmap. */
 DEFINE_MUTEX(contig_movable_mutex);
 LIST_HEAD(contig_movables);	/* every handle, under contig_movable_mutex */
 static struct contig_mref *contig_rmap;

@@ -66,7 +66,7 @@ struct contig_movable_stats {
 	u64 bytes_copied;
 };
 
-/* Lock 5 of the order in contig_internal.h; protects the list. */
+/* In the lock order of contig_internal.h; protects the list. */
 extern struct mutex contig_movable_mutex;
 extern struct list_head contig_movables;
 

@@ -267,20 +267,30 @@ static int __contig_region_firmware_ram(u64 base, u64 size, u64 *hole)
 }
 
 /*
+ * Does @pfn have a struct page, or will it get one from memory hotplug
+ * because it is lent (lend.c)?
+ */
+static bool __contig_has_page(const struct contig_region *r, unsigned long pfn)
+{
+	return pfn_valid(pfn) || pfn - (r->base_pfn + r->lend_first) < r->lend_nr;
+}
+
+/*
  * The next run [*start, *stop) of frames without a struct page, searched
  * from *stop up to @end.  Returns false when there is none.
  */
-static bool __contig_next_hole(unsigned long *start, unsigned long *stop,
+static bool __contig_next_hole(const struct contig_region *r,
+			       unsigned long *start, unsigned long *stop,
 			       unsigned long end)
 {
 	unsigned long pfn = *stop;
 
-	while (pfn < end && pfn_valid(pfn))
+	while (pfn < end && __contig_has_page(r, pfn))
 		pfn++;
 	if (pfn == end)
 		return false;
 	*start = pfn;
-	while (pfn < end && !pfn_valid(pfn))
+	while (pfn < end && !__contig_has_page(r, pfn))
 		pfn++;
 	*stop = pfn;
 	return true;
@@ -299,7 +309,7 @@ static int __contig_region_add_pages(struct contig_region *r)
 	int nr = 0, i = 0;
 	void *addr;
 
-	for (run = r->base_pfn; __contig_next_hole(&pfn, &run, end);)
+	for (run = r->base_pfn; __contig_next_hole(r, &pfn, &run, end);)
 		nr++;
 	if (!nr)
 		return 0;
@@ -307,7 +317,7 @@ static int __contig_region_add_pages(struct contig_region *r)
 	pgmap = kzalloc(struct_size(pgmap, ranges, nr), GFP_KERNEL);
 	if (!pgmap)
 		return -ENOMEM;
-	for (run = r->base_pfn; __contig_next_hole(&pfn, &run, end);) {
+	for (run = r->base_pfn; __contig_next_hole(r, &pfn, &run, end);) {
 		pgmap->ranges[i].start = PFN_PHYS(pfn);
 		pgmap->ranges[i].end = PFN_PHYS(run) - 1;
 		r->added_pages += run - pfn;
@@ -343,7 +353,7 @@ static int __contig_region_add_pages(struct contig_region *r)
 {
 	unsigned long pfn, run = r->base_pfn;
 
-	if (!__contig_next_hole(&pfn, &run, r->base_pfn + r->nr_pages))
+	if (!__contig_next_hole(r, &pfn, &run, r->base_pfn + r->nr_pages))
 		return 0;
 	pr_err("region %#llx-%#llx refused: pfn %#lx has no struct page and this kernel lacks CONFIG_ZONE_DEVICE to give it one (reserve less than a whole memory section)\n",
 	       (u64)r->base, (u64)r->base + r->size - 1, pfn);
@@ -354,6 +364,73 @@ static void __contig_region_remove_pages(struct contig_region *r)
 {
 }
 #endif
+
+/*
+ * The whole memory blocks of [base, base + size), when r->lend_block asks
+ * for them: they are lent (lend.c) and get no "contig" iomem entry.
+ */
+static void __contig_region_lend_span(struct contig_region *r, u64 size,
+				      u64 base)
+{
+	u64 first, last;
+
+	r->lend_first = 0;
+	r->lend_nr = 0;
+	if (!r->lend_block)
+		return;
+	first = round_up(base, r->lend_block);
+	last = round_down(base + size, r->lend_block);
+	if (last <= first)
+		return;
+	r->lend_first = (first - base) >> PAGE_SHIFT;
+	r->lend_nr = (last - first) >> PAGE_SHIFT;
+}
+
+/*
+ * Claim the frames around the lent span (all of them when none is lent)
+ * busy in the iomem tree, so that a second claim fails rather than
+ * shares.  The lent span is claimed by memory hotplug's own busy entry.
+ */
+static int __contig_region_request(struct contig_region *r, u64 size,
+				   u64 base)
+{
+	u64 head = r->lend_nr ? (u64)r->lend_first << PAGE_SHIFT : size;
+	u64 tail_start = head + ((u64)r->lend_nr << PAGE_SHIFT);
+
+	r->res = NULL;
+	r->res_tail = NULL;
+	if (head) {
+		r->res = request_mem_region(base, head, CONTIG_NAME);
+		if (!r->res)
+			goto busy;
+	}
+	if (r->lend_nr && tail_start < size) {
+		r->res_tail = request_mem_region(base + tail_start,
+						 size - tail_start,
+						 CONTIG_NAME);
+		if (!r->res_tail)
+			goto busy;
+	}
+	return 0;
+busy:
+	if (r->res)
+		release_mem_region(r->res->start, resource_size(r->res));
+	r->res = NULL;
+	pr_err("region %#llx-%#llx refused: already claimed by another driver (see /proc/iomem)\n",
+	       base, base + size - 1);
+	return -EBUSY;
+}
+
+static void __contig_region_unrequest(struct contig_region *r)
+{
+	if (r->res)
+		release_mem_region(r->res->start, resource_size(r->res));
+	if (r->res_tail)
+		release_mem_region(r->res_tail->start,
+				   resource_size(r->res_tail));
+	r->res = NULL;
+	r->res_tail = NULL;
+}
 
 /**
  * contig_region_claim() - validate, claim and map a region.
@@ -394,12 +471,10 @@ int contig_region_claim(struct contig_region *r, u64 size, u64 base)
 		return -EINVAL;
 	}
 
-	r->res = request_mem_region(base, size, CONTIG_NAME);
-	if (!r->res) {
-		pr_err("region %#llx-%#llx refused: already claimed by another driver (see /proc/iomem)\n",
-		       base, base + size - 1);
-		return -EBUSY;
-	}
+	__contig_region_lend_span(r, size, base);
+	ret = __contig_region_request(r, size, base);
+	if (ret)
+		return ret;
 
 	r->base = base;
 	r->size = size;
@@ -435,8 +510,7 @@ unmap:
 remove_pages:
 	__contig_region_remove_pages(r);
 release_res:
-	release_mem_region(base, size);
-	r->res = NULL;
+	__contig_region_unrequest(r);
 	r->base = 0;
 	r->size = 0;
 	r->base_pfn = 0;
@@ -458,8 +532,7 @@ void contig_region_release(struct contig_region *r)
 	memunmap(r->vaddr);
 	r->vaddr = NULL;
 	__contig_region_remove_pages(r);
-	release_mem_region(r->base, r->size);
-	r->res = NULL;
+	__contig_region_unrequest(r);
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_region_release);

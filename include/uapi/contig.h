@@ -52,6 +52,7 @@
 #define CONTIG_HOLDER_UNMOVABLE	1	/* a contiguous or kernel allocation */
 #define CONTIG_HOLDER_PINNED	3	/* movable memory pinned for now */
 #define CONTIG_HOLDER_SLAB	4	/* carved into small objects */
+#define CONTIG_HOLDER_LENT	5	/* lent to the kernel, not taken back */
 
 /**
  * struct contig_window_report - one candidate window that could not be

@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lend.c - lending the region's idle memory to the whole system, and
+ * taking it back when contig needs it: what CMA does, on kernels built
+ * without CMA.
+ *
+ * With lend=1 the whole memory blocks of the region (128 MiB on x86_64;
+ * the "lent span", r->lend_first and r->lend_nr) are hot-added as
+ * driver-managed System RAM, "System RAM (contig)" inside the boot
+ * reservation in /proc/iomem.  The rest of the region, if any, stays
+ * contig's alone as before.
+ *
+ * Onlining.  Lent memory may only ever be onlined into ZONE_MOVABLE: the
+ * kernel's unmovable allocations must never land where contig will want
+ * its frames back.  A memory notifier refuses every other zone
+ * (MEM_GOING_ONLINE sees the zone the pages were just moved to), so the
+ * "online" that Debian's 6.12 tries by itself at hot-add, or an admin's
+ * online_kernel, fails and leaves the block offline.  The kernel gives a
+ * module no call to online a block into a zone of its choosing, so user
+ * space does it: `contigctl lend` writes online_movable to the state of
+ * each offline block of "System RAM (contig)".  Until then the block is
+ * neither the kernel's nor contig's; debugfs "lend" and dmesg say so.
+ * Offlining is refused too, except by contig's own unload.
+ *
+ * Two owners.  contig's buddy holds every lent frame as owner
+ * CONTIG_OWNER_LENT, in take units of one pageblock, so nothing of
+ * contig's lands there and the map shows them.  When an allocation finds
+ * no free frames (buffer.c), contig_lend_take() takes units back: it
+ * judges candidate windows of lent units in online blocks by the pages
+ * the kernel is using in them (a free page costs nothing, an in-use page
+ * must be migrated), tries the cheapest with alloc_contig_range() (which
+ * migrates the kernel's pages elsewhere and never calls the OOM killer
+ * with __GFP_RETRY_MAYFAIL), up to CONTIG_LEND_TRIES windows, and frees
+ * the units into contig's buddy.  The caller then allocates as usual.
+ *
+ * Giving back.  A taken unit that is wholly free again is given back to
+ * the kernel (free_contig_range()) by a work item, no sooner than
+ * CONTIG_LEND_KEEP_MS after it was taken (so that a request does not lose
+ * the frames it took to a give-back before it allocates them), except for
+ * reserve= bytes of taken units kept ready for requests to come.
+ *
+ * Unload gives every unit back and offlines and removes every block
+ * (offline_and_remove_memory(), which migrates what the kernel has there
+ * to other memory).  A block that cannot be removed stays System RAM, the
+ * kernel's, until reboot, with a dmesg line saying so: nothing is lost.
+ *
+ * Locking: contig_lend_mutex, at its place in the lock order of
+ * contig_internal.h, serialises take, give-back and unload, and guards
+ * the per-unit state and the counters.  alloc_contig_range() and the
+ * buddy (innermost) are called under it; nothing of contig's is.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/workqueue.h>
+
+#include "contig_internal.h"
+#include "lend.h"
+
+#define CONTIG_LEND_RES_NAME	"System RAM (" CONTIG_NAME ")"
+/* Windows of lent frames tried per take before giving up. */
+#define CONTIG_LEND_TRIES	8
+/* A taken unit is not given back sooner than this after its take. */
+#define CONTIG_LEND_KEEP_MS	2000
+
+static bool lend;
+module_param(lend, bool, 0444);
+MODULE_PARM_DESC(lend,
+		 "Lend the region's whole memory blocks to the kernel (ZONE_MOVABLE, onlined by `contigctl lend`) and take frames back on demand (default off)");
+
+static unsigned long reserve;
+module_param(reserve, ulong, 0644);
+MODULE_PARM_DESC(reserve,
+		 "With lend=1: bytes of taken memory kept by contig, not given back, for requests to come (default 0)");
+
+#if IS_ENABLED(CONFIG_MEMORY_HOTREMOVE) && IS_ENABLED(CONFIG_CONTIG_ALLOC)
+
+struct contig_lend {
+	struct contig_region *r;
+	unsigned long unit;		/* frames per take unit */
+	unsigned long nr_units;
+	unsigned long block;		/* frames per memory block */
+	unsigned long *taken_at;	/* per unit: jiffies of its take, 0 if lent */
+	bool added;
+	bool unloading;
+	struct notifier_block nb;
+	struct delayed_work give_back;
+	/* Counters, under contig_lend_mutex. */
+	u64 takes;			/* successful alloc_contig_range() calls */
+	u64 take_requests;
+	u64 take_failures;		/* requests that got nothing */
+	u64 fail_busy, fail_nomem, fail_intr, fail_offline;
+	u64 pages_in_use;		/* kernel pages in windows taken */
+	u64 units_taken, units_given;
+	u64 time_ns, max_ns;
+};
+
+static struct contig_lend contig_lend_state;
+static DEFINE_MUTEX(contig_lend_mutex);
+
+static unsigned long __unit_frame(const struct contig_lend *l, unsigned long u)
+{
+	return l->r->lend_first + u * l->unit;
+}
+
+static unsigned long __unit_pfn(const struct contig_lend *l, unsigned long u)
+{
+	return l->r->base_pfn + __unit_frame(l, u);
+}
+
+/* The memory block number of @pfn, as in /sys/devices/system/memory. */
+static unsigned long __block_nr(const struct contig_lend *l, unsigned long pfn)
+{
+	return pfn / l->block;
+}
+
+static bool __unit_online(const struct contig_lend *l, unsigned long u)
+{
+	return pfn_to_online_page(__unit_pfn(l, u));
+}
+
+/*
+ * Pages the kernel uses in [@pfn, @pfn + @nr): all but those in its free
+ * lists.  A racy look, for choosing windows only.
+ */
+static unsigned long __in_use(unsigned long pfn, unsigned long nr)
+{
+	unsigned long end = pfn + nr, used = 0;
+	unsigned int order, max = ilog2(nr);
+
+	while (pfn < end) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (PageBuddy(page)) {
+			order = min_t(unsigned long, READ_ONCE(page->private),
+				      max);
+			pfn += 1UL << order;
+			continue;
+		}
+		used++;
+		pfn++;
+	}
+	return used;
+}
+
+struct contig_lend_cand {
+	unsigned long first, last;	/* units [first, last) */
+	unsigned long cost;		/* pages the kernel uses there */
+};
+
+static int __cand_cmp(const void *a, const void *b)
+{
+	const struct contig_lend_cand *x = a, *y = b;
+
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Is unit @u taken and wholly free in contig's buddy? */
+static bool __unit_taken_free(struct contig_lend *l, unsigned long u)
+{
+	unsigned long counts[CONTIG_NR_OWNERS];
+
+	if (!l->taken_at[u])
+		return false;
+	contig_buddy_count_owners(&l->r->buddy, __unit_frame(l, u), l->unit,
+				  counts);
+	return counts[CONTIG_OWNER_FREE] == l->unit;
+}
+
+/*
+ * Take the lent units of [@c->first, @c->last) from the kernel, one
+ * alloc_contig_range() per run of them; on failure, give back what this
+ * call took stays taken and free, for the give-back.  Context:
+ * contig_lend_mutex held.
+ */
+static int __take_window(struct contig_lend *l,
+			 const struct contig_lend_cand *c)
+{
+	unsigned long u, run, pfn, nr, i;
+	u64 t0 = ktime_get_ns(), dt;
+	int ret = 0;
+
+	lockdep_assert_held(&contig_lend_mutex);
+	for (u = c->first; u < c->last && !ret; u = run) {
+		for (run = u; run < c->last && !l->taken_at[run]; run++)
+			;
+		if (run == u) {
+			run++;		/* already taken, and free */
+			continue;
+		}
+		pfn = __unit_pfn(l, u);
+		nr = (run - u) * l->unit;
+		l->pages_in_use += __in_use(pfn, nr);
+		ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
+					 GFP_KERNEL | __GFP_RETRY_MAYFAIL |
+					 __GFP_NOWARN);
+		if (ret)
+			break;
+		l->takes++;
+		for (i = u; i < run; i++) {
+			l->taken_at[i] = jiffies ?: 1;
+			WARN_ON_ONCE(contig_buddy_free(&l->r->buddy,
+						       __unit_frame(l, i)));
+		}
+		l->units_taken += run - u;
+	}
+	dt = ktime_get_ns() - t0;
+	l->time_ns += dt;
+	l->max_ns = max(l->max_ns, dt);
+	if (ret == -EBUSY)
+		l->fail_busy++;
+	else if (ret == -EINTR)
+		l->fail_intr++;
+	else if (ret)
+		l->fail_nomem++;
+	return ret;
+}
+
+/*
+ * Candidate windows, cheapest first, in *@cands (kvmalloc'ed): with @win
+ * frames, the units covering each run of @win frames at a multiple of
+ * @win (frame numbers, as contig's buddy aligns them) in the lent span,
+ * each lent in an online block or taken and free; with @win 0, each lent
+ * unit of an online block alone.
+ */
+static unsigned long __windows(struct contig_lend *l, unsigned long win,
+			       struct contig_lend_cand **cands)
+{
+	unsigned long first = l->r->lend_first, end = first + l->r->lend_nr;
+	unsigned long s, u, nc = 0, max;
+	struct contig_lend_cand *c;
+
+	*cands = NULL;
+	max = win ? l->r->lend_nr / win + 1 : l->nr_units;
+	c = kvmalloc_array(max, sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return 0;
+	if (!win) {
+		for (u = 0; u < l->nr_units; u++) {
+			if (l->taken_at[u] || !__unit_online(l, u))
+				continue;
+			c[nc].first = u;
+			c[nc].last = u + 1;
+			c[nc].cost = __in_use(__unit_pfn(l, u), l->unit);
+			nc++;
+		}
+		goto sort;
+	}
+	for (s = round_up(first, win); s + win <= end && nc < max; s += win) {
+		bool lent_any = false;
+
+		c[nc].first = (s - first) / l->unit;
+		c[nc].last = DIV_ROUND_UP(s + win - first, l->unit);
+		c[nc].cost = 0;
+		for (u = c[nc].first; u < c[nc].last; u++) {
+			if (!l->taken_at[u] && __unit_online(l, u)) {
+				lent_any = true;
+				c[nc].cost += __in_use(__unit_pfn(l, u),
+						       l->unit);
+			} else if (!__unit_taken_free(l, u)) {
+				break;
+			}
+		}
+		if (u == c[nc].last && lent_any)
+			nc++;
+	}
+sort:
+	sort(c, nc, sizeof(*c), __cand_cmp, NULL);
+	*cands = c;
+	return nc;
+}
+
+/**
+ * contig_lend_take() - take lent frames back for an allocation.
+ * @r:		the region.
+ * @nr:		frames the allocation needs.
+ * @align:	their alignment in frames (a power of two).
+ * @contiguous:	whether they must be one run.
+ *
+ * For a contiguous request the window is an aligned block of
+ * max(roundup_pow_of_two(@nr), @align) frames, the block contig's buddy
+ * will hand the request from (its units may include taken, free ones);
+ * otherwise lent units are taken one by one, cheapest first, until @nr
+ * frames are.  Frames taken but not used go back to the
+ * kernel later.
+ *
+ * Context: process context, may sleep; no contig lock held.
+ * Return: frames taken (> 0), 0 when nothing is lent, or -errno of the
+ * last window tried (-EBUSY, -ENOMEM, -EINTR), with a dmesg line.
+ */
+long contig_lend_take(struct contig_region *r, unsigned long nr,
+		      unsigned long align, bool contiguous)
+{
+	struct contig_lend *l = &contig_lend_state;
+	unsigned long win = 0, nc, i, got = 0, tries = 0;
+	struct contig_lend_cand *c;
+	long ret = -ENOMEM;
+	const char *why;
+
+	if (!l->added || r != l->r)
+		return 0;
+	if (contiguous)
+		win = max(roundup_pow_of_two(nr), align);
+	mutex_lock(&contig_lend_mutex);
+	l->take_requests++;
+	nc = __windows(l, win, &c);
+	if (!nc)
+		l->fail_offline++;
+	for (i = 0; i < nc && tries < CONTIG_LEND_TRIES + nr / l->unit; i++) {
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		tries++;
+		ret = __take_window(l, &c[i]);
+		if (ret)
+			continue;
+		got += (c[i].last - c[i].first) * l->unit;
+		if (contiguous || got >= nr)
+			break;
+	}
+	if (!got)
+		l->take_failures++;
+	mutex_unlock(&contig_lend_mutex);
+	kvfree(c);
+	if (got) {
+		schedule_delayed_work(&l->give_back,
+				      msecs_to_jiffies(CONTIG_LEND_KEEP_MS));
+		return got;
+	}
+	if (!nc)
+		why = "no lent window is online (run `contigctl lend`) and free of contig's frames";
+	else if (ret == -EBUSY)
+		why = "pages there could not be isolated or migrated (pinned?)";
+	else if (ret == -EINTR)
+		why = "interrupted";
+	else
+		why = "the kernel had nowhere to move its pages";
+	pr_info_ratelimited("lend: could not take %lu KiB back from the kernel: %s (%lu windows judged, %lu tried)\n",
+			    nr << (PAGE_SHIFT - 10), why, nc, tries);
+	return ret;
+}
+
+/* Give every wholly free taken unit back but reserve=; under the mutex. */
+static bool __give_back(struct contig_lend *l, bool all)
+{
+	unsigned long keep = all ? 0 : READ_ONCE(reserve) >> PAGE_SHIFT;
+	unsigned long u, kept = 0, delay = msecs_to_jiffies(CONTIG_LEND_KEEP_MS);
+	bool again = false;
+	long ret;
+
+	lockdep_assert_held(&contig_lend_mutex);
+	for (u = 0; u < l->nr_units; u++) {
+		if (!l->taken_at[u])
+			continue;
+		if (!all && time_before(jiffies, l->taken_at[u] + delay)) {
+			again = true;
+			continue;
+		}
+		ret = contig_buddy_alloc_range(&l->r->buddy, __unit_frame(l, u),
+					       l->unit, CONTIG_OWNER_LENT);
+		if (ret < 0)
+			continue;	/* contig uses some of it */
+		if (kept + l->unit <= keep) {
+			kept += l->unit;
+			contig_buddy_free(&l->r->buddy, __unit_frame(l, u));
+			continue;
+		}
+		free_contig_range(__unit_pfn(l, u), l->unit);
+		l->taken_at[u] = 0;
+		l->units_given++;
+	}
+	return again;
+}
+
+static void __contig_lend_give_back_work(struct work_struct *work)
+{
+	struct contig_lend *l = &contig_lend_state;
+	bool again;
+
+	mutex_lock(&contig_lend_mutex);
+	again = __give_back(l, false);
+	mutex_unlock(&contig_lend_mutex);
+	if (again)
+		schedule_delayed_work(&l->give_back,
+				      msecs_to_jiffies(CONTIG_LEND_KEEP_MS));
+}
+
+/**
+ * contig_lend_freed() - contig freed frames: give back what is idle.
+ *
+ * Context: process context.
+ */
+void contig_lend_freed(void)
+{
+	struct contig_lend *l = &contig_lend_state;
+
+	if (l->added && !READ_ONCE(l->unloading))
+		schedule_delayed_work(&l->give_back,
+				      msecs_to_jiffies(CONTIG_LEND_KEEP_MS));
+}
+
+static int __contig_lend_notify(struct notifier_block *nb,
+				unsigned long action, void *data)
+{
+	struct contig_lend *l = container_of(nb, struct contig_lend, nb);
+	unsigned long first = l->r->base_pfn + l->r->lend_first;
+	struct memory_notify *arg = data;
+	struct zone *zone;
+
+	if (arg->start_pfn >= first + l->r->lend_nr ||
+	    arg->start_pfn + arg->nr_pages <= first)
+		return NOTIFY_OK;
+	switch (action) {
+	case MEM_GOING_ONLINE:
+		zone = page_zone(pfn_to_page(arg->start_pfn));
+		if (zone_idx(zone) == ZONE_MOVABLE)
+			return NOTIFY_OK;
+		pr_info("lend: onlining memory%lu into zone %s refused: contig lends it to ZONE_MOVABLE only (run `contigctl lend`)\n",
+			__block_nr(l, arg->start_pfn), zone->name);
+		return NOTIFY_BAD;
+	case MEM_GOING_OFFLINE:
+		if (READ_ONCE(l->unloading))
+			return NOTIFY_OK;
+		pr_info("lend: offlining memory%lu refused: contig lends it; unload contig to take it away\n",
+			__block_nr(l, arg->start_pfn));
+		return NOTIFY_BAD;
+	}
+	return NOTIFY_OK;
+}
+
+/**
+ * contig_lend_block_size() - the block size to lend in, or 0.
+ *
+ * Context: process context, module load.
+ * Return: memory_block_size_bytes() with lend=1, else 0.
+ */
+u64 contig_lend_block_size(void)
+{
+	return lend ? memory_block_size_bytes() : 0;
+}
+
+static unsigned long __online_blocks(const struct contig_lend *l)
+{
+	unsigned long u, n = 0, per = l->block / l->unit;
+
+	for (u = 0; u < l->nr_units; u += per)
+		n += __unit_online(l, u);
+	return n;
+}
+
+/* Hand the lent frames back to contig's buddy as free.  Module exit. */
+static void __unlend_buddy(struct contig_lend *l)
+{
+	unsigned long u;
+
+	for (u = 0; u < l->nr_units; u++)
+		if (!l->taken_at[u])
+			contig_buddy_free(&l->r->buddy, __unit_frame(l, u));
+}
+
+/**
+ * contig_lend_init() - lend the lent span of @r to the kernel.
+ * @r: the claimed region; r->lend_nr frames from r->lend_first.
+ *
+ * Context: process context, module load, before the region is published.
+ * Return: 0 (also when nothing is lent), or -errno with a dmesg line.
+ */
+int contig_lend_init(struct contig_region *r)
+{
+	struct contig_lend *l = &contig_lend_state;
+	phys_addr_t start;
+	u64 size;
+	unsigned long u;
+	long ret;
+
+	memset(l, 0, sizeof(*l));
+	if (!r->lend_nr) {
+		if (lend)
+			pr_info("lend: nothing lent: the region holds no whole %lu MiB memory block\n",
+				memory_block_size_bytes() >> 20);
+		return 0;
+	}
+	l->r = r;
+	l->unit = pageblock_nr_pages;
+	l->block = memory_block_size_bytes() >> PAGE_SHIFT;
+	l->nr_units = r->lend_nr / l->unit;
+	l->nb.notifier_call = __contig_lend_notify;
+	INIT_DELAYED_WORK(&l->give_back, __contig_lend_give_back_work);
+	l->taken_at = kvcalloc(l->nr_units, sizeof(*l->taken_at), GFP_KERNEL);
+	if (!l->taken_at)
+		return -ENOMEM;
+	for (u = 0; u < l->nr_units; u++) {
+		ret = contig_buddy_alloc_range(&r->buddy, __unit_frame(l, u),
+					       l->unit, CONTIG_OWNER_LENT);
+		if (ret < 0)
+			goto unlend;
+	}
+	ret = register_memory_notifier(&l->nb);
+	if (ret)
+		goto unlend;
+	start = contig_frame_to_phys(r, r->lend_first);
+	size = (u64)r->lend_nr << PAGE_SHIFT;
+	ret = add_memory_driver_managed(memory_add_physaddr_to_nid(start),
+					start, size, CONTIG_LEND_RES_NAME,
+					MHP_NONE);
+	if (ret) {
+		pr_err("lend: adding %llu MiB as System RAM failed (%pe); load with lend=0 to keep the region private\n",
+		       size >> 20, ERR_PTR(ret));
+		unregister_memory_notifier(&l->nb);
+		goto unlend;
+	}
+	l->added = true;
+	pr_info("lend: %llu MiB in %llu memory blocks lent to the kernel, %llu MiB kept private; %lu blocks online in ZONE_MOVABLE%s\n",
+		size >> 20, size / memory_block_size_bytes(),
+		(r->size - size) >> 20, __online_blocks(l),
+		__online_blocks(l) ? "" : ": run `contigctl lend` to online them");
+	return 0;
+
+unlend:
+	while (u--)
+		contig_buddy_free(&r->buddy, __unit_frame(l, u));
+	kvfree(l->taken_at);
+	l->taken_at = NULL;
+	return ret;
+}
+
+/**
+ * contig_lend_exit() - take every lent block back from the kernel.
+ * @r: the region; no buffer, slab or other allocation of contig's is left.
+ *
+ * Context: process context, module unload, after everything that
+ * allocates from the region is torn down.
+ */
+void contig_lend_exit(struct contig_region *r)
+{
+	struct contig_lend *l = &contig_lend_state;
+	unsigned long b, per;
+	phys_addr_t start;
+	int ret, tries;
+
+	if (!l->added)
+		return;
+	WRITE_ONCE(l->unloading, true);
+	cancel_delayed_work_sync(&l->give_back);
+	mutex_lock(&contig_lend_mutex);
+	__give_back(l, true);
+	mutex_unlock(&contig_lend_mutex);
+	per = l->block / l->unit;
+	for (b = 0; b < l->nr_units; b += per) {
+		start = PFN_PHYS(__unit_pfn(l, b));
+		for (tries = 0; ; tries++) {
+			ret = offline_and_remove_memory(start,
+							memory_block_size_bytes());
+			if (!ret || tries == 3)
+				break;
+			pr_info("lend: memory%lu: offline and remove failed (%pe), retrying\n",
+				__block_nr(l, __unit_pfn(l, b)), ERR_PTR(ret));
+			msleep(200);
+		}
+		if (ret)
+			pr_err("lend: memory%lu could not be taken back (%pe): it stays the kernel's System RAM until reboot; nothing is lost\n",
+			       __block_nr(l, __unit_pfn(l, b)), ERR_PTR(ret));
+	}
+	unregister_memory_notifier(&l->nb);
+	__unlend_buddy(l);
+	kvfree(l->taken_at);
+	l->taken_at = NULL;
+	l->added = false;
+}
+
+/**
+ * contig_lend_show() - debugfs "lend".
+ * @m: the seq_file.
+ * @unused: unused.
+ *
+ * Context: process context.
+ * Return: 0.
+ */
+int contig_lend_show(struct seq_file *m, void *unused)
+{
+	struct contig_lend *l = &contig_lend_state;
+	unsigned long u, taken = 0, in_use = 0, per;
+
+	if (!l->added) {
+		seq_printf(m, "lend: %s\n", lend ?
+			   "on, but nothing lent (no whole memory block in the region)" :
+			   "off");
+		return 0;
+	}
+	mutex_lock(&contig_lend_mutex);
+	per = l->block / l->unit;
+	for (u = 0; u < l->nr_units; u++) {
+		if (!l->taken_at[u])
+			continue;
+		taken++;
+	}
+	for (u = 0; u < l->nr_units; u += per)
+		seq_printf(m, "block memory%lu: %s\n",
+			   __block_nr(l, __unit_pfn(l, u)),
+			   __unit_online(l, u) ? "online, ZONE_MOVABLE" :
+			   "offline (run `contigctl lend`)");
+	for (u = 0; u < l->nr_units; u++)
+		if (!l->taken_at[u] && __unit_online(l, u))
+			in_use += __in_use(__unit_pfn(l, u), l->unit);
+	seq_printf(m, "lent_bytes: %llu\n",
+		   (u64)(l->nr_units - taken) * l->unit << PAGE_SHIFT);
+	seq_printf(m, "lent_in_use_bytes: %llu\n", (u64)in_use << PAGE_SHIFT);
+	seq_printf(m, "taken_bytes: %llu\n", (u64)taken * l->unit << PAGE_SHIFT);
+	seq_printf(m, "private_bytes: %llu\n",
+		   l->r->size - ((u64)l->r->lend_nr << PAGE_SHIFT));
+	seq_printf(m, "reserve_bytes: %lu\n", READ_ONCE(reserve));
+	seq_printf(m, "unit_bytes: %lu\n", l->unit << PAGE_SHIFT);
+	seq_printf(m, "take_requests: %llu\n", l->take_requests);
+	seq_printf(m, "windows_taken: %llu\n", l->takes);
+	seq_printf(m, "take_failures: %llu\n", l->take_failures);
+	seq_printf(m, "failed_busy: %llu\nfailed_nomem: %llu\nfailed_interrupted: %llu\nfailed_none_online: %llu\n",
+		   l->fail_busy, l->fail_nomem, l->fail_intr, l->fail_offline);
+	seq_printf(m, "kernel_pages_moved: %llu\n", l->pages_in_use);
+	seq_printf(m, "units_taken: %llu\nunits_given_back: %llu\n",
+		   l->units_taken, l->units_given);
+	seq_printf(m, "take_time_us: %llu\ntake_max_us: %llu\n",
+		   l->time_ns / NSEC_PER_USEC, l->max_ns / NSEC_PER_USEC);
+	mutex_unlock(&contig_lend_mutex);
+	return 0;
+}
+
+#else /* no memory hot-remove or no alloc_contig_range() */
+
+u64 contig_lend_block_size(void)
+{
+	if (lend)
+		pr_info("lend: this kernel lacks CONFIG_MEMORY_HOTREMOVE or CONFIG_CONTIG_ALLOC: nothing lent\n");
+	return 0;
+}
+
+int contig_lend_init(struct contig_region *r)
+{
+	return 0;
+}
+
+void contig_lend_exit(struct contig_region *r)
+{
+}
+
+long contig_lend_take(struct contig_region *r, unsigned long nr,
+		      unsigned long align, bool contiguous)
+{
+	return 0;
+}
+
+void contig_lend_freed(void)
+{
+}
+
+int contig_lend_show(struct seq_file *m, void *unused)
+{
+	seq_puts(m, "lend: unavailable on this kernel\n");
+	return 0;
+}
+
+#endif

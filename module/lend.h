@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lend.h - lending the region's whole memory blocks to the kernel, and
+ * taking frames back for contig's own allocations (lend.c).
+ */
+#ifndef _CONTIG_LEND_H
+#define _CONTIG_LEND_H
+
+#include <linux/types.h>
+
+struct contig_region;
+struct seq_file;
+
+u64 contig_lend_block_size(void);
+int contig_lend_init(struct contig_region *r);
+void contig_lend_exit(struct contig_region *r);
+long contig_lend_take(struct contig_region *r, unsigned long nr,
+		      unsigned long align, bool contiguous);
+void contig_lend_freed(void);
+int contig_lend_show(struct seq_file *m, void *unused);
+
+#endif /* _CONTIG_LEND_H */
