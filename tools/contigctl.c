@@ -7,6 +7,12 @@
  *   contigctl info FD | PID:FD | hold
  *   contigctl stats [--json]
  *   contigctl map
+ *   contigctl lend
+ *
+ * lend onlines, into ZONE_MOVABLE, every offline memory block of the
+ * "System RAM (contig)" that contig.ko loaded with lend=1 added: the kernel
+ * has no call for a module to choose the zone, and contig refuses every
+ * zone but Movable (root; see README "Lending the region").
  *
  * alloc prints what it got and frees it on exit; with --hold it keeps the
  * buffer until interrupted and records "PID FD" in $CONTIGCTL_HOLD (default
@@ -174,6 +180,7 @@ static void usage(void)
 		"       contigctl info FD|PID:FD|hold\n"
 		"       contigctl stats [--json]\n"
 		"       contigctl map\n"
+		"       contigctl lend\n"
 		"SIZE takes K, M, G, T suffixes (powers of 1024).\n");
 	exit(2);
 }
@@ -231,6 +238,7 @@ static void print_report(const struct contig_alloc_data *a,
 	static const char *const holders[] = {
 		[CONTIG_HOLDER_UNMOVABLE] = "unmovable", [2] = "?",
 		[CONTIG_HOLDER_PINNED] = "pinned", [CONTIG_HOLDER_SLAB] = "slab",
+		[CONTIG_HOLDER_LENT] = "lent",
 	};
 	unsigned int i;
 
@@ -436,6 +444,76 @@ static int cmd_map(void)
 	return n < 0;
 }
 
+#define MEMDIR	"/sys/devices/system/memory"
+
+/* Read a short sysfs file into @buf, without its newline; 0 or -errno. */
+static int read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY), err;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int cmd_lend(void)
+{
+	unsigned long long bs, s, e, b;
+	char line[256], path[128], state[64];
+	int found = 0, failed = 0, fd, ret;
+	FILE *f;
+
+	ret = read_small(MEMDIR "/block_size_bytes", state, sizeof(state));
+	if (ret)
+		die_errno("read " MEMDIR "/block_size_bytes (no memory hotplug?)", -ret);
+	bs = strtoull(state, NULL, 16);
+	f = fopen("/proc/iomem", "r");
+	if (!f || !bs)
+		die_errno("read /proc/iomem", errno);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, ": System RAM (contig)") ||
+		    sscanf(line, " %llx-%llx", &s, &e) != 2)
+			continue;
+		found++;
+		if (!s && !e) {
+			fprintf(stderr, "contigctl: /proc/iomem hides addresses: run as root\n");
+			return 1;
+		}
+		for (b = s / bs; b <= e / bs; b++) {
+			snprintf(path, sizeof(path), MEMDIR "/memory%llu/state", b);
+			ret = read_small(path, state, sizeof(state));
+			if (!ret && strcmp(state, "offline")) {
+				printf("memory%llu: %s already\n", b, state);
+				continue;
+			}
+			fd = ret ? -1 : open(path, O_WRONLY);
+			if (fd < 0 || write(fd, "online_movable", 14) != 14) {
+				printf("memory%llu: online_movable failed: %s\n", b,
+				       strerror(ret ? -ret : errno));
+				failed++;
+			} else {
+				printf("memory%llu: online, ZONE_MOVABLE\n", b);
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	fclose(f);
+	if (!found) {
+		fprintf(stderr, "contigctl: no System RAM (contig) in /proc/iomem: load contig.ko with lend=1\n");
+		return 1;
+	}
+	return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -448,6 +526,8 @@ int main(int argc, char **argv)
 		return cmd_stats(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "map") && argc == 2)
 		return cmd_map();
+	if (!strcmp(argv[1], "lend") && argc == 2)
+		return cmd_lend();
 	usage();
 	return 2;
 }
