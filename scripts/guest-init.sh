@@ -10,8 +10,9 @@
 # step a line:
 #   region SIZE@BASE     the region= to load contig.ko with
 #   selftest NAME ARGS   run /tests/NAME (module NOT loaded yet)
-#   load                 insmod contig.ko region=..., then the selftests'
-#                        hook module when the initramfs has one
+#   load [PARAMS]        insmod contig.ko region=... PARAMS (e.g. lend=1),
+#                        then the selftests' hook module when the
+#                        initramfs has one
 #   kunit MODULE         insmod a KUnit module, report its suites, rmmod it
 #   selftest ...         (after load: run with the module loaded)
 #   bench MODULE ARGS    insmod a benchmark module; its "contig-bench:"
@@ -53,10 +54,11 @@ while read -r verb arg rest; do
 	''|'#'*) ;;
 	region) region=$arg ;;
 	load)
-		kmsg "insmod contig.ko region=$region"
+		kmsg "insmod contig.ko region=$region $arg $rest"
 		say "KTAP version 1"
 		say "1..1"
-		if insmod /lib/contig.ko region=$region > /tmp/out 2>&1 &&
+		# shellcheck disable=SC2086 # PARAMS are words
+		if insmod /lib/contig.ko region=$region $arg $rest > /tmp/out 2>&1 &&
 		   { [ ! -e /lib/contig_test_hook.ko ] ||
 		     insmod /lib/contig_test_hook.ko >> /tmp/out 2>&1; }; then
 			say "ok 1 load_contig_ko"

@@ -53,7 +53,8 @@ kernel_dir() {
 # check_plan [MODDIR]: the guest plan of `make check` (scripts/guest-init.sh
 # explains the verbs): the load selftest on both reservations, then on
 # REGION every KUnit module of MODDIR (none without it) and the loaded
-# selftests, then the loaded selftests again on SECTION_REGION.
+# selftests, then the loaded selftests again on SECTION_REGION, then
+# SECTION_REGION lent to the kernel (lend_test).
 check_plan() {
 	local ko selftests=()
 
@@ -75,6 +76,12 @@ check_plan() {
 	echo "load"
 	[ ${#selftests[@]} = 0 ] || printf 'selftest %s\n' "${selftests[@]}"
 	echo "unload"
+	# The same whole block lent to the kernel (lend.c), and taken away
+	# from it again at unload.
+	echo "load lend=1"
+	echo "selftest lend_test"
+	echo "unload"
+	echo "selftest lend_test --after"
 }
 
 # judge LABEL RESULTS CONSOLE: the KTAP judge's verdict; last line is

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lend_test - contig.ko loaded with lend=1 on a region of whole memory
+ * blocks (README "Lending the region").
+ *
+ * Usage: lend_test            (root, contig.ko loaded with lend=1)
+ *        lend_test --after    (root, after contig.ko was unloaded)
+ *
+ * The first run proves the block is lent but offline, that no kernel zone
+ * may have it, that `contigctl lend` onlines it into ZONE_MOVABLE, that
+ * page cache (files on tmpfs) and a process's anonymous memory fill it,
+ * and that CONTIGUOUS, SG and MOVABLE requests take it back with every
+ * file intact and the process, reading its memory all along, never seeing
+ * a wrong byte; then that freed memory goes back to the kernel.  It
+ * leaves the files in place; --after, run once contig.ko is unloaded
+ * (which offlines and removes the block, moving the files' pages out),
+ * proves the block is gone from /proc/iomem and the files are intact.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uapi/contig.h>
+
+#include "ktap.h"
+
+#define MiB		(1024ULL * 1024)
+#define DIR_		"/tmp/lend"
+#define NFILES		24
+#define FILE_BYTES	(8 * MiB)
+#define ANON_BYTES	(48 * MiB)
+#define LEND_DBG	"/sys/kernel/debug/contig/lend"
+#define MEMDIR		"/sys/devices/system/memory"
+#define SEED		0x6c656e64ULL
+
+static int ctl = -1;
+static unsigned long long block_nr = ~0ULL;
+
+static uint64_t word(uint64_t file, uint64_t i)
+{
+	uint64_t z = SEED + file * 0x9e3779b97f4a7c15ULL + i * 0xbf58476d1ce4e5b9ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int write_files(void)
+{
+	static uint64_t buf[65536];
+	uint64_t f, off, i;
+	char path[64];
+	int fd;
+
+	mkdir(DIR_, 0755);
+	for (f = 0; f < NFILES; f++) {
+		snprintf(path, sizeof(path), DIR_ "/f%llu", (unsigned long long)f);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			return -errno;
+		for (off = 0; off < FILE_BYTES / 8; off += 65536) {
+			for (i = 0; i < 65536; i++)
+				buf[i] = word(f, off + i);
+			if (write(fd, buf, sizeof(buf)) != sizeof(buf)) {
+				close(fd);
+				return -EIO;
+			}
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/* Files whose content is not what write_files() wrote. */
+static int bad_files(void)
+{
+	static uint64_t buf[65536];
+	uint64_t f, off, i = 0;
+	char path[64];
+	int fd, bad = 0;
+
+	for (f = 0; f < NFILES; f++) {
+		snprintf(path, sizeof(path), DIR_ "/f%llu", (unsigned long long)f);
+		fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			bad++;
+			continue;
+		}
+		for (off = 0; off < FILE_BYTES / 8; off += 65536) {
+			if (read(fd, buf, sizeof(buf)) != sizeof(buf))
+				break;
+			for (i = 0; i < 65536; i++)
+				if (buf[i] != word(f, off + i))
+					break;
+			if (i < 65536)
+				break;
+		}
+		if (off < FILE_BYTES / 8) {
+			ktap_print("file %s differs at word %llu", path,
+				   (unsigned long long)(off + i));
+			bad++;
+		}
+		close(fd);
+	}
+	return bad;
+}
+
+static int read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* A number after "key:" in debugfs "lend", or -1. */
+static long long lend_stat(const char *key)
+{
+	static char buf[8192];
+	char *p;
+
+	if (read_small(LEND_DBG, buf, sizeof(buf)))
+		return -1;
+	p = strstr(buf, key);
+	return p ? strtoll(p + strlen(key) + 1, NULL, 10) : -1;
+}
+
+/* The line of /proc/iomem naming System RAM (contig), its start and depth. */
+static int iomem_lent(unsigned long long *start, int *depth)
+{
+	char line[256];
+	unsigned long long s, e;
+	FILE *f = fopen("/proc/iomem", "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, ": System RAM (contig)") ||
+		    sscanf(line, " %llx-%llx", &s, &e) != 2)
+			continue;
+		*start = s;
+		*depth = (int)strspn(line, " ");
+		found = 1;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+static void movable_zone(long long *free_pages, long long *present)
+{
+	char line[256];
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	int in = 0;
+
+	*free_pages = *present = -1;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, ", zone "))
+			in = !!strstr(line, "Movable");
+		else if (in && strstr(line, "pages free"))
+			sscanf(strstr(line, "free") + 4, "%lld", free_pages);
+		else if (in && strstr(line, " present "))
+			sscanf(strstr(line, "present") + 7, "%lld", present);
+	}
+	fclose(f);
+}
+
+static char *log_since(const char *mark)
+{
+	int n = klogctl(10, NULL, 0);
+	char *buf, *p, *q;
+
+	if (n <= 0)
+		return NULL;
+	buf = calloc(1, n + 1);
+	n = klogctl(3, buf, n);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	p = NULL;
+	for (q = strstr(buf, mark); q; q = strstr(q + 1, mark))
+		p = q;
+	if (!p) {
+		free(buf);
+		return NULL;
+	}
+	memmove(buf, p, strlen(p) + 1);
+	return buf;
+}
+
+static void kmsg(const char *s)
+{
+	write_str("/dev/kmsg", s);
+}
+
+static int log_has(const char *mark, const char *what)
+{
+	char *log = log_since(mark);
+	int ok = log && strstr(log, what);
+
+	free(log);
+	return ok;
+}
+
+static int alloc_buf(uint64_t size, uint32_t kind, int *fd)
+{
+	struct contig_alloc_data a = { .size = size, .kind = kind,
+				       .fd_flags = O_RDWR };
+	int ret = ioctl(ctl, CONTIG_IOCTL_ALLOC, &a) ? -errno : 0;
+
+	*fd = ret ? -1 : (int)a.fd;
+	return ret;
+}
+
+/* One chunk inside the region, zero, takes a pattern: 1 if so. */
+static int check_buf(int fd, uint64_t size, int contiguous)
+{
+	struct contig_chunk ch[2] = { 0 };
+	struct contig_info_data in = { .fd = fd, .chunks = (uintptr_t)ch,
+				       .chunks_cap = 2 };
+	uint64_t *p, i, n = size / 8;
+	int ok = 1;
+
+	if (ioctl(ctl, CONTIG_IOCTL_INFO, &in))
+		return 0;
+	if (contiguous && (in.nr_chunks != 1 || ch[0].size != size))
+		return 0;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return 0;
+	for (i = 0; i < n; i += 512)
+		if (p[i])
+			ok = 0;
+	for (i = 0; i < n; i++)
+		p[i] = i ^ SEED;
+	for (i = 0; i < n; i++)
+		if (p[i] != (i ^ SEED))
+			ok = 0;
+	munmap(p, size);
+	return ok;
+}
+
+/* A child reading its anonymous memory until @stop is closed. */
+static pid_t reader(int *stop)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		uint64_t *p, i, n = ANON_BYTES / 8, bad = 0;
+		struct pollfd pf = { .fd = pfd[0], .events = POLLIN };
+
+		close(pfd[1]);
+		p = mmap(NULL, ANON_BYTES, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(2);
+		for (i = 0; i < n; i++)
+			p[i] = word(1000, i);
+		while (!poll(&pf, 1, 0)) {
+			for (i = 0; i < n; i++)
+				if (p[i] != word(1000, i))
+					bad++;
+		}
+		_exit(bad ? 1 : 0);
+	}
+	close(pfd[0]);
+	*stop = pfd[1];
+	return pid;
+}
+
+static int run_contigctl_lend(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl("/tests/contigctl", "contigctl", "lend", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int after(void)
+{
+	unsigned long long s;
+	int depth, bad;
+
+	ktap_header(2);
+	ktap_check(!iomem_lent(&s, &depth),
+		   "after unload: /proc/iomem has no System RAM (contig)");
+	bad = bad_files();
+	ktap_check(!bad, "after unload: the %d files written while lent read back intact (%d not)",
+		   NFILES, bad);
+	if (system("rm -rf " DIR_))
+		ktap_print("could not remove " DIR_);
+	return ktap_finish();
+}
+
+int main(int argc, char **argv)
+{
+	static char dbg[8192];
+	char path[128], buf[256], *state;
+	long long free0, present, free1, v;
+	unsigned long long start = 0;
+	int depth = 0, fd = -1, fd2 = -1, ret, stop = -1, status, bad;
+	pid_t child;
+
+	if (argc > 1 && !strcmp(argv[1], "--after"))
+		return after();
+	ktap_header(14);
+	ctl = open("/dev/contig", O_RDWR);
+	read_small(MEMDIR "/block_size_bytes", buf, sizeof(buf));
+	if (ctl < 0 || !iomem_lent(&start, &depth)) {
+		ktap_check(0, "lend=1: /proc/iomem shows System RAM (contig) (open: %d)", ctl);
+		for (int i = 1; i < 14; i++)
+			ktap_check(0, "skipped: contig is not lending");
+		return ktap_finish();
+	}
+	block_nr = start / strtoull(buf, NULL, 16);
+	ktap_check(depth > 0, "lend=1: System RAM (contig) at %#llx, memory%llu, nested in the boot reservation",
+		   start, block_nr);
+	snprintf(path, sizeof(path), MEMDIR "/memory%llu/state", block_nr);
+	read_small(path, buf, sizeof(buf));
+	state = strdup(buf);
+	v = read_small(LEND_DBG, buf, sizeof(buf));
+	ktap_check(!strncmp(state, "offline", 7) && !v && strstr(buf, "offline"),
+		   "before contigctl lend the block is offline (state %.7s), debugfs says so", state);
+
+	kmsg("contig-test: lend_test mark 1\n");
+	ret = write_str(path, "online_kernel");
+	read_small(path, buf, sizeof(buf));
+	ktap_check(ret < 0 && !strncmp(buf, "offline", 7) &&
+		   log_has("lend_test mark 1", "ZONE_MOVABLE only"),
+		   "online_kernel is refused (%s), the block stays offline, the log says why",
+		   strerror(-ret));
+
+	kmsg("contig-test: lend_test mark 2\n");
+	ret = alloc_buf(4 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	ktap_check(ret == -ENOMEM && log_has("lend_test mark 2", "contigctl lend"),
+		   "offline, a 4 MiB CONTIGUOUS request is ENOMEM (%d) and the log says to run contigctl lend",
+		   ret);
+	if (fd >= 0)
+		close(fd);
+
+	ret = run_contigctl_lend();
+	read_small(path, buf, sizeof(buf));
+	movable_zone(&free0, &present);
+	ktap_check(!ret && !strncmp(buf, "online", 6) && present >= 32768,
+		   "contigctl lend (exit %d) onlines it into ZONE_MOVABLE (state %.6s, Movable present %lld pages)",
+		   ret, buf, present);
+
+	child = reader(&stop);
+	ret = write_files();
+	movable_zone(&free1, &present);
+	ktap_check(!ret && child > 0 && free1 >= 0 && free1 < present / 4,
+		   "%d MiB of tmpfs files and %llu MiB of a process's memory fill it: Movable %lld of %lld pages free (was %lld)",
+		   (int)(NFILES * FILE_BYTES / MiB), ANON_BYTES / MiB, free1,
+		   present, free0);
+
+	v = lend_stat("kernel_pages_moved");
+	ret = alloc_buf(64 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	ktap_check(!ret && check_buf(fd, 64 * MiB, 1) &&
+		   lend_stat("windows_taken") >= 1 &&
+		   lend_stat("kernel_pages_moved") > v,
+		   "64 MiB CONTIGUOUS takes a window back (%d): one chunk, reads zero, holds a pattern; %lld kernel pages moved",
+		   ret, lend_stat("kernel_pages_moved"));
+	bad = bad_files();
+	ktap_check(!bad, "every file is intact after that take (%d not)", bad);
+	if (fd >= 0)
+		close(fd);
+
+	ret = alloc_buf(120 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	ktap_check(!ret && check_buf(fd, 120 * MiB, 1),
+		   "then 120 MiB CONTIGUOUS, the lent block less 8 MiB, is taken too (%d)",
+		   ret);
+	bad = bad_files();
+	ktap_check(!bad, "every file is intact after that take (%d not)", bad);
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+
+	ret = alloc_buf(8 * MiB, CONTIG_KIND_SG, &fd);
+	ret = ret ?: alloc_buf(4 * MiB, CONTIG_KIND_MOVABLE, &fd2);
+	ktap_check(!ret && check_buf(fd, 8 * MiB, 0) && check_buf(fd2, 4 * MiB, 0),
+		   "an 8 MiB SG and a 4 MiB MOVABLE buffer come from lent memory (%d)",
+		   ret);
+	if (fd >= 0)
+		close(fd);
+	if (fd2 >= 0)
+		close(fd2);
+
+	for (int i = 0; i < 100 && lend_stat("taken_bytes") > 0; i++)
+		usleep(100000);
+	movable_zone(&free1, &present);
+	ktap_check(lend_stat("taken_bytes") == 0 && lend_stat("units_given_back") > 0,
+		   "freed, it all goes back to the kernel within 10 s (taken %lld bytes, %lld units given back, Movable %lld pages free)",
+		   lend_stat("taken_bytes"), lend_stat("units_given_back"), free1);
+
+	if (stop >= 0)
+		close(stop);
+	status = -1;
+	if (child > 0)
+		waitpid(child, &status, 0);
+	ktap_check(WIFEXITED(status) && !WEXITSTATUS(status),
+		   "a process reading its %llu MiB in a loop through every take never saw a wrong byte (status %#x)",
+		   ANON_BYTES / MiB, status);
+
+	kmsg("contig-test: lend_test mark 3\n");
+	ret = write_str(path, "offline");
+	read_small(path, buf, sizeof(buf));
+	ktap_check(ret < 0 && !strncmp(buf, "online", 6) &&
+		   log_has("lend_test mark 3", "offlining memory"),
+		   "offlining the lent block is refused while contig is loaded (%s)",
+		   strerror(-ret));
+	if (!read_small(LEND_DBG, dbg, sizeof(dbg)))
+		for (char *l = strtok(dbg, "\n"); l; l = strtok(NULL, "\n"))
+			ktap_print("lend: %s", l);
+	return ktap_finish();
+}
