@@ -644,7 +644,7 @@ struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
 	struct contig_region *r = contig_default_region();
 	struct contig_alloc_report *rep = NULL;
 	bool atomic = flags & CONTIG_FLAG_ATOMIC;
-	gfp_t gfp = atomic ? GFP_ATOMIC : GFP_KERNEL;
+	gfp_t gfp = atomic ? GFP_ATOMIC : CONTIG_GFP_REQUEST;
 	unsigned int bflags = atomic ? CONTIG_BUDDY_ATOMIC : 0;
 	struct contig_buffer *buf;
 	unsigned long nr, align_frames, irqflags;
@@ -679,7 +679,7 @@ struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
 	buf->flags = flags;
 
 	if (kind == CONTIG_KIND_CONTIGUOUS && !atomic) {
-		rep = report ?: kzalloc(sizeof(*rep), GFP_KERNEL);
+		rep = report ?: kzalloc(sizeof(*rep), CONTIG_GFP_REQUEST);
 		if (!rep) {
 			ret = -ENOMEM;
 			goto free_chunks;

@@ -42,6 +42,7 @@
 #include "chardev.h"
 #include "dmabuf.h"
 #include "fault.h"
+#include "lend.h"
 #include "user.h"
 
 static int contig_open(struct inode *inode, struct file *file)
@@ -323,6 +324,7 @@ static long __contig_ioctl_stats(struct file *file, void *data,
 	contig_buffer_get_stats(st);
 	st->failed_quota = contig_user_refusals();
 	contig_user_get_usage(&st->user_bytes, &st->user_buffers);
+	contig_lend_get_usage(&st->lent_bytes, &st->taken_bytes);
 	return __contig_copy_out(uarg, st, sizeof(*st), usize);
 }
 

@@ -17,7 +17,7 @@
  * (region.c), the buddy (buddy_core.c), the tracepoints (trace.c) and
  * the fault injection sites (fault.c, a leaf):
  *
- *   chardev.c   ioctls         calls dmabuf, buffer, user
+ *   chardev.c   ioctls         calls dmabuf, buffer, user, lend
  *   debugfs.c   debugfs files  calls buffer, migrate, kmalloc, lend
  *   dmabuf.c    the exporter   calls dma, buffer, movable
  *   dma.c       device maps    calls buffer
@@ -76,6 +76,7 @@
 #ifndef _CONTIG_INTERNAL_H
 #define _CONTIG_INTERNAL_H
 
+#include <linux/gfp.h>
 #include <linux/types.h>
 #include <linux/module.h>
 
@@ -89,6 +90,13 @@
 /* Nothing to export; the assertion only swallows the semicolon. */
 #define CONTIG_EXPORT_FOR_TESTS(sym) static_assert(1, #sym)
 #endif
+
+/*
+ * Memory for a request's own work (judging windows, pages to move movable
+ * memory to): when the system has none, the request fails with -ENOMEM;
+ * it never calls the OOM killer, whoever asked.
+ */
+#define CONTIG_GFP_REQUEST	(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 struct dentry;
 struct dev_pagemap;

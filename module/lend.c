@@ -55,6 +55,7 @@
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
@@ -74,6 +75,7 @@
 #define CONTIG_LEND_TRIES	8
 /* A taken unit is not given back sooner than this after its take. */
 #define CONTIG_LEND_KEEP_MS	2000
+#define CONTIG_LEND_HIST	24
 
 static bool lend;
 module_param(lend, bool, 0444);
@@ -105,6 +107,7 @@ struct contig_lend {
 	u64 pages_in_use;		/* kernel pages in windows taken */
 	u64 units_taken, units_given;
 	u64 time_ns, max_ns;
+	u64 hist[CONTIG_LEND_HIST];	/* windows by log2 of microseconds */
 };
 
 static struct contig_lend contig_lend_state;
@@ -204,10 +207,20 @@ static int __take_window(struct contig_lend *l,
 		}
 		pfn = __unit_pfn(l, u);
 		nr = (run - u) * l->unit;
+		/*
+		 * Room for what the kernel has there, outside: else
+		 * alloc_contig_range() would move pages until none is free
+		 * and then fail, and whoever allocates next meets the OOM
+		 * killer.  (The free pages of the range count in
+		 * MemAvailable, so it must hold the whole range.)
+		 */
+		if (si_mem_available() < (long)(nr + totalram_pages() / 32)) {
+			ret = -ENOMEM;
+			break;
+		}
 		l->pages_in_use += __in_use(pfn, nr);
 		ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
-					 GFP_KERNEL | __GFP_RETRY_MAYFAIL |
-					 __GFP_NOWARN);
+					 CONTIG_GFP_REQUEST);
 		if (ret)
 			break;
 		l->takes++;
@@ -221,6 +234,8 @@ static int __take_window(struct contig_lend *l,
 	dt = ktime_get_ns() - t0;
 	l->time_ns += dt;
 	l->max_ns = max(l->max_ns, dt);
+	l->hist[min_t(unsigned int, ilog2(dt / NSEC_PER_USEC + 1),
+		      CONTIG_LEND_HIST - 1)]++;
 	if (ret == -EBUSY)
 		l->fail_busy++;
 	else if (ret == -EINTR)
@@ -246,7 +261,7 @@ static unsigned long __windows(struct contig_lend *l, unsigned long win,
 
 	*cands = NULL;
 	max = win ? l->r->lend_nr / win + 1 : l->nr_units;
-	c = kvmalloc_array(max, sizeof(*c), GFP_KERNEL);
+	c = kvmalloc_array(max, sizeof(*c), CONTIG_GFP_REQUEST);
 	if (!c)
 		return 0;
 	if (!win) {
@@ -584,6 +599,30 @@ void contig_lend_exit(struct contig_region *r)
 }
 
 /**
+ * contig_lend_get_usage() - bytes lent and taken, for STATS.
+ * @lent:	set to the bytes lent to the kernel and not taken back.
+ * @taken:	set to the bytes taken back.
+ *
+ * Context: process context.
+ */
+void contig_lend_get_usage(u64 *lent, u64 *taken)
+{
+	struct contig_lend *l = &contig_lend_state;
+	unsigned long u, n = 0;
+
+	*lent = 0;
+	*taken = 0;
+	if (!l->added)
+		return;
+	mutex_lock(&contig_lend_mutex);
+	for (u = 0; u < l->nr_units; u++)
+		n += !!l->taken_at[u];
+	mutex_unlock(&contig_lend_mutex);
+	*lent = (u64)(l->nr_units - n) * l->unit << PAGE_SHIFT;
+	*taken = (u64)n * l->unit << PAGE_SHIFT;
+}
+
+/**
  * contig_lend_show() - debugfs "lend".
  * @m: the seq_file.
  * @unused: unused.
@@ -635,6 +674,10 @@ int contig_lend_show(struct seq_file *m, void *unused)
 		   l->units_taken, l->units_given);
 	seq_printf(m, "take_time_us: %llu\ntake_max_us: %llu\n",
 		   l->time_ns / NSEC_PER_USEC, l->max_ns / NSEC_PER_USEC);
+	seq_puts(m, "# windows tried by time taken: [2^k, 2^(k+1)) us\n");
+	for (u = 0; u < CONTIG_LEND_HIST; u++)
+		if (l->hist[u])
+			seq_printf(m, "take_us_2^%lu: %llu\n", u, l->hist[u]);
 	mutex_unlock(&contig_lend_mutex);
 	return 0;
 }
@@ -665,6 +708,12 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 
 void contig_lend_freed(void)
 {
+}
+
+void contig_lend_get_usage(u64 *lent, u64 *taken)
+{
+	*lent = 0;
+	*taken = 0;
 }
 
 int contig_lend_show(struct seq_file *m, void *unused)

@@ -17,6 +17,7 @@ void contig_lend_exit(struct contig_region *r);
 long contig_lend_take(struct contig_region *r, unsigned long nr,
 		      unsigned long align, bool contiguous);
 void contig_lend_freed(void);
+void contig_lend_get_usage(u64 *lent, u64 *taken);
 int contig_lend_show(struct seq_file *m, void *unused);
 
 #endif /* _CONTIG_LEND_H */

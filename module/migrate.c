@@ -114,11 +114,14 @@ static int __contig_windows(struct contig_region *r, unsigned long nr,
 	*cands = NULL;
 	*ncands = 0;
 	*pin_only = false;
-	owners = kvmalloc(n, GFP_KERNEL);
-	movable = kvmalloc_array(n + 1, sizeof(*movable), GFP_KERNEL);
-	next_block = kvmalloc_array(n + 1, sizeof(*next_block), GFP_KERNEL);
-	next_hard = kvmalloc_array(n + 1, sizeof(*next_hard), GFP_KERNEL);
-	*cands = kvmalloc_array(n / align + 1, sizeof(**cands), GFP_KERNEL);
+	owners = kvmalloc(n, CONTIG_GFP_REQUEST);
+	movable = kvmalloc_array(n + 1, sizeof(*movable), CONTIG_GFP_REQUEST);
+	next_block = kvmalloc_array(n + 1, sizeof(*next_block),
+				    CONTIG_GFP_REQUEST);
+	next_hard = kvmalloc_array(n + 1, sizeof(*next_hard),
+				   CONTIG_GFP_REQUEST);
+	*cands = kvmalloc_array(n / align + 1, sizeof(**cands),
+				CONTIG_GFP_REQUEST);
 	if (!owners || !movable || !next_block || !next_hard || !*cands)
 		goto out;
 	/* Consistent per batch only; a window is re-checked when emptied. */
@@ -215,8 +218,8 @@ static long __contig_empty_window(struct contig_region *r, unsigned long start,
 	long ret;
 
 	lockdep_assert_held(&contig_movable_mutex);
-	owners = kvmalloc(nr, GFP_KERNEL);
-	ph.head = kvmalloc_array(nr, sizeof(*ph.head), GFP_KERNEL);
+	owners = kvmalloc(nr, CONTIG_GFP_REQUEST);
+	ph.head = kvmalloc_array(nr, sizeof(*ph.head), CONTIG_GFP_REQUEST);
 	ret = -ENOMEM;
 	if (!owners || !ph.head || contig_should_fail(CONTIG_FAULT_TAKE))
 		goto out;
@@ -260,7 +263,7 @@ static long __contig_empty_window(struct contig_region *r, unsigned long start,
 					 CONTIG_POLICY_DEFAULT, 0);
 		if (dst < 0) {
 			dst = CONTIG_SLOT_OUT;
-			page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+			page = alloc_page(CONTIG_GFP_REQUEST);
 			if (!page) {
 				contig_mstats.fail_sysmem++;
 				ret = -ENOMEM;
@@ -517,7 +520,7 @@ void *contig_migrate_map_out(struct contig_movable *mov)
 		if (old == CONTIG_SLOT_OUT)
 			continue;
 		page = contig_should_fail(CONTIG_FAULT_TAKE) ? NULL :
-		       alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		       alloc_page(CONTIG_GFP_REQUEST);
 		if (!page) {
 			contig_mstats.fail_sysmem++;
 			va = ERR_PTR(-ENOMEM);

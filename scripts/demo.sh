@@ -3,7 +3,9 @@
 #
 # `make demo`: install what is missing, build the test kernel (cached),
 # contig.ko and an initramfs, boot QEMU with a memmap= reservation, load
-# contig.ko on it and show /proc/iomem and /sys/kernel/debug/contig/.
+# contig.ko on it and show /proc/iomem and /sys/kernel/debug/contig/;
+# then load it with lend=1 on the whole-block reservation and show page
+# cache filling it and a 64 MiB request taking it back.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,8 +27,12 @@ region $REGION_SIZE@$REGION_BASE
 load
 demo
 unload
+region $SECTION_REGION
+load lend=1
+lenddemo
+unload
 PLAN
-"$ROOT/scripts/build-initramfs.sh" "$OUT/initramfs.cpio.gz" "$OUT/mod" "$OUT/plan"
+"$ROOT/scripts/build-initramfs.sh" "$OUT/initramfs.cpio.gz" "$OUT/mod" "$OUT/plan" "$OUT/tools"
 msg "booting: memmap=$REGION_SIZE\$$REGION_BASE, then insmod contig.ko region=$REGION_SIZE@$REGION_BASE"
 "$ROOT/scripts/run-vm.sh" "$KDIR/arch/x86/boot/bzImage" "$OUT/initramfs.cpio.gz" "$OUT" 600 || true
 echo

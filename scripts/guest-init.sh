@@ -20,6 +20,9 @@
 #   benchprog NAME ARGS  run a user-space benchmark the same way
 #   unload               rmmod the hook module, then contig
 #   demo                 show /proc/iomem and debugfs on the console
+#   lenddemo             (contig loaded with lend=1) contigctl lend, page
+#                        cache filling the lent block, a 64 MiB request
+#                        taking it back, the map, on the console
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -121,6 +124,36 @@ while read -r verb arg rest; do
 		for f in /sys/kernel/debug/contig/*; do
 			echo "---- $f ----"; cat $f
 		done ;;
+	lenddemo)
+		movable() { awk '/zone +Movable/ { m = 1; next } /zone/ { m = 0 }
+			m && /pages free|present/ { printf "%s %s  ", $(NF-1), $NF }
+			END { print "(pages of the Movable zone)" }' /proc/zoneinfo; }
+		echo "---- lent: /proc/iomem ----"; grep -i -B1 contig /proc/iomem
+		echo "---- contigctl lend ----"; /tests/contigctl lend
+		movable
+		echo "---- 160 MiB of page cache (files on tmpfs) ----"
+		mkdir -p /tmp/pc
+		i=0
+		while [ $i -lt 20 ]; do
+			dd if=/dev/urandom of=/tmp/pc/$i bs=1M count=8 2>/dev/null
+			i=$((i + 1))
+		done
+		md5sum /tmp/pc/* > /tmp/pc.md5
+		movable
+		echo "---- contigctl stats ----"; /tests/contigctl stats
+		echo "---- a 64 MiB CONTIGUOUS request takes it back ----"
+		CONTIGCTL_HOLD=/tmp/hold /tests/contigctl alloc --size 64M --kind contiguous --hold &
+		holder=$!
+		sleep 3
+		movable
+		echo "---- debugfs lend ----"; cat /sys/kernel/debug/contig/lend
+		echo "---- contigctl map (repeated lines counted) ----"
+		/tests/contigctl map | head -n 2
+		/tests/contigctl map | tail -n +3 | uniq -c -f 1
+		kill $holder 2>/dev/null; wait $holder
+		echo "---- the files: md5sum -c ----"
+		md5sum -c /tmp/pc.md5 | grep -c ': OK$' | sed 's/$/ of 20 files intact/'
+		rm -rf /tmp/pc /tmp/pc.md5 ;;
 	esac
 done < /etc/contig/plan
 

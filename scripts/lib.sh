@@ -54,7 +54,8 @@ kernel_dir() {
 # explains the verbs): the load selftest on both reservations, then on
 # REGION every KUnit module of MODDIR (none without it) and the loaded
 # selftests, then the loaded selftests again on SECTION_REGION, then
-# SECTION_REGION lent to the kernel (lend_test).
+# SECTION_REGION lent to the kernel (lend_test), and REGION with lend=1
+# (no whole block: nothing lent).
 check_plan() {
 	local ko selftests=()
 
@@ -82,6 +83,11 @@ check_plan() {
 	echo "selftest lend_test"
 	echo "unload"
 	echo "selftest lend_test --after"
+	# lend=1 on a region of no whole block: nothing to lend.
+	echo "region $REGION_SIZE@$REGION_BASE"
+	echo "load lend=1"
+	echo "selftest lend_test --none"
+	echo "unload"
 }
 
 # judge LABEL RESULTS CONSOLE: the KTAP judge's verdict; last line is

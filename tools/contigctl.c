@@ -395,12 +395,15 @@ static int cmd_stats(int argc, char **argv)
 	if (json) {
 		printf("{\"region_size\": %llu, \"free\": %llu, \"largest_free\": %llu, "
 		       "\"quarantined\": %llu, \"allocs\": %llu, \"frees\": %llu, "
-		       "\"failed_nomem\": %llu, \"failed_quota\": %llu, \"kinds\": {",
+		       "\"failed_nomem\": %llu, \"failed_quota\": %llu, "
+		       "\"lent\": %llu, \"taken\": %llu, \"kinds\": {",
 		       (unsigned long long)st.region_size, (unsigned long long)st.free,
 		       (unsigned long long)st.largest_free,
 		       (unsigned long long)st.quarantined, (unsigned long long)st.allocs,
 		       (unsigned long long)st.frees, (unsigned long long)st.failed_nomem,
-		       (unsigned long long)st.failed_quota);
+		       (unsigned long long)st.failed_quota,
+		       (unsigned long long)st.lent_bytes,
+		       (unsigned long long)st.taken_bytes);
 		for (k = 0; k < st.nr_kinds && k < CONTIG_NR_KINDS; k++)
 			printf("%s\"%s\": {\"bytes\": %llu, \"buffers\": %llu}",
 			       k ? ", " : "", kind_names[k],
@@ -417,6 +420,12 @@ static int cmd_stats(int argc, char **argv)
 	       approx(st.largest_free, b1, sizeof(b1)),
 	       human(st.largest_free, b2, sizeof(b2)));
 	printf("%-22s %12s\n", "quarantined", approx(st.quarantined, b1, sizeof(b1)));
+	if (st.lent_bytes || st.taken_bytes) {
+		printf("%-22s %12s\n", "lent to the kernel",
+		       approx(st.lent_bytes, b1, sizeof(b1)));
+		printf("%-22s %12s\n", "taken back",
+		       approx(st.taken_bytes, b1, sizeof(b1)));
+	}
 	printf("\n%-12s %12s %10s\n", "kind", "in use", "buffers");
 	for (k = 0; k < st.nr_kinds && k < CONTIG_NR_KINDS; k++)
 		printf("%-12s %12s %10llu\n", kind_names[k],

@@ -249,6 +249,13 @@ struct contig_kind_usage {
  *			whose memory is not back in the region yet, wherever
  *			their fds are now.
  * @user_buffers:	out (VER1): the number of those buffers.
+ * @lent_bytes:		out (VER2): bytes of the region lent to the kernel
+ *			(contig.ko lend=1) and not taken back: the kernel's
+ *			page cache and processes may use them; a request takes
+ *			them back (not counted in @free).
+ * @taken_bytes:	out (VER2): bytes taken back from the kernel, held
+ *			by contig's buffers or free in it (then in @free);
+ *			free ones go back to the kernel after a while.
  *
  * Requests refused for a bad argument change no counter.
  */
@@ -266,10 +273,13 @@ struct contig_stats_data {
 	struct contig_kind_usage kinds[CONTIG_NR_KINDS];
 	__u64 user_bytes;
 	__u64 user_buffers;
+	__u64 lent_bytes;
+	__u64 taken_bytes;
 };
 
 #define CONTIG_STATS_SIZE_VER0	120
 #define CONTIG_STATS_SIZE_VER1	136
+#define CONTIG_STATS_SIZE_VER2	152
 
 /*
  * CONTIG_IOCTL_SYNC flags: exactly one of FOR_CPU and FOR_DEVICE, and

@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -249,6 +250,15 @@ static int alloc_buf(uint64_t size, uint32_t kind, int *fd)
 	return ret;
 }
 
+static struct contig_stats_data stats(void)
+{
+	struct contig_stats_data st = { 0 };
+
+	if (ioctl(ctl, CONTIG_IOCTL_STATS, &st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
 /* One chunk inside the region, zero, takes a pattern: 1 if so. */
 static int check_buf(int fd, uint64_t size, int contiguous)
 {
@@ -328,9 +338,15 @@ static int after(void)
 	unsigned long long s;
 	int depth, bad;
 
-	ktap_header(2);
+	long long free_pages, present;
+
+	ktap_header(3);
 	ktap_check(!iomem_lent(&s, &depth),
 		   "after unload: /proc/iomem has no System RAM (contig)");
+	movable_zone(&free_pages, &present);
+	ktap_check(present <= 0,
+		   "after unload: the Movable zone has no pages left (present %lld)",
+		   present);
 	bad = bad_files();
 	ktap_check(!bad, "after unload: the %d files written while lent read back intact (%d not)",
 		   NFILES, bad);
@@ -339,9 +355,113 @@ static int after(void)
 	return ktap_finish();
 }
 
+/* lend=1 on a region without a whole memory block: nothing is lent. */
+static int none(void)
+{
+	unsigned long long s;
+	char buf[512];
+	int depth, fd = -1, ret;
+
+	ktap_header(2);
+	ctl = open("/dev/contig", O_RDWR);
+	buf[0] = '\0';
+	read_small(LEND_DBG, buf, sizeof(buf));
+	ktap_check(!iomem_lent(&s, &depth) && strstr(buf, "nothing lent") &&
+		   log_has("insmod contig.ko", "nothing lent: the region holds no whole"),
+		   "lend=1 on a region of no whole memory block lends nothing, and says so");
+	ret = alloc_buf(4 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	ktap_check(!ret && check_buf(fd, 4 * MiB, 1),
+		   "and the region serves requests as without lend (%d)", ret);
+	if (fd >= 0)
+		close(fd);
+	return ktap_finish();
+}
+
+static long long meminfo(const char *key)
+{
+	char line[256];
+	long long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			sscanf(line + strlen(key) + 1, "%lld", &v);
+	fclose(f);
+	return v;
+}
+
+#define FILLFS	DIR_ "/fill"
+
+/*
+ * Fill the system's memory with files on a tmpfs of its own (/tmp's is
+ * limited to half the memory), allocated with fallocate() (the kernel
+ * clears them), until about @left_kb is available; returns the files.
+ */
+static int fill_memory(long long left_kb)
+{
+	char path[64];
+	int n = 0, fd;
+
+	mkdir(FILLFS, 0755);
+	if (mount("tmpfs", FILLFS, "tmpfs", 0, "size=100%")) {
+		ktap_print("mount tmpfs on " FILLFS ": %s", strerror(errno));
+		return 0;
+	}
+
+	while (meminfo("MemAvailable:") > left_kb + 8192 && n < 4096) {
+		snprintf(path, sizeof(path), FILLFS "/%d", n);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			break;
+		if (fallocate(fd, 0, 0, 8 * MiB)) {
+			close(fd);
+			unlink(path);
+			break;
+		}
+		close(fd);
+		n++;
+	}
+	return n;
+}
+
+static void unfill(void)
+{
+	if (umount(FILLFS))
+		ktap_print("umount " FILLFS ": %s", strerror(errno));
+	rmdir(FILLFS);
+}
+
+/* As uid 65534 (the node opened to it for the while): a CONTIGUOUS buffer. */
+static int nobody_alloc(void)
+{
+	int status, fd;
+	pid_t pid;
+
+	if (chmod("/dev/contig", 0666))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		int c;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		c = open("/dev/contig", O_RDWR);
+		if (c < 0)
+			_exit(101);
+		ctl = c;
+		_exit(-alloc_buf(1 * MiB, CONTIG_KIND_CONTIGUOUS, &fd));
+	}
+	waitpid(pid, &status, 0);
+	chmod("/dev/contig", 0600);
+	return WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR;
+}
+
 int main(int argc, char **argv)
 {
 	static char dbg[8192];
+	struct contig_stats_data st0, st;
 	char path[128], buf[256], *state;
 	long long free0, present, free1, v;
 	unsigned long long start = 0;
@@ -350,12 +470,14 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--after"))
 		return after();
-	ktap_header(14);
+	if (argc > 1 && !strcmp(argv[1], "--none"))
+		return none();
+	ktap_header(17);
 	ctl = open("/dev/contig", O_RDWR);
 	read_small(MEMDIR "/block_size_bytes", buf, sizeof(buf));
 	if (ctl < 0 || !iomem_lent(&start, &depth)) {
 		ktap_check(0, "lend=1: /proc/iomem shows System RAM (contig) (open: %d)", ctl);
-		for (int i = 1; i < 14; i++)
+		for (int i = 1; i < 17; i++)
 			ktap_check(0, "skipped: contig is not lending");
 		return ktap_finish();
 	}
@@ -401,12 +523,21 @@ int main(int argc, char **argv)
 		   present, free0);
 
 	v = lend_stat("kernel_pages_moved");
+	st0 = stats();
 	ret = alloc_buf(64 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	st = stats();
 	ktap_check(!ret && check_buf(fd, 64 * MiB, 1) &&
 		   lend_stat("windows_taken") >= 1 &&
-		   lend_stat("kernel_pages_moved") > v,
-		   "64 MiB CONTIGUOUS takes a window back (%d): one chunk, reads zero, holds a pattern; %lld kernel pages moved",
-		   ret, lend_stat("kernel_pages_moved"));
+		   lend_stat("kernel_pages_moved") > v &&
+		   st0.lent_bytes == 128 * MiB && !st0.taken_bytes &&
+		   st.taken_bytes >= 64 * MiB &&
+		   st.lent_bytes + st.taken_bytes == 128 * MiB,
+		   "64 MiB CONTIGUOUS takes a window back (%d): one chunk, reads zero, holds a pattern; %lld kernel pages moved; STATS lent %llu MiB, taken %llu MiB (before: %llu, %llu)",
+		   ret, lend_stat("kernel_pages_moved"),
+		   (unsigned long long)(st.lent_bytes / MiB),
+		   (unsigned long long)(st.taken_bytes / MiB),
+		   (unsigned long long)(st0.lent_bytes / MiB),
+		   (unsigned long long)(st0.taken_bytes / MiB));
 	bad = bad_files();
 	ktap_check(!bad, "every file is intact after that take (%d not)", bad);
 	if (fd >= 0)
@@ -438,6 +569,32 @@ int main(int argc, char **argv)
 	ktap_check(lend_stat("taken_bytes") == 0 && lend_stat("units_given_back") > 0,
 		   "freed, it all goes back to the kernel within 10 s (taken %lld bytes, %lld units given back, Movable %lld pages free)",
 		   lend_stat("taken_bytes"), lend_stat("units_given_back"), free1);
+
+	ret = nobody_alloc();
+	ktap_check(!ret, "uid 65534's CONTIGUOUS request gets its arena from lent memory (%d)",
+		   ret);
+
+	/*
+	 * Exhaustion: the system's memory full, the kernel's pages in the
+	 * block have nowhere to go.  ENOMEM, no OOM killer, nothing lost.
+	 */
+	kmsg("contig-test: lend_test mark 4\n");
+	v = fill_memory(64 * 1024);
+	movable_zone(&free1, &present);
+	ktap_print("filled: %lld files of 8 MiB, %lld KiB available, Movable %lld of %lld pages free",
+		   v, meminfo("MemAvailable:"), free1, present);
+	ret = alloc_buf(120 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	ktap_check(v > 0 && free1 < present / 8 && ret == -ENOMEM &&
+		   log_has("lend_test mark 4", "could not take"),
+		   "memory full elsewhere: 120 MiB CONTIGUOUS is ENOMEM (%d), logged", ret);
+	if (fd >= 0)
+		close(fd);
+	bad = bad_files();
+	ktap_check(!bad && !log_has("lend_test mark 4", "Out of memory") &&
+		   !log_has("lend_test mark 4", "oom-kill") && !kill(child, 0),
+		   "and no OOM kill (the reader is alive), every file intact (%d not)",
+		   bad);
+	unfill();
 
 	if (stop >= 0)
 		close(stop);
