@@ -400,20 +400,29 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 	struct contig_buddy *b = buf->buddy;
 	bool in_region = b == &buf->region->buddy;
 	unsigned long cap = 0;
-	long frame;
+	long frame, lent = 0;
 	int ret;
 
 	frame = contig_buddy_alloc(b, nr, align_frames, CONTIG_OWNER_UNMOVABLE,
 				   CONTIG_POLICY_DEFAULT, bflags);
 	/* Lent memory first (the kernel's pages move), then our own. */
-	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC) &&
-	    contig_lend_take(buf->region, nr, align_frames, true) > 0)
-		frame = contig_buddy_alloc(b, nr, align_frames,
-					   CONTIG_OWNER_UNMOVABLE,
-					   CONTIG_POLICY_DEFAULT, bflags);
+	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
+		lent = contig_lend_take(buf->region, nr, align_frames, true);
+		if (lent > 0)
+			frame = contig_buddy_alloc(b, nr, align_frames,
+						   CONTIG_OWNER_UNMOVABLE,
+						   CONTIG_POLICY_DEFAULT,
+						   bflags);
+	}
 	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
 		frame = contig_migrate_alloc(buf->region, nr, align_frames,
 					     CONTIG_OWNER_UNMOVABLE, rep, false);
+		/*
+		 * Lent memory held by a page reference (a pin) is busy, as
+		 * contig's own pinned memory is: the caller may retry.
+		 */
+		if (frame == -ENOMEM && lent == -EBUSY)
+			frame = -EBUSY;
 	} else if (rep) {
 		struct contig_buddy_stats st;
 

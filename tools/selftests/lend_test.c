@@ -30,10 +30,13 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/io_uring.h>
 #include <uapi/contig.h>
 
 #include "ktap.h"
@@ -49,6 +52,7 @@
 
 static int ctl = -1;
 static unsigned long long block_nr = ~0ULL;
+static unsigned long long lent_pfn0, lent_pfns;	/* the lent block */
 
 static uint64_t word(uint64_t file, uint64_t i)
 {
@@ -174,6 +178,8 @@ static int iomem_lent(unsigned long long *start, int *depth)
 			continue;
 		*start = s;
 		*depth = (int)strspn(line, " ");
+		lent_pfn0 = s >> 12;
+		lent_pfns = (e + 1 - s) >> 12;
 		found = 1;
 		break;
 	}
@@ -317,6 +323,123 @@ static pid_t reader(int *stop)
 	close(pfd[0]);
 	*stop = pfd[1];
 	return pid;
+}
+
+/*
+ * Pages of [@p, @p + @len) whose frame is in the lent block, and the
+ * offset of the first, from /proc/self/pagemap (root reads the frames).
+ */
+static int pages_in_block(void *p, size_t len, size_t *first)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY), n = 0;
+	uint64_t e, pfn;
+	size_t off;
+
+	if (fd < 0)
+		return -1;
+	for (off = 0; off < len; off += 4096) {
+		if (pread(fd, &e, 8, ((uintptr_t)p + off) / 4096 * 8) != 8)
+			break;
+		pfn = e & ((1ULL << 55) - 1);
+		if (!(e >> 63) || pfn < lent_pfn0 || pfn >= lent_pfn0 + lent_pfns)
+			continue;
+		if (!n++ && first)
+			*first = off;
+	}
+	close(fd);
+	return n;
+}
+
+/* Wait (up to 10 s) until contig has given every taken byte back. */
+static int wait_given_back(void)
+{
+	for (int i = 0; i < 100 && lend_stat("taken_bytes") > 0; i++)
+		usleep(100000);
+	return lend_stat("taken_bytes") == 0;
+}
+
+static void *anon_pages(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0x5a, len);
+	return p;
+}
+
+/*
+ * A reference the kernel holds on a page in the block (vmsplice() into a
+ * pipe: the pipe keeps the page, as an O_DIRECT read in flight does) keeps
+ * the window from being taken; released, the same request succeeds.
+ */
+static void short_pin(void)
+{
+	size_t len = 4 * MiB, off = 0;
+	int back = wait_given_back();
+	char *anon = anon_pages(len);
+	int in = anon ? pages_in_block(anon, len, &off) : -1;
+	int pp[2] = { -1, -1 }, fd = -1, ret, ret2 = -1;
+	struct iovec iov;
+	ssize_t spliced = -1;
+
+	if (in > 0 && !pipe(pp)) {
+		iov = (struct iovec){ anon + off, 4096 };
+		spliced = vmsplice(pp[1], &iov, 1, 0);
+	}
+	kmsg("contig-test: lend_test mark 5\n");
+	ret = alloc_buf(120 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	if (fd >= 0)
+		close(fd);
+	ktap_check(back && in > 0 && spliced == 4096 && ret == -EBUSY &&
+		   log_has("lend_test mark 5", "could not be isolated or migrated"),
+		   "a page the kernel holds in the block (vmsplice into a pipe; %d of %zu pages were there) keeps it: 120 MiB CONTIGUOUS is EBUSY (%d), logged",
+		   in, len / 4096, ret);
+	if (pp[0] >= 0) {
+		close(pp[0]);
+		close(pp[1]);
+		fd = -1;
+		ret2 = alloc_buf(120 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+		if (fd >= 0)
+			close(fd);
+	}
+	ktap_check(!ret2, "released, the same request succeeds (%d)", ret2);
+	if (anon)
+		munmap(anon, len);
+}
+
+/*
+ * A long-term pin (io_uring fixed buffers: FOLL_LONGTERM) never sits in
+ * ZONE_MOVABLE: the kernel moves the pages out before pinning them, so
+ * lent memory is not blocked by it.
+ */
+static void long_pin(void)
+{
+	struct io_uring_params par = { 0 };
+	size_t len = 4 * MiB;
+	int back = wait_given_back();
+	char *anon = anon_pages(len);
+	int before = anon ? pages_in_block(anon, len, NULL) : -1;
+	int after = -1, ring, reg = -1, fd = -1, ret;
+	struct iovec iov = { anon, len };
+
+	ring = anon ? syscall(__NR_io_uring_setup, 4, &par) : -1;
+	if (ring >= 0)
+		reg = syscall(__NR_io_uring_register, ring,
+			      IORING_REGISTER_BUFFERS, &iov, 1);
+	if (!reg)
+		after = pages_in_block(anon, len, NULL);
+	ret = alloc_buf(120 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	if (fd >= 0)
+		close(fd);
+	ktap_check(back && before > 0 && !reg && !after && !ret,
+		   "a long-term pin (io_uring fixed buffer) moves its pages out of the block first (%d there before, %d after, register %d): 120 MiB CONTIGUOUS succeeds while it is held (%d)",
+		   before, after, reg ? -errno : 0, ret);
+	if (ring >= 0)
+		close(ring);
+	if (anon)
+		munmap(anon, len);
 }
 
 static int run_contigctl_lend(void)
@@ -472,12 +595,12 @@ int main(int argc, char **argv)
 		return after();
 	if (argc > 1 && !strcmp(argv[1], "--none"))
 		return none();
-	ktap_header(17);
+	ktap_header(20);
 	ctl = open("/dev/contig", O_RDWR);
 	read_small(MEMDIR "/block_size_bytes", buf, sizeof(buf));
 	if (ctl < 0 || !iomem_lent(&start, &depth)) {
 		ktap_check(0, "lend=1: /proc/iomem shows System RAM (contig) (open: %d)", ctl);
-		for (int i = 1; i < 17; i++)
+		for (int i = 1; i < 20; i++)
 			ktap_check(0, "skipped: contig is not lending");
 		return ktap_finish();
 	}
@@ -573,6 +696,8 @@ int main(int argc, char **argv)
 	ret = nobody_alloc();
 	ktap_check(!ret, "uid 65534's CONTIGUOUS request gets its arena from lent memory (%d)",
 		   ret);
+	short_pin();
+	long_pin();
 
 	/*
 	 * Exhaustion: the system's memory full, the kernel's pages in the
