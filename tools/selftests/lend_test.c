@@ -517,6 +517,18 @@ static long long meminfo(const char *key)
 
 #define FILLFS	DIR_ "/fill"
 
+/* fallocate()'s fallback: @len bytes of zeros; 0 or -1 (errno set). */
+static int write_zeros(int fd, size_t len)
+{
+	static char zeros[1 << 16];
+	size_t off;
+
+	for (off = 0; off < len; off += sizeof(zeros))
+		if (write(fd, zeros, sizeof(zeros)) != sizeof(zeros))
+			return -1;
+	return 0;
+}
+
 /*
  * Fill the system's memory with files on a tmpfs of its own (/tmp's is
  * limited to half the memory), allocated with fallocate() (the kernel
@@ -538,7 +550,8 @@ static int fill_memory(long long left_kb)
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0)
 			break;
-		if (fallocate(fd, 0, 0, 8 * MiB)) {
+		if (fallocate(fd, 0, 0, 8 * MiB) && write_zeros(fd, 8 * MiB)) {
+			ktap_print("filling %s: %s", path, strerror(errno));
 			close(fd);
 			unlink(path);
 			break;
