@@ -1368,12 +1368,17 @@ static void op_mremap(void)
 		if (to == MAP_FAILED)
 			break;
 		p = mremap(m->addr, m->len, m->len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
-		/* A mapping madvise() split in VMAs cannot move as one: EFAULT. */
+		/*
+		 * A mapping madvise() split in VMAs cannot move as one: EFAULT.
+		 * A failed move has usually unmapped @to already (mremap_to()
+		 * unmaps the target first), and another thread may have
+		 * mapped a buffer there since: @to is left alone, never
+		 * unmapped again (that unmapped other threads' buffers under
+		 * their feet: wrong data and SIGSEGV on stock 6.1 and 6.12).
+		 */
 		if (!CHECK(INV_ERRNO, p == to || (errno == EFAULT && m->split),
-			   "mremap move: %s", strerror(errno)) || p != to) {
-			munmap(to, m->len);
+			   "mremap move: %s", strerror(errno)) || p != to)
 			break;
-		}
 		m->addr = p;
 		check_map(b, m, INV_DATA, "after mremap move");
 		break;

@@ -717,7 +717,12 @@ int main(int argc, char **argv)
 	 * block have nowhere to go.  ENOMEM, no OOM killer, nothing lost.
 	 */
 	kmsg("contig-test: lend_test mark 4\n");
-	v = fill_memory(64 * 1024);
+	/*
+	 * Below what contig asks free before it tries the whole block (the
+	 * window and 1/32 of RAM, README), but not so low that the kernel's
+	 * own atomic allocations starve.
+	 */
+	v = fill_memory(128 * 1024 + meminfo("MemTotal:") / 32 - 24 * 1024);
 	movable_zone(&free1, &present);
 	ktap_print("filled: %lld files of 8 MiB, %lld KiB available, Movable %lld of %lld pages free",
 		   v, meminfo("MemAvailable:"), free1, present);
