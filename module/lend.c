@@ -186,9 +186,9 @@ static bool __unit_taken_free(struct contig_lend *l, unsigned long u)
 
 /*
  * Take the lent units of [@c->first, @c->last) from the kernel, one
- * alloc_contig_range() per run of them; on failure, give back what this
- * call took stays taken and free, for the give-back.  Context:
- * contig_lend_mutex held.
+ * alloc_contig_range() per run of them.  On failure, the runs this call
+ * did take stay taken and free in contig's buddy, for the give-back.
+ * Context: contig_lend_mutex held.
  */
 static int __take_window(struct contig_lend *l,
 			 const struct contig_lend_cand *c)
@@ -313,7 +313,9 @@ sort:
  * frames are.  Frames taken but not used go back to the
  * kernel later.
  *
- * Context: process context, may sleep; no contig lock held.
+ * Context: process context, may sleep; no contig lock held but
+ * contig_users_mutex (an arena being made), which comes before
+ * contig_lend_mutex in the lock order.
  * Return: frames taken (> 0), 0 when nothing is lent, or -errno of the
  * last window tried (-EBUSY, -ENOMEM, -EINTR), with a dmesg line.
  */
@@ -633,7 +635,8 @@ void contig_lend_get_usage(u64 *lent, u64 *taken)
 int contig_lend_show(struct seq_file *m, void *unused)
 {
 	struct contig_lend *l = &contig_lend_state;
-	unsigned long u, taken = 0, in_use = 0, per;
+	unsigned long u, in_use = 0, per;
+	u64 lent_bytes, taken_bytes;
 
 	if (!l->added) {
 		seq_printf(m, "lend: %s\n", lend ?
@@ -641,13 +644,9 @@ int contig_lend_show(struct seq_file *m, void *unused)
 			   "off");
 		return 0;
 	}
+	contig_lend_get_usage(&lent_bytes, &taken_bytes);
 	mutex_lock(&contig_lend_mutex);
 	per = l->block / l->unit;
-	for (u = 0; u < l->nr_units; u++) {
-		if (!l->taken_at[u])
-			continue;
-		taken++;
-	}
 	for (u = 0; u < l->nr_units; u += per)
 		seq_printf(m, "block memory%lu: %s\n",
 			   __block_nr(l, __unit_pfn(l, u)),
@@ -656,10 +655,9 @@ int contig_lend_show(struct seq_file *m, void *unused)
 	for (u = 0; u < l->nr_units; u++)
 		if (!l->taken_at[u] && __unit_online(l, u))
 			in_use += __in_use(__unit_pfn(l, u), l->unit);
-	seq_printf(m, "lent_bytes: %llu\n",
-		   (u64)(l->nr_units - taken) * l->unit << PAGE_SHIFT);
+	seq_printf(m, "lent_bytes: %llu\n", lent_bytes);
 	seq_printf(m, "lent_in_use_bytes: %llu\n", (u64)in_use << PAGE_SHIFT);
-	seq_printf(m, "taken_bytes: %llu\n", (u64)taken * l->unit << PAGE_SHIFT);
+	seq_printf(m, "taken_bytes: %llu\n", taken_bytes);
 	seq_printf(m, "private_bytes: %llu\n",
 		   l->r->size - ((u64)l->r->lend_nr << PAGE_SHIFT));
 	seq_printf(m, "reserve_bytes: %lu\n", READ_ONCE(reserve));
