@@ -246,6 +246,25 @@ static int log_has(const char *mark, const char *what)
 	return ok;
 }
 
+/*
+ * Write @val to the block's state file @path after a log mark @mark: 1 when
+ * the write is refused (its -errno in *@err), the state still begins with
+ * @keep and the log since the mark has @why.
+ */
+static int state_refused(const char *path, const char *val, const char *keep,
+			 const char *mark, const char *why, int *err)
+{
+	char line[80], buf[64];
+
+	snprintf(line, sizeof(line), "contig-test: %s\n", mark);
+	kmsg(line);
+	*err = write_str(path, val);
+	buf[0] = '\0';
+	read_small(path, buf, sizeof(buf));
+	return *err < 0 && !strncmp(buf, keep, strlen(keep)) &&
+	       log_has(mark, why);
+}
+
 static int alloc_buf(uint64_t size, uint32_t kind, int *fd)
 {
 	struct contig_alloc_data a = { .size = size, .kind = kind,
@@ -601,7 +620,7 @@ int main(int argc, char **argv)
 	char path[128], buf[256], *state;
 	long long free0, present, free1, v;
 	unsigned long long start = 0;
-	int depth = 0, fd = -1, fd2 = -1, ret, stop = -1, status, bad;
+	int depth = 0, fd = -1, fd2 = -1, ret, stop = -1, status, bad, ok;
 	pid_t child;
 
 	if (argc > 1 && !strcmp(argv[1], "--after"))
@@ -627,12 +646,9 @@ int main(int argc, char **argv)
 	ktap_check(!strncmp(state, "offline", 7) && !v && strstr(buf, "offline"),
 		   "before contigctl lend the block is offline (state %.7s), debugfs says so", state);
 
-	kmsg("contig-test: lend_test mark 1\n");
-	ret = write_str(path, "online_kernel");
-	read_small(path, buf, sizeof(buf));
-	ktap_check(ret < 0 && !strncmp(buf, "offline", 7) &&
-		   log_has("lend_test mark 1", "ZONE_MOVABLE only"),
-		   "online_kernel is refused (%s), the block stays offline, the log says why",
+	ok = state_refused(path, "online_kernel", "offline", "lend_test mark 1",
+			   "ZONE_MOVABLE only", &ret);
+	ktap_check(ok, "online_kernel is refused (%s), the block stays offline, the log says why",
 		   strerror(-ret));
 
 	kmsg("contig-test: lend_test mark 2\n");
@@ -748,12 +764,9 @@ int main(int argc, char **argv)
 		   "a process reading its %llu MiB in a loop through every take never saw a wrong byte (status %#x)",
 		   ANON_BYTES / MiB, status);
 
-	kmsg("contig-test: lend_test mark 3\n");
-	ret = write_str(path, "offline");
-	read_small(path, buf, sizeof(buf));
-	ktap_check(ret < 0 && !strncmp(buf, "online", 6) &&
-		   log_has("lend_test mark 3", "offlining memory"),
-		   "offlining the lent block is refused while contig is loaded (%s)",
+	ok = state_refused(path, "offline", "online", "lend_test mark 3",
+			   "offlining memory", &ret);
+	ktap_check(ok, "offlining the lent block is refused while contig is loaded (%s)",
 		   strerror(-ret));
 	if (!read_small(LEND_DBG, dbg, sizeof(dbg)))
 		for (char *l = strtok(dbg, "\n"); l; l = strtok(NULL, "\n"))
