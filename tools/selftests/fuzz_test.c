@@ -364,6 +364,35 @@ static int get_stats(struct contig_stats_data *st)
 	return xioctl(ctl, CONTIG_IOCTL_STATS, st);
 }
 
+/*
+ * What happened to buffers and fds, for the end check: an fd still open
+ * at the end is named with its buffer's last events.
+ */
+enum ev_what { EV_ADOPT = 1, EV_DUP, EV_CLOSE, EV_RELEASE, EV_XFER_OUT };
+
+static const char *const ev_name[] = {
+	[EV_ADOPT] = "adopt", [EV_DUP] = "dup", [EV_CLOSE] = "close",
+	[EV_RELEASE] = "release", [EV_XFER_OUT] = "sent",
+};
+
+struct ev {
+	uint64_t id;
+	unsigned long long opno;
+	int what, tid, fd, fd2;
+};
+
+#define NR_EV	(1 << 16)
+static struct ev evlog[NR_EV];
+static atomic_uint nr_ev;
+
+static void log_ev(int what, const struct buf *b, int fd, int fd2)
+{
+	struct ev *e = &evlog[atomic_fetch_add(&nr_ev, 1) % NR_EV];
+
+	*e = (struct ev){ .id = b->id, .opno = opno, .what = what,
+			  .tid = tid, .fd = fd, .fd2 = fd2 };
+}
+
 static int nr_handles(const struct buf *b)
 {
 	int n = (b->fd >= 0) + (b->fd2 >= 0), i;
@@ -426,6 +455,7 @@ static void release_buf(struct buf *b)
 	int i;
 
 	shadow_del(b);
+	log_ev(EV_RELEASE, b, b->fd, b->fd2);
 	for (i = 0; i < MAXMAP; i++)
 		if (b->map[i].used) {
 			munmap(b->map[i].addr, b->map[i].len);
@@ -777,6 +807,7 @@ static int adopt(struct buf *b, int fd, uint32_t kind, uint32_t flags,
 	if (is_peer && chance(2))
 		info_check(b, fd, 1, 0);
 	info_check(b, fd, !is_peer, 1);
+	log_ev(EV_ADOPT, b, fd, -1);
 	shadow_add(b);
 	m = map_buf(b, 0, b->npages);
 	if (!m) {
@@ -1497,8 +1528,10 @@ static void op_dup_close(void)
 		return;
 	if (b->fd2 < 0 && b->fd >= 0 && chance(2)) {
 		b->fd2 = chance(2) ? dup(b->fd) : fcntl(b->fd, F_DUPFD_CLOEXEC, 0);
-		if (b->fd2 >= 0)
+		if (b->fd2 >= 0) {
+			log_ev(EV_DUP, b, b->fd, b->fd2);
 			info_check(b, b->fd2, 0, 0);
+		}
 		goto out;
 	}
 	if (nr_handles(b) == 1 || chance(6)) {
@@ -1508,6 +1541,7 @@ static void op_dup_close(void)
 	fd = chance(2) ? b->fd : b->fd2;
 	if (fd < 0)
 		goto out;
+	log_ev(EV_CLOSE, b, fd, -1);
 	close(fd);
 	if (fd == b->fd)
 		b->fd = -1;
@@ -1687,6 +1721,7 @@ static int xfer_buf(struct buf *b)
 		return -1;
 	}
 	n_xfer_out++;
+	log_ev(EV_XFER_OUT, b, fd, -1);
 	release_buf(b);
 	return 0;
 }
@@ -2107,18 +2142,76 @@ resume:
 	pthread_mutex_unlock(&pause_lock);
 }
 
-static int count_fds(void)
+#define MAXFD	4096
+static unsigned char fd_at_start[MAXFD];
+
+/* How many fds are open; @mark: remember which, as the start's. */
+static int count_fds(int mark)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
-	int n = 0;
+	int n = 0, fd;
 
 	if (!d)
 		return -1;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		fd = atoi(e->d_name);
+		if (fd == dirfd(d))
+			continue;
+		n++;
+		if (mark && fd >= 0 && fd < MAXFD)
+			fd_at_start[fd] = 1;
+	}
 	closedir(d);
-	return n - 1;	/* the directory's own fd */
+	return n;
+}
+
+/*
+ * An fd open now that was not at the start: what it is (INFO of a
+ * buffer) and the last events of its buffer id, or of its number.
+ */
+static void name_new_fds(void)
+{
+	char path[64], target[128], line[480];
+	struct contig_info_data in;
+	unsigned int n = nr_ev, k, shown;
+	int fd, len;
+	ssize_t t;
+
+	for (fd = 0; fd < MAXFD; fd++) {
+		if (fd_at_start[fd] || fd == ctl)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		t = readlink(path, target, sizeof(target) - 1);
+		if (t < 0)
+			continue;
+		target[t] = 0;
+		memset(&in, 0, sizeof(in));
+		in.fd = fd;
+		if (xioctl(ctl, CONTIG_IOCTL_INFO, &in))
+			in.id = 0;
+		say("fd %d left open: %s, buffer id %llu kind %u size %llu",
+		    fd, target, (unsigned long long)in.id, in.kind,
+		    (unsigned long long)in.size);
+		len = 0;
+		shown = 0;
+		/* Newest first, of this buffer (or of this fd number). */
+		for (k = 0; k < n && k < NR_EV && shown < 8; k++) {
+			const struct ev *e = &evlog[(n - 1 - k) % NR_EV];
+
+			if (in.id ? e->id != in.id : e->fd != fd && e->fd2 != fd)
+				continue;
+			shown++;
+			len += snprintf(line + len, sizeof(line) - len,
+					"%s t%d#%llu %s fd %d/%d", shown > 1 ? "," : "",
+					e->tid, e->opno, ev_name[e->what], e->fd, e->fd2);
+			if (len >= (int)sizeof(line))
+				break;
+		}
+		say("  its last events, newest first:%s", shown ? line : " none");
+	}
 }
 
 static int stats_same(const struct contig_stats_data *a,
@@ -2232,7 +2325,7 @@ int main(int argc, char **argv)
 			ktap_check(0, "fuzz: not run, preconditions failed");
 		return ktap_finish();
 	}
-	fds0 = count_fds();
+	fds0 = count_fds(1);
 
 	/* ---- the second user ---- */
 	if (!socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
@@ -2334,7 +2427,9 @@ int main(int argc, char **argv)
 			   inv_name[k], (unsigned long)checks[k],
 			   (unsigned long)fails[k], (unsigned long long)seed);
 
-	fds1 = count_fds();
+	fds1 = count_fds(0);
+	if (fds1 != fds0)
+		name_new_fds();
 	ktap_check(fds1 == fds0, "fuzz: the fd table is back to where it started (%d fds, %d at the start)",
 		   fds1, fds0);
 	for (i = 0; i < 150; i++) {
