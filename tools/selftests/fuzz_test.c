@@ -81,6 +81,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,7 +319,7 @@ struct map {
 };
 
 struct buf {
-	pthread_mutex_t lock;
+	pthread_mutex_t lock;	/* first: adopt() resets what follows it */
 	int used;
 	int fd, fd2;		/* -1 when closed */
 	uint32_t kind, flags;
@@ -332,6 +333,8 @@ struct buf {
 	int in_shadow;		/* counted (and its frames checked) */
 	struct map map[MAXMAP];
 };
+
+_Static_assert(offsetof(struct buf, lock) == 0, "adopt() resets what follows the lock");
 
 static struct buf bufs[MAXBUF];
 static int nbufs = MAXBUF;
@@ -791,10 +794,25 @@ static int adopt(struct buf *b, int fd, uint32_t kind, uint32_t flags,
 	struct map *m;
 	uint64_t i;
 
-	*b = (struct buf){ .lock = b->lock, .used = 1, .fd = fd, .fd2 = -1,
-			   .kind = kind, .flags = flags, .rdonly = rdonly,
-			   .size = (size + PG - 1) & ~(PG - 1), .align = align,
-			   .key = key, .id = id };
+	/*
+	 * Everything but the lock, field by field.  Never "*b = (struct
+	 * buf){ .lock = b->lock, ... }": GCC builds that in place, zeroing
+	 * the lock word before it stores the saved one back, and another
+	 * thread's trylock took the slot in between (two threads in one
+	 * slot: an fd lost, a mapping read through NULL).
+	 */
+	memset((char *)b + offsetof(struct buf, used), 0,
+	       sizeof(*b) - offsetof(struct buf, used));
+	b->used = 1;
+	b->fd = fd;
+	b->fd2 = -1;
+	b->kind = kind;
+	b->flags = flags;
+	b->rdonly = rdonly;
+	b->size = (size + PG - 1) & ~(PG - 1);
+	b->align = align;
+	b->key = key;
+	b->id = id;
 	b->npages = b->size / PG;
 	b->stamp = calloc(b->npages, sizeof(*b->stamp));
 	if (stamps)
