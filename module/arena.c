@@ -96,7 +96,7 @@ struct contig_arena *contig_arena_new(struct contig_region *r,
 			cond_resched();
 		}
 		if (frame >= 0 || tries ||
-		    contig_lend_take(r, nr_frames, nr_frames, true) <= 0)
+		    contig_lend_take(r, nr_frames, nr_frames, true, NULL) <= 0)
 			break;
 	}
 	if (frame < 0) {

@@ -387,9 +387,36 @@ static int __contig_alloc_sg(struct contig_buffer *buf, unsigned long nr,
 }
 
 /*
+ * Fold what the lend path found (@lr) into @rep: its windows first, then
+ * those of the region's own memory that are not merely lent (the lent
+ * ones are @lr's, told better); its counts when the region's own windows
+ * were not judged.
+ */
+static void __contig_merge_lend_report(struct contig_alloc_report *rep,
+				       const struct contig_alloc_report *lr)
+{
+	struct contig_window_report own[CONTIG_REPORT_WINDOWS];
+	unsigned int i, n_own = rep->nr_reported;
+
+	if (!lr->nr_windows)
+		return;
+	memcpy(own, rep->windows, sizeof(own));
+	memcpy(rep->windows, lr->windows, sizeof(rep->windows));
+	rep->nr_reported = lr->nr_reported;
+	for (i = 0; i < n_own && rep->nr_reported < CONTIG_REPORT_WINDOWS; i++)
+		if (own[i].holder != CONTIG_HOLDER_LENT)
+			rep->windows[rep->nr_reported++] = own[i];
+	if (!rep->nr_windows) {
+		rep->nr_windows = lr->nr_windows;
+		rep->nr_blocked = lr->nr_blocked;
+	}
+}
+
+/*
  * CONTIGUOUS: a free block, or else (when the caller may sleep, and in the
- * region, not in an arena) a window emptied by moving movable memory out
- * of it (migrate.c).
+ * region, not in an arena) a window of lent memory taken back from the
+ * kernel (lend.c), or a window emptied by moving movable memory out of it
+ * (migrate.c).
  */
 static int __contig_alloc_contiguous(struct contig_buffer *buf,
 				     unsigned long nr,
@@ -399,6 +426,7 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 {
 	struct contig_buddy *b = buf->buddy;
 	bool in_region = b == &buf->region->buddy;
+	struct contig_alloc_report lr = { };
 	unsigned long cap = 0;
 	long frame, lent = 0;
 	int ret;
@@ -407,7 +435,8 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 				   CONTIG_POLICY_DEFAULT, bflags);
 	/* Lent memory first (the kernel's pages move), then our own. */
 	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
-		lent = contig_lend_take(buf->region, nr, align_frames, true);
+		lent = contig_lend_take(buf->region, nr, align_frames, true,
+					&lr);
 		if (lent > 0)
 			frame = contig_buddy_alloc(b, nr, align_frames,
 						   CONTIG_OWNER_UNMOVABLE,
@@ -423,16 +452,21 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 		 */
 		if (frame == -ENOMEM && lent == -EBUSY)
 			frame = -EBUSY;
+		if (rep && frame < 0 && !rep->move_bytes)
+			rep->move_bytes = lr.move_bytes;
 	} else if (rep) {
 		struct contig_buddy_stats st;
 
 		/*
 		 * What the migration path reports too: the largest left (in
-		 * an arena, the arena's).
+		 * an arena, the arena's), and the kernel's bytes moved.
 		 */
 		contig_buddy_get_stats(b, &st);
 		rep->largest_free = (u64)st.largest_free << PAGE_SHIFT;
+		rep->move_bytes = lr.move_bytes;
 	}
+	if (rep)
+		__contig_merge_lend_report(rep, &lr);
 	if (frame < 0)
 		return frame;
 	ret = __contig_add_chunk(buf, &cap, buf->buddy_base + frame, nr, gfp);
@@ -572,10 +606,13 @@ EXPORT_SYMBOL_GPL(contig_alloc);
  * @align:  byte alignment, a power of two, 0 for page alignment.
  * @report: filled in: the windows that could not be emptied and why, the
  *          largest free block, and in @report->move_bytes the bytes of
- *          movable memory that would move.
+ *          movable memory that would move (with lend=1, of the kernel's
+ *          pages in the lent window that would be taken).
  *
  * A dry run: nothing is allocated or moved, and the answer may be stale by
- * the time it is read.
+ * the time it is read.  Lent memory is judged as a request would take it:
+ * from the kernel's page state (pinned and unmovable pages, and whether
+ * the kernel has room elsewhere for the pages in use).
  *
  * Context: process context, may sleep.
  * Return: 0 if the request would succeed, -EBUSY when only pinned memory
@@ -597,8 +634,23 @@ int contig_alloc_query(size_t size, size_t align,
 		return ret;
 	nr = PAGE_ALIGN(size) >> PAGE_SHIFT;
 	align_frames = max_t(size_t, align >> PAGE_SHIFT, 1);
-	return contig_migrate_alloc(r, nr, align_frames, CONTIG_OWNER_UNMOVABLE,
-				    report, true);
+	ret = contig_migrate_alloc(r, nr, align_frames, CONTIG_OWNER_UNMOVABLE,
+				   report, true);
+	if (ret == -ENOMEM || ret == -EBUSY) {
+		struct contig_alloc_report lr = { };
+		int lret = contig_lend_judge(r, nr, align_frames, &lr);
+
+		if (!lr.nr_windows)
+			return ret;
+		/* As a request would: lent memory first, then our own. */
+		__contig_merge_lend_report(report, &lr);
+		if (!lret || !report->move_bytes)
+			report->move_bytes = lr.move_bytes;
+		if (!lret || lret == -EBUSY)
+			ret = lret;
+		report->result = ret;
+	}
+	return ret;
 }
 EXPORT_SYMBOL_GPL(contig_alloc_query);
 
@@ -697,7 +749,7 @@ struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
 	ret = __contig_alloc_kind(buf, nr, align_frames, bflags, gfp, rep);
 	if (ret == -ENOMEM && kind != CONTIG_KIND_CONTIGUOUS && !atomic &&
 	    buf->buddy == &r->buddy &&
-	    contig_lend_take(r, nr, align_frames, false) > 0) {
+	    contig_lend_take(r, nr, align_frames, false, NULL) > 0) {
 		/* Frames taken back from the kernel: once more, from scratch. */
 		__contig_free_chunks(buf);
 		ret = __contig_alloc_kind(buf, nr, align_frames, bflags, gfp,

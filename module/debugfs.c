@@ -174,13 +174,15 @@ static int map_show(struct seq_file *m, void *v)
 		per <<= 1;
 	seq_printf(m, "# %lu frames, %lu per character, %lu KiB per line\n",
 		   n, per, (per * CONTIG_MAP_COLS) << (PAGE_SHIFT - 10));
-	seq_puts(m, "# . free  U unmovable  M movable  P pinned  S slab  L lent to the kernel  u m p s l: partly free  #: several owners\n");
+	seq_puts(m, "# . free  U unmovable  M movable  P pinned  S slab  u m p s l: partly free  #: several owners\n");
+	seq_puts(m, "# lent to the kernel: L in use by it  _ free in it  o offline  l partly taken back; t taken back, free\n");
 	for (frame = 0; frame < n;) {
 		start = frame;
 		for (col = 0; col < CONTIG_MAP_COLS && frame < n;
 		     col++, frame += per) {
 			contig_buddy_count_owners(b, frame, per, counts);
-			line[col] = __contig_map_char(counts);
+			line[col] = contig_lend_map_char(r, frame, per, counts) ?:
+				    __contig_map_char(counts);
 		}
 		line[col] = '\0';
 		seq_printf(m, "%#014llx %s\n",

@@ -62,10 +62,15 @@
 #include <linux/mmzone.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/page-flags.h>
+#include <linux/page_ref.h>
+#include <linux/pagemap.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/workqueue.h>
+
+#include <contig.h>
 
 #include "contig_internal.h"
 #include "lend.h"
@@ -104,6 +109,8 @@ struct contig_lend {
 	u64 take_requests;
 	u64 take_failures;		/* requests that got nothing */
 	u64 fail_busy, fail_nomem, fail_intr, fail_offline;
+	u64 blocked[CONTIG_HOLDER_KERNEL_NOMEM + 1];	/* windows, by cause */
+	u64 judged;			/* dry runs */
 	u64 pages_in_use;		/* kernel pages in windows taken */
 	u64 units_taken, units_given;
 	u64 time_ns, max_ns;
@@ -158,10 +165,128 @@ static unsigned long __in_use(unsigned long pfn, unsigned long nr)
 	return used;
 }
 
+/*
+ * What keeps the kernel's page at @pfn, in use, from moving, as far as
+ * can be seen from outside: a CONTIG_HOLDER_KERNEL_*, or 0.  A racy look,
+ * for reports and dry runs only: a folio may be freed or split meanwhile.
+ *
+ * A page off the LRU lists (and not of a movable_ops kind) is in transit:
+ * just allocated, in a per-cpu batch on its way to an LRU list (which
+ * holds a reference), or isolated.  Judging (@failed false), that is no
+ * obstacle; after alloc_contig_range() failed, it is what did not move
+ * (@failed true), unless someone holds a reference besides.
+ */
+static unsigned int __page_blocker(unsigned long pfn, bool failed)
+{
+	struct folio *folio = page_folio(pfn_to_page(pfn));
+	bool lru;
+	int extra;
+
+	if (folio_maybe_dma_pinned(folio))
+		return CONTIG_HOLDER_KERNEL_PINNED;
+	if (folio_test_hugetlb(folio) || folio_test_large(folio))
+		return 0;
+	lru = folio_test_lru(folio) || __folio_test_movable(folio);
+	/*
+	 * A small folio has a reference per mapping, one of the page cache
+	 * (or swap cache), one of private data and, off the LRU, at most
+	 * one of a batch or an isolation: any more is someone holding it
+	 * (vmsplice(), O_DIRECT in flight, get_user_pages()).
+	 */
+	extra = folio_ref_count(folio) - atomic_read(&folio->page._mapcount) -
+		1 - !!folio_mapping(folio) - folio_test_private(folio) - !lru;
+	if (extra > 0)
+		return CONTIG_HOLDER_KERNEL_PINNED;
+	return !lru && failed ? CONTIG_HOLDER_KERNEL_UNMOVABLE : 0;
+}
+
+/* What blocks a range, and where: the worst found first. */
+struct contig_lend_blocker {
+	unsigned long pinned, unmovable, used;	/* first such pfn, or 0 */
+};
+
+static void __range_blocker(unsigned long pfn, unsigned long nr, bool failed,
+			    struct contig_lend_blocker *bl)
+{
+	unsigned long end = pfn + nr;
+	unsigned int order, max = ilog2(nr);
+
+	while (pfn < end) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (PageBuddy(page)) {
+			order = min_t(unsigned long, READ_ONCE(page->private),
+				      max);
+			pfn += 1UL << order;
+			continue;
+		}
+		/* Free in a per-cpu list, or on its way: nothing to move. */
+		if (page_ref_count(page) > 0) {
+			switch (__page_blocker(pfn, failed)) {
+			case CONTIG_HOLDER_KERNEL_PINNED:
+				bl->pinned = bl->pinned ?: pfn;
+				break;
+			case CONTIG_HOLDER_KERNEL_UNMOVABLE:
+				bl->unmovable = bl->unmovable ?: pfn;
+				break;
+			}
+			bl->used = bl->used ?: pfn;
+		}
+		pfn++;
+	}
+}
+
 struct contig_lend_cand {
 	unsigned long first, last;	/* units [first, last) */
 	unsigned long cost;		/* pages the kernel uses there */
 };
+
+/*
+ * What blocks the lent units of @c (@failed: a take of them just failed):
+ * a CONTIG_HOLDER_KERNEL_*, pinned before unmovable, with its first frame
+ * in *@at; or 0, with the first frame in use (or the window's first) in
+ * *@at.
+ */
+static unsigned int __cand_blocker(const struct contig_lend *l,
+				   const struct contig_lend_cand *c,
+				   bool failed, unsigned long *at)
+{
+	struct contig_lend_blocker bl = { };
+	unsigned long u;
+
+	for (u = c->first; u < c->last; u++)
+		if (!l->taken_at[u])
+			__range_blocker(__unit_pfn(l, u), l->unit, failed, &bl);
+	if (bl.pinned) {
+		*at = bl.pinned;
+		return CONTIG_HOLDER_KERNEL_PINNED;
+	}
+	if (bl.unmovable) {
+		*at = bl.unmovable;
+		return CONTIG_HOLDER_KERNEL_UNMOVABLE;
+	}
+	*at = bl.used ?: __unit_pfn(l, c->first);
+	return 0;
+}
+
+/* A lent window that could not (or, judged, would not) be taken. */
+static void __report_window(struct contig_lend *l,
+			    struct contig_alloc_report *lr,
+			    const struct contig_lend_cand *c,
+			    unsigned int holder, unsigned long at)
+{
+	struct contig_window_report *w;
+
+	if (!lr)
+		return;
+	lr->nr_blocked++;
+	if (lr->nr_reported == CONTIG_REPORT_WINDOWS)
+		return;
+	w = &lr->windows[lr->nr_reported++];
+	w->start_pfn = __unit_pfn(l, c->first);
+	w->blocker_pfn = at;
+	w->holder = holder;
+}
 
 static int __cand_cmp(const void *a, const void *b)
 {
@@ -186,15 +311,19 @@ static bool __unit_taken_free(struct contig_lend *l, unsigned long u)
 
 /*
  * Take the lent units of [@c->first, @c->last) from the kernel, one
- * alloc_contig_range() per run of them.  On failure, the runs this call
- * did take stay taken and free in contig's buddy, for the give-back.
+ * alloc_contig_range() per run of them, adding the kernel's pages in use
+ * there to *@moved.  On failure, the runs this call did take stay taken
+ * and free in contig's buddy, for the give-back, and the window goes in
+ * @lr (may be NULL) with what blocked it.
  * Context: contig_lend_mutex held.
  */
 static int __take_window(struct contig_lend *l,
-			 const struct contig_lend_cand *c)
+			 const struct contig_lend_cand *c,
+			 struct contig_alloc_report *lr, unsigned long *moved)
 {
-	unsigned long u, run, pfn, nr, i;
+	unsigned long u, run, pfn = 0, nr, i, in_use, at;
 	u64 t0 = ktime_get_ns(), dt;
+	unsigned int holder;
 	int ret = 0;
 
 	lockdep_assert_held(&contig_lend_mutex);
@@ -218,11 +347,13 @@ static int __take_window(struct contig_lend *l,
 			ret = -ENOMEM;
 			break;
 		}
-		l->pages_in_use += __in_use(pfn, nr);
+		in_use = __in_use(pfn, nr);
 		ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
 					 CONTIG_GFP_REQUEST);
 		if (ret)
 			break;
+		l->pages_in_use += in_use;
+		*moved += in_use;
 		l->takes++;
 		for (i = u; i < run; i++) {
 			l->taken_at[i] = jiffies ?: 1;
@@ -242,6 +373,18 @@ static int __take_window(struct contig_lend *l,
 		l->fail_intr++;
 	else if (ret)
 		l->fail_nomem++;
+	if (!ret || ret == -EINTR)
+		return ret;
+	if (ret == -EBUSY) {
+		/* What alloc_contig_range() could not isolate or migrate. */
+		holder = __cand_blocker(l, c, true, &at) ?:
+			 CONTIG_HOLDER_KERNEL_MIGRATION;
+	} else {
+		holder = CONTIG_HOLDER_KERNEL_NOMEM;
+		at = pfn ?: __unit_pfn(l, c->first);
+	}
+	l->blocked[holder]++;
+	__report_window(l, lr, c, holder, at);
 	return ret;
 }
 
@@ -305,6 +448,11 @@ sort:
  * @nr:		frames the allocation needs.
  * @align:	their alignment in frames (a power of two).
  * @contiguous:	whether they must be one run.
+ * @lr:		NULL, or zeroed and filled in: the lent windows judged
+ *		(@nr_windows), those tried and blocked with what blocked
+ *		them (CONTIG_HOLDER_KERNEL_*), and @move_bytes, the bytes of
+ *		the kernel's pages moved (or on failure, in use in the
+ *		cheapest window).
  *
  * For a contiguous request the window is an aligned block of
  * max(roundup_pow_of_two(@nr), @align) frames, the block contig's buddy
@@ -320,10 +468,11 @@ sort:
  * last window tried (-EBUSY, -ENOMEM, -EINTR), with a dmesg line.
  */
 long contig_lend_take(struct contig_region *r, unsigned long nr,
-		      unsigned long align, bool contiguous)
+		      unsigned long align, bool contiguous,
+		      struct contig_alloc_report *lr)
 {
 	struct contig_lend *l = &contig_lend_state;
-	unsigned long win = 0, nc, i, got = 0, tries = 0;
+	unsigned long win = 0, nc, i, got = 0, tries = 0, moved = 0;
 	struct contig_lend_cand *c;
 	long ret = -ENOMEM;
 	const char *why;
@@ -343,7 +492,7 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 			break;
 		}
 		tries++;
-		ret = __take_window(l, &c[i]);
+		ret = __take_window(l, &c[i], lr, &moved);
 		if (ret)
 			continue;
 		got += (c[i].last - c[i].first) * l->unit;
@@ -352,6 +501,12 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 	}
 	if (!got)
 		l->take_failures++;
+	if (lr) {
+		lr->nr_windows = nc;
+		lr->move_bytes = (u64)(got ? moved : nc ? c[0].cost : 0) <<
+				 PAGE_SHIFT;
+		lr->result = got ? 0 : ret;
+	}
 	mutex_unlock(&contig_lend_mutex);
 	kvfree(c);
 	if (got) {
@@ -369,6 +524,63 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 		why = "the kernel had nowhere to move its pages";
 	pr_info_ratelimited("lend: could not take %lu KiB back from the kernel: %s (%lu windows judged, %lu tried)\n",
 			    nr << (PAGE_SHIFT - 10), why, nc, tries);
+	return ret;
+}
+
+/**
+ * contig_lend_judge() - would lent memory serve a contiguous request now?
+ * @r:		the region.
+ * @nr:		frames the request needs.
+ * @align:	their alignment in frames (a power of two).
+ * @lr:		zeroed; filled in as by contig_lend_take(), for the windows
+ *		a take would try, judged from the kernel's page state.
+ *
+ * A dry run: nothing is taken or moved, and the answer may be stale by
+ * the time it is read.
+ *
+ * Context: process context, may sleep; no contig lock held.
+ * Return: 0 if a lent window would be taken, -EBUSY if every one tried
+ * holds a pinned page (or one that failed to move: a retry may work),
+ * -ENOMEM otherwise; with @lr->nr_windows 0 when nothing is lent.
+ */
+int contig_lend_judge(struct contig_region *r, unsigned long nr,
+		      unsigned long align, struct contig_alloc_report *lr)
+{
+	struct contig_lend *l = &contig_lend_state;
+	unsigned long win, nc, i, at;
+	struct contig_lend_cand *c;
+	unsigned int holder;
+	bool busy = false;
+	int ret = -ENOMEM;
+
+	if (!l->added || r != l->r)
+		return -ENOMEM;
+	win = max(roundup_pow_of_two(nr), align);
+	mutex_lock(&contig_lend_mutex);
+	l->judged++;
+	nc = __windows(l, win, &c);
+	lr->nr_windows = nc;
+	if (nc && si_mem_available() < (long)(win + totalram_pages() / 32)) {
+		__report_window(l, lr, &c[0], CONTIG_HOLDER_KERNEL_NOMEM,
+				__unit_pfn(l, c[0].first));
+		nc = 0;
+	}
+	for (i = 0; i < nc && i < CONTIG_LEND_TRIES; i++) {
+		holder = __cand_blocker(l, &c[i], false, &at);
+		if (!holder) {
+			ret = 0;
+			break;
+		}
+		__report_window(l, lr, &c[i], holder, at);
+		busy |= holder == CONTIG_HOLDER_KERNEL_PINNED;
+	}
+	if (ret && busy)
+		ret = -EBUSY;
+	if (lr->nr_windows)
+		lr->move_bytes = (u64)c[ret ? 0 : i].cost << PAGE_SHIFT;
+	lr->result = ret;
+	mutex_unlock(&contig_lend_mutex);
+	kvfree(c);
 	return ret;
 }
 
@@ -601,6 +813,47 @@ void contig_lend_exit(struct contig_region *r)
 }
 
 /**
+ * contig_lend_map_char() - the debugfs map's character for lent frames.
+ * @r:		the region.
+ * @frame:	the first frame the character stands for.
+ * @nr:		frames it stands for.
+ * @counts:	their owners in contig's buddy (contig_buddy_count_owners()).
+ *
+ * A racy look at the kernel's page state, for the map only.
+ *
+ * Context: any sleeping context.
+ * Return: for frames all lent: 'o' if some is offline, else 'L' if the
+ * kernel uses some, else '_'; 't' for frames all taken back and free in
+ * contig's buddy; 0 for anything else (the map's own character).
+ */
+char contig_lend_map_char(struct contig_region *r, unsigned long frame,
+			  unsigned long nr,
+			  const unsigned long *counts)
+{
+	struct contig_lend *l = &contig_lend_state;
+	unsigned long u, first = r->lend_first;
+
+	if (!l->added || r != l->r || frame < first ||
+	    frame + nr > first + r->lend_nr)
+		return 0;
+	if (counts[CONTIG_OWNER_LENT] == nr) {
+		for (u = (frame - first) / l->unit;
+		     u <= (frame + nr - 1 - first) / l->unit; u++)
+			if (!__unit_online(l, u))
+				return 'o';
+		return __in_use(r->base_pfn + frame, nr) ? 'L' : '_';
+	}
+	if (counts[CONTIG_OWNER_FREE] == nr) {
+		for (u = (frame - first) / l->unit;
+		     u <= (frame + nr - 1 - first) / l->unit; u++)
+			if (!READ_ONCE(l->taken_at[u]))
+				return 0;
+		return 't';
+	}
+	return 0;
+}
+
+/**
  * contig_lend_get_usage() - bytes lent and taken, for STATS.
  * @lent:	set to the bytes lent to the kernel and not taken back.
  * @taken:	set to the bytes taken back.
@@ -667,6 +920,13 @@ int contig_lend_show(struct seq_file *m, void *unused)
 	seq_printf(m, "take_failures: %llu\n", l->take_failures);
 	seq_printf(m, "failed_busy: %llu\nfailed_nomem: %llu\nfailed_interrupted: %llu\nfailed_none_online: %llu\n",
 		   l->fail_busy, l->fail_nomem, l->fail_intr, l->fail_offline);
+	seq_puts(m, "# windows tried and not taken, by what blocked them\n");
+	seq_printf(m, "blocked_pinned: %llu\nblocked_unmovable: %llu\nblocked_migration: %llu\nblocked_nomem: %llu\n",
+		   l->blocked[CONTIG_HOLDER_KERNEL_PINNED],
+		   l->blocked[CONTIG_HOLDER_KERNEL_UNMOVABLE],
+		   l->blocked[CONTIG_HOLDER_KERNEL_MIGRATION],
+		   l->blocked[CONTIG_HOLDER_KERNEL_NOMEM]);
+	seq_printf(m, "dry_runs: %llu\n", l->judged);
 	seq_printf(m, "kernel_pages_moved: %llu\n", l->pages_in_use);
 	seq_printf(m, "units_taken: %llu\nunits_given_back: %llu\n",
 		   l->units_taken, l->units_given);
@@ -699,13 +959,27 @@ void contig_lend_exit(struct contig_region *r)
 }
 
 long contig_lend_take(struct contig_region *r, unsigned long nr,
-		      unsigned long align, bool contiguous)
+		      unsigned long align, bool contiguous,
+		      struct contig_alloc_report *lr)
 {
 	return 0;
 }
 
+int contig_lend_judge(struct contig_region *r, unsigned long nr,
+		      unsigned long align, struct contig_alloc_report *lr)
+{
+	return -ENOMEM;
+}
+
 void contig_lend_freed(void)
 {
+}
+
+char contig_lend_map_char(struct contig_region *r, unsigned long frame,
+			  unsigned long nr,
+			  const unsigned long *counts)
+{
+	return 0;
 }
 
 void contig_lend_get_usage(u64 *lent, u64 *taken)

@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 
+struct contig_alloc_report;
 struct contig_region;
 struct seq_file;
 
@@ -15,8 +16,14 @@ u64 contig_lend_block_size(void);
 int contig_lend_init(struct contig_region *r);
 void contig_lend_exit(struct contig_region *r);
 long contig_lend_take(struct contig_region *r, unsigned long nr,
-		      unsigned long align, bool contiguous);
+		      unsigned long align, bool contiguous,
+		      struct contig_alloc_report *lr);
+int contig_lend_judge(struct contig_region *r, unsigned long nr,
+		      unsigned long align, struct contig_alloc_report *lr);
 void contig_lend_freed(void);
+char contig_lend_map_char(struct contig_region *r, unsigned long frame,
+			  unsigned long nr,
+			  const unsigned long *counts);
 void contig_lend_get_usage(u64 *lent, u64 *taken);
 int contig_lend_show(struct seq_file *m, void *unused);
 

@@ -461,6 +461,10 @@ void contig_migrate_report_log(const struct contig_alloc_report *rep,
 		[CONTIG_HOLDER_PINNED] = "pinned",
 		[CONTIG_HOLDER_SLAB] = "slab",
 		[CONTIG_HOLDER_LENT] = "lent to the kernel",
+		[CONTIG_HOLDER_KERNEL_PINNED] = "lent: a kernel page pinned or held",
+		[CONTIG_HOLDER_KERNEL_UNMOVABLE] = "lent: a kernel page off the LRU lists",
+		[CONTIG_HOLDER_KERNEL_MIGRATION] = "lent: isolation or migration failed",
+		[CONTIG_HOLDER_KERNEL_NOMEM] = "lent: no room elsewhere for the kernel's pages",
 	};
 	bool pfns = in_task() &&
 		    ns_capable_noaudit(&init_user_ns, CAP_SYS_RAWIO);

@@ -239,6 +239,10 @@ static void print_report(const struct contig_alloc_data *a,
 		[CONTIG_HOLDER_UNMOVABLE] = "unmovable", [2] = "?",
 		[CONTIG_HOLDER_PINNED] = "pinned", [CONTIG_HOLDER_SLAB] = "slab",
 		[CONTIG_HOLDER_LENT] = "lent",
+		[CONTIG_HOLDER_KERNEL_PINNED] = "lent, a kernel page pinned or held",
+		[CONTIG_HOLDER_KERNEL_UNMOVABLE] = "lent, a kernel page off the LRU lists",
+		[CONTIG_HOLDER_KERNEL_MIGRATION] = "lent, isolation or migration failed",
+		[CONTIG_HOLDER_KERNEL_NOMEM] = "lent, no room elsewhere for the kernel's pages",
 	};
 	unsigned int i;
 
@@ -253,7 +257,8 @@ static void print_report(const struct contig_alloc_data *a,
 		printf("  window at pfn %#llx: pfn %#llx is %s\n",
 		       (unsigned long long)rep->windows[i].start_pfn,
 		       (unsigned long long)rep->windows[i].blocker_pfn,
-		       rep->windows[i].holder < 5 ?
+		       rep->windows[i].holder < sizeof(holders) / sizeof(holders[0]) &&
+		       holders[rep->windows[i].holder] ?
 		       holders[rep->windows[i].holder] : "?");
 }
 

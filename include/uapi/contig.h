@@ -53,6 +53,14 @@
 #define CONTIG_HOLDER_PINNED	3	/* movable memory pinned for now */
 #define CONTIG_HOLDER_SLAB	4	/* carved into small objects */
 #define CONTIG_HOLDER_LENT	5	/* lent to the kernel, not taken back */
+/*
+ * Lent memory that contig tried (or for a dry run, judged) to take back
+ * and could not: what the kernel has at the blocking frame.
+ */
+#define CONTIG_HOLDER_KERNEL_PINNED	6	/* a page held by a pin or a reference */
+#define CONTIG_HOLDER_KERNEL_UNMOVABLE	7	/* a page that stayed off the LRU lists */
+#define CONTIG_HOLDER_KERNEL_MIGRATION	8	/* isolation or migration failed, no cause seen */
+#define CONTIG_HOLDER_KERNEL_NOMEM	9	/* the kernel has no room elsewhere for its pages */
 
 /**
  * struct contig_window_report - one candidate window that could not be
@@ -82,12 +90,16 @@ struct contig_window_report {
  * @result:	0 or the negative errno of the request.
  * @nr_windows:	candidate windows of the size and alignment asked.
  * @nr_blocked:	of which holding a frame that cannot be moved.
- * @nr_reported: entries of @windows filled: blocked windows, each with a
- *		blocker other than the previous entry's, in address order.
+ * @nr_reported: entries of @windows filled: blocked windows.  First the
+ *		windows of lent memory tried (or judged) in the order tried,
+ *		with a CONTIG_HOLDER_KERNEL_* holder; then windows of the
+ *		region's own memory, each with a blocker other than the
+ *		previous entry's, in address order.
  * @largest_free: bytes of the largest free block of the region.
- * @move_bytes:	bytes of movable memory moved to serve the request, or for
- *		a dry run or a failure, that the cheapest window would have
- *		needed moving (0 when no window could be emptied).
+ * @move_bytes:	bytes of movable memory (contig's MOVABLE buffers, or the
+ *		kernel's pages in lent memory) moved to serve the request,
+ *		or for a dry run or a failure, that the cheapest window
+ *		would have needed moving (0 when no window could be emptied).
  * @windows:	the blocked windows.
  */
 struct contig_alloc_report {
