@@ -275,6 +275,46 @@ static int alloc_buf(uint64_t size, uint32_t kind, int *fd)
 	return ret;
 }
 
+/*
+ * A CONTIGUOUS ALLOC of @size with a report, or with @dry its DRY_RUN;
+ * *@move_bytes is ALLOC's own out field.
+ */
+static int alloc_report(uint64_t size, int dry, struct contig_alloc_report *rep,
+			uint64_t *move_bytes, int *fd)
+{
+	struct contig_alloc_data a = {
+		.size = size, .kind = CONTIG_KIND_CONTIGUOUS, .fd_flags = O_RDWR,
+		.flags = dry ? CONTIG_FLAG_DRY_RUN : 0, .report = (uintptr_t)rep,
+	};
+	int ret;
+
+	memset(rep, 0, sizeof(*rep));
+	ret = ioctl(ctl, CONTIG_IOCTL_ALLOC, &a) ? -errno : 0;
+	*fd = ret || dry ? -1 : (int)a.fd;
+	if (move_bytes)
+		*move_bytes = a.move_bytes;
+	return ret;
+}
+
+/* Does @rep list a window blocked by @holder (at frame @pfn, unless 0)? */
+static int rep_names(const struct contig_alloc_report *rep, unsigned int holder,
+		     uint64_t pfn)
+{
+	for (unsigned int i = 0; i < rep->nr_reported && i < CONTIG_REPORT_WINDOWS; i++)
+		if (rep->windows[i].holder == holder &&
+		    (!pfn || rep->windows[i].blocker_pfn == pfn))
+			return 1;
+	return 0;
+}
+
+/* The first blocker a report names, for messages. */
+static unsigned long long rep_first(const struct contig_alloc_report *rep,
+				    unsigned int *holder)
+{
+	*holder = rep->nr_reported ? rep->windows[0].holder : 0;
+	return rep->nr_reported ? rep->windows[0].blocker_pfn : 0;
+}
+
 static struct contig_stats_data stats(void)
 {
 	struct contig_stats_data st = { 0 };
@@ -369,6 +409,41 @@ static int pages_in_block(void *p, size_t len, size_t *first)
 	return n;
 }
 
+/* The frame behind user address @p (root reads frames), or 0. */
+static uint64_t pfn_of(const void *p)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t e = 0;
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, 8, (uintptr_t)p / 4096 * 8) != 8 || !(e >> 63))
+		e = 0;
+	close(fd);
+	return e & ((1ULL << 55) - 1);
+}
+
+/* How many characters of the debugfs map are @c (its comment lines aside). */
+static int map_count(char c)
+{
+	FILE *f = fopen("/sys/kernel/debug/contig/map", "r");
+	char line[256];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strchr(line, ' ');
+
+		if (line[0] == '#' || !p)
+			continue;
+		for (; *p; p++)
+			n += *p == c;
+	}
+	fclose(f);
+	return n;
+}
+
 /* Wait (up to 10 s) until contig has given every taken byte back. */
 static int wait_given_back(void)
 {
@@ -384,6 +459,12 @@ static void *anon_pages(size_t len)
 
 	if (p == MAP_FAILED)
 		return NULL;
+	/*
+	 * Small pages, so that the page held below is a folio of its own
+	 * (Debian's kernels make anonymous memory huge where they can; the
+	 * test kernel has no THP, and no madvise() either).
+	 */
+	madvise(p, len, MADV_NOHUGEPAGE);
 	memset(p, 0x5a, len);
 	return p;
 }
@@ -399,22 +480,39 @@ static void short_pin(void)
 	int back = wait_given_back();
 	char *anon = anon_pages(len);
 	int in = anon ? pages_in_block(anon, len, &off) : -1;
-	int pp[2] = { -1, -1 }, fd = -1, ret, ret2 = -1;
+	int pp[2] = { -1, -1 }, fd = -1, ret, ret2 = -1, dret;
+	struct contig_alloc_report rep, drep;
+	unsigned long long pin_pfn = 0, at;
+	long long blocked = lend_stat("blocked_pinned");
+	unsigned int holder;
 	struct iovec iov;
 	ssize_t spliced = -1;
 
 	if (in > 0 && !pipe(pp)) {
 		iov = (struct iovec){ anon + off, 4096 };
 		spliced = vmsplice(pp[1], &iov, 1, 0);
+		pin_pfn = pfn_of(anon + off);
 	}
+	dret = alloc_report(120 * MiB, 1, &drep, NULL, &fd);
+	at = rep_first(&drep, &holder);
+	ktap_check(back && spliced == 4096 && pin_pfn && dret == -EBUSY &&
+		   drep.result == -EBUSY &&
+		   rep_names(&drep, CONTIG_HOLDER_KERNEL_PINNED, pin_pfn),
+		   "a page the kernel holds in the block (vmsplice into a pipe, pfn %#llx): a 120 MiB DRY_RUN is EBUSY (%d), its report names that pfn as pinned (first: holder %u at %#llx)",
+		   pin_pfn, dret, holder, at);
 	kmsg("contig-test: lend_test mark 5\n");
-	ret = alloc_buf(120 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	ret = alloc_report(120 * MiB, 0, &rep, NULL, &fd);
 	if (fd >= 0)
 		close(fd);
+	at = rep_first(&rep, &holder);
 	ktap_check(back && in > 0 && spliced == 4096 && ret == -EBUSY &&
-		   log_has("lend_test mark 5", "could not be isolated or migrated"),
-		   "a page the kernel holds in the block (vmsplice into a pipe; %d of %zu pages were there) keeps it: 120 MiB CONTIGUOUS is EBUSY (%d), logged",
-		   in, len / 4096, ret);
+		   rep.result == -EBUSY &&
+		   rep_names(&rep, CONTIG_HOLDER_KERNEL_PINNED, pin_pfn) &&
+		   lend_stat("blocked_pinned") > blocked &&
+		   log_has("lend_test mark 5", "could not be isolated or migrated") &&
+		   log_has("lend_test mark 5", "pinned or held"),
+		   "it keeps the window: 120 MiB CONTIGUOUS is EBUSY (%d; %d of %zu pages were there), the report names pfn %#llx pinned (first: holder %u at %#llx), debugfs counts it, logged",
+		   ret, in, len / 4096, pin_pfn, holder, at);
 	if (pp[0] >= 0) {
 		close(pp[0]);
 		close(pp[1]);
@@ -617,7 +715,9 @@ int main(int argc, char **argv)
 {
 	static char dbg[8192];
 	struct contig_stats_data st0, st;
+	struct contig_alloc_report rep;
 	char path[128], buf[256], *state;
+	uint64_t moved = 0;
 	long long free0, present, free1, v;
 	unsigned long long start = 0;
 	int depth = 0, fd = -1, fd2 = -1, ret, stop = -1, status, bad, ok;
@@ -627,12 +727,12 @@ int main(int argc, char **argv)
 		return after();
 	if (argc > 1 && !strcmp(argv[1], "--none"))
 		return none();
-	ktap_header(20);
+	ktap_header(23);
 	ctl = open("/dev/contig", O_RDWR);
 	read_small(MEMDIR "/block_size_bytes", buf, sizeof(buf));
 	if (ctl < 0 || !iomem_lent(&start, &depth)) {
 		ktap_check(0, "lend=1: /proc/iomem shows System RAM (contig) (open: %d)", ctl);
-		for (int i = 1; i < 20; i++)
+		for (int i = 1; i < 23; i++)
 			ktap_check(0, "skipped: contig is not lending");
 		return ktap_finish();
 	}
@@ -643,8 +743,10 @@ int main(int argc, char **argv)
 	read_small(path, buf, sizeof(buf));
 	state = strdup(buf);
 	v = read_small(LEND_DBG, buf, sizeof(buf));
-	ktap_check(!strncmp(state, "offline", 7) && !v && strstr(buf, "offline"),
-		   "before contigctl lend the block is offline (state %.7s), debugfs says so", state);
+	ktap_check(!strncmp(state, "offline", 7) && !v && strstr(buf, "offline") &&
+		   map_count('o') > 0 && !map_count('L') && !map_count('_'),
+		   "before contigctl lend the block is offline (state %.7s), debugfs says so, the map shows it offline (%d 'o')",
+		   state, map_count('o'));
 
 	ok = state_refused(path, "online_kernel", "offline", "lend_test mark 1",
 			   "ZONE_MOVABLE only", &ret);
@@ -669,14 +771,29 @@ int main(int argc, char **argv)
 	child = reader(&stop);
 	ret = write_files();
 	movable_zone(&free1, &present);
-	ktap_check(!ret && child > 0 && free1 >= 0 && free1 < present / 4,
-		   "%d MiB of tmpfs files and %llu MiB of a process's memory fill it: Movable %lld of %lld pages free (was %lld)",
+	ktap_check(!ret && child > 0 && free1 >= 0 && free1 < present / 4 &&
+		   map_count('L') > map_count('_') && !map_count('o'),
+		   "%d MiB of tmpfs files and %llu MiB of a process's memory fill it: Movable %lld of %lld pages free (was %lld); the map shows %d characters in use by the kernel, %d free in it",
 		   (int)(NFILES * FILE_BYTES / MiB), ANON_BYTES / MiB, free1,
-		   present, free0);
+		   present, free0, map_count('L'), map_count('_'));
+
+	/*
+	 * A dry run judges lent windows from the kernel's page state: it
+	 * would take one, moving the kernel's pages in use there.
+	 */
+	v = lend_stat("dry_runs");
+	ret = alloc_report(64 * MiB, 1, &rep, NULL, &fd);
+	st = stats();
+	ktap_check(!ret && !rep.result && rep.nr_windows >= 1 &&
+		   rep.move_bytes > 0 && lend_stat("dry_runs") == v + 1 &&
+		   !st.taken_bytes,
+		   "a 64 MiB DRY_RUN (%d) says a lent window would be taken, moving %llu KiB of the kernel's pages (%u windows judged); nothing taken (%llu bytes)",
+		   ret, (unsigned long long)rep.move_bytes >> 10, rep.nr_windows,
+		   (unsigned long long)st.taken_bytes);
 
 	v = lend_stat("kernel_pages_moved");
 	st0 = stats();
-	ret = alloc_buf(64 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	ret = alloc_report(64 * MiB, 0, &rep, &moved, &fd);
 	st = stats();
 	ktap_check(!ret && check_buf(fd, 64 * MiB, 1) &&
 		   lend_stat("windows_taken") >= 1 &&
@@ -690,6 +807,11 @@ int main(int argc, char **argv)
 		   (unsigned long long)(st.taken_bytes / MiB),
 		   (unsigned long long)(st0.lent_bytes / MiB),
 		   (unsigned long long)(st0.taken_bytes / MiB));
+	ktap_check(!ret && moved > 0 && rep.move_bytes == moved &&
+		   moved == (uint64_t)(lend_stat("kernel_pages_moved") - v) * 4096,
+		   "its report: %llu KiB of the kernel's pages moved, as debugfs counts (%lld pages)",
+		   (unsigned long long)moved >> 10,
+		   lend_stat("kernel_pages_moved") - v);
 	bad = bad_files();
 	ktap_check(!bad, "every file is intact after that take (%d not)", bad);
 	if (fd >= 0)
@@ -742,10 +864,14 @@ int main(int argc, char **argv)
 	movable_zone(&free1, &present);
 	ktap_print("filled: %lld files of 8 MiB, %lld KiB available, Movable %lld of %lld pages free",
 		   v, meminfo("MemAvailable:"), free1, present);
-	ret = alloc_buf(120 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	ret = alloc_report(120 * MiB, 0, &rep, NULL, &fd);
 	ktap_check(v > 0 && free1 < present / 8 && ret == -ENOMEM &&
-		   log_has("lend_test mark 4", "could not take"),
-		   "memory full elsewhere: 120 MiB CONTIGUOUS is ENOMEM (%d), logged", ret);
+		   rep.result == -ENOMEM &&
+		   rep_names(&rep, CONTIG_HOLDER_KERNEL_NOMEM, 0) &&
+		   log_has("lend_test mark 4", "could not take") &&
+		   log_has("lend_test mark 4", "no room elsewhere"),
+		   "memory full elsewhere: 120 MiB CONTIGUOUS is ENOMEM (%d), its report says the kernel has no room for its pages (%u windows reported), logged",
+		   ret, rep.nr_reported);
 	if (fd >= 0)
 		close(fd);
 	bad = bad_files();
