@@ -1244,8 +1244,12 @@ EXPORT_SYMBOL_GPL(contig_buffer_nr_chunks);
  * @out: room for @n chunks.
  * @n:   entries at @out.
  *
+ * A MOVABLE buffer's chunks change as its pages move: the count returned
+ * and the entries written are of one moment, which contig_buffer_nr_chunks()
+ * called before may not be.
+ *
  * Context: process context.
- * Return: the number of entries written, min(@n, number of chunks).
+ * Return: the number of chunks; min(@n, that) entries were written.
  */
 unsigned long contig_buffer_get_chunks(struct contig_buffer *buf,
 				       struct contig_chunk *out,
@@ -1255,14 +1259,14 @@ unsigned long contig_buffer_get_chunks(struct contig_buffer *buf,
 
 	/* MOVABLE: where its pages are now, in physically contiguous runs. */
 	if (buf->mov)
-		return min(n, contig_movable_get_chunks(buf->mov, out, n));
+		return contig_movable_get_chunks(buf->mov, out, n);
 	n = min(n, buf->nr_chunks);	/* chunks never change: no lock */
 	for (i = 0; i < n; i++) {
 		out[i].phys = contig_frame_to_phys(buf->region,
 						   buf->chunks[i].frame);
 		out[i].size = (u64)buf->chunks[i].nr << PAGE_SHIFT;
 	}
-	return n;
+	return buf->nr_chunks;
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_buffer_get_chunks);

@@ -282,14 +282,29 @@ static long __contig_ioctl_info(struct file *file, void *data,
 	in->buf_flags = contig_buffer_flags(buf);
 	in->id = contig_buffer_id(buf);
 	in->nr_chunks = contig_buffer_nr_chunks(buf);
-	if (in->chunks) {
+	/*
+	 * The count and the entries of one moment: a MOVABLE buffer's chunks
+	 * change as its pages move, and a count read before the entries let
+	 * INFO say N chunks and write fewer (the fuzzer saw it).  If they
+	 * grew past the room taken, again with more.
+	 */
+	while (in->chunks) {
+		unsigned long total;
+
 		n = min_t(unsigned long, in->chunks_cap, in->nr_chunks);
 		chunks = kvmalloc_array(n, sizeof(*chunks), GFP_KERNEL);
 		if (!chunks) {
 			ret = -ENOMEM;
 			goto put;
 		}
-		n = contig_buffer_get_chunks(buf, chunks, n);
+		total = contig_buffer_get_chunks(buf, chunks, n);
+		in->nr_chunks = total;
+		if (min_t(unsigned long, in->chunks_cap, total) <= n) {
+			n = min(n, total);
+			break;
+		}
+		kvfree(chunks);
+		chunks = NULL;
 	}
 	dma_buf_put(dmabuf);
 
