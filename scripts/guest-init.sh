@@ -113,7 +113,10 @@ while read -r verb arg rest; do
 		dmesg | grep 'contig-bench:' | sed 's/.*contig-bench: /contig-bench: /' > $R ;;
 	benchprog)
 		kmsg "benchprog $arg $rest"
-		/tests/$arg $rest 2>&1 | grep 'contig-bench:' > $R ;;
+		# Line by line as they come (grep would hold them to the end).
+		/tests/$arg $rest 2>&1 | while IFS= read -r l; do
+			case $l in 'contig-bench:'*|'# '*) say "$l" ;; esac
+		done ;;
 	selftest)
 		kmsg "selftest $arg $rest"
 		say "# contig-test: $arg"
