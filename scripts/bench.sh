@@ -33,8 +33,11 @@ quiet "$OUT/tools.log" make -C "$ROOT/tools" OUT="$OUT/tools" selftests
 			printf 'load\nbenchprog %s\nunload\n' "$prog"
 		done < "$ROOT/tools/bench.list"
 	fi
+	# Lending against the kernel's CMA, areas of one size (cma=128M).
+	printf 'region %s\nload lend=1\nbenchprog lend_bench\nunload\n' \
+		"$SECTION_REGION"
 } > "$OUT/plan"
-VM_APPEND="kmemleak=off" vm_run bench "$KDIR/arch/x86/boot/bzImage" "$OUT/mod" "$OUT/plan" > /dev/null || true
+VM_APPEND="kmemleak=off cma=${SECTION_REGION%@*}" vm_run bench "$KDIR/arch/x86/boot/bzImage" "$OUT/mod" "$OUT/plan" > /dev/null || true
 
 echo
 echo "contig benchmarks, $(date -u +%F), QEMU TCG, non-debug 6.12 kernel"

@@ -240,7 +240,7 @@ int main(void)
 		return 1;
 	}
 	size = st.region_size;
-	/* The CMA area is cma=64M; both take the same size, if it fits. */
+	/* The CMA area is cma= of `make bench`; both take one size, if it fits. */
 	if (heap >= 0 && heap_alloc(heap, size) < 0)
 		size /= 2;
 	printf("# %llu MiB, CMA heap %s\n", (unsigned long long)size / MB,
