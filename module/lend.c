@@ -142,21 +142,31 @@ static bool __unit_online(const struct contig_lend *l, unsigned long u)
 }
 
 /*
+ * The frames of the kernel's free block at @pfn (at most 2^@max), or 0
+ * when that page is not in its free lists.  A racy look.
+ */
+static unsigned long __free_run(unsigned long pfn, unsigned int max)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	if (!PageBuddy(page))
+		return 0;
+	return 1UL << min_t(unsigned long, READ_ONCE(page->private), max);
+}
+
+/*
  * Pages the kernel uses in [@pfn, @pfn + @nr): all but those in its free
  * lists.  A racy look, for choosing windows only.
  */
 static unsigned long __in_use(unsigned long pfn, unsigned long nr)
 {
-	unsigned long end = pfn + nr, used = 0;
-	unsigned int order, max = ilog2(nr);
+	unsigned long end = pfn + nr, used = 0, run;
+	unsigned int max = ilog2(nr);
 
 	while (pfn < end) {
-		struct page *page = pfn_to_page(pfn);
-
-		if (PageBuddy(page)) {
-			order = min_t(unsigned long, READ_ONCE(page->private),
-				      max);
-			pfn += 1UL << order;
+		run = __free_run(pfn, max);
+		if (run) {
+			pfn += run;
 			continue;
 		}
 		used++;
@@ -208,20 +218,17 @@ struct contig_lend_blocker {
 static void __range_blocker(unsigned long pfn, unsigned long nr, bool failed,
 			    struct contig_lend_blocker *bl)
 {
-	unsigned long end = pfn + nr;
-	unsigned int order, max = ilog2(nr);
+	unsigned long end = pfn + nr, run;
+	unsigned int max = ilog2(nr);
 
 	while (pfn < end) {
-		struct page *page = pfn_to_page(pfn);
-
-		if (PageBuddy(page)) {
-			order = min_t(unsigned long, READ_ONCE(page->private),
-				      max);
-			pfn += 1UL << order;
+		run = __free_run(pfn, max);
+		if (run) {
+			pfn += run;
 			continue;
 		}
 		/* Free in a per-cpu list, or on its way: nothing to move. */
-		if (page_ref_count(page) > 0) {
+		if (page_ref_count(pfn_to_page(pfn)) > 0) {
 			switch (__page_blocker(pfn, failed)) {
 			case CONTIG_HOLDER_KERNEL_PINNED:
 				bl->pinned = bl->pinned ?: pfn;
