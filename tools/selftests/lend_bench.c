@@ -437,6 +437,21 @@ static int lend_online(unsigned long long *pfn, unsigned long long *pfns)
 	return ret;
 }
 
+/* One side's figures for the 64 MiB request. */
+struct figures {
+	double ms[REPS], mb[REPS], rate[REPS];
+	int n;
+};
+
+static void record(struct figures *f, double secs, uint64_t moved)
+{
+	if (secs <= 0)
+		return;
+	f->ms[f->n] = secs * 1e3;
+	f->mb[f->n] = (double)moved / MB;
+	f->rate[f->n++] = moved / MB / secs;
+}
+
 static double memcpy_mbs(size_t size)
 {
 	char *a = malloc(size), *b = malloc(size);
@@ -459,12 +474,12 @@ static double memcpy_mbs(size_t size)
 
 int main(void)
 {
-	double o[REPS], k[REPS], ores[REPS], omb[REPS], kmb[REPS];
-	double orate[REPS], krate[REPS], os[REPS], ks[REPS], t, cp;
+	struct figures of = { 0 }, kf = { 0 };
+	double ores[REPS], os[REPS], ks[REPS], t, cp;
 	double levels[REPS] = { 0 }, level, lo, hi;
 	unsigned long long lent_pfn = 0, lent_pfns = 0;
 	unsigned long cma_base, cma_count, in;
-	int no = 0, nk = 0, nr = 0, nos = 0, nks = 0, fd, r, i;
+	int nr = 0, nos = 0, nks = 0, fd, r, i;
 	int fds[SMALL_N], ofail = 0, kfail = 0;
 	uint64_t moved;
 
@@ -498,11 +513,7 @@ int main(void)
 		level = (double)in / cma_count;
 		moved = ours_in(cma_base, BIG / PG) * PG;
 		t = heap_alloc(BIG, &fd);
-		if (t > 0) {
-			k[nk] = t * 1e3;
-			kmb[nk] = (double)moved / MB;
-			krate[nk++] = moved / MB / t;
-		}
+		record(&kf, t, moved);
 		printf("# CMA %d: %lu MiB of the CMA area filled, %.1f ms, %llu KiB of it in the window taken\n",
 		       r, in * PG / MB, t * 1e3, (unsigned long long)moved >> 10);
 		if (fd >= 0)
@@ -511,18 +522,15 @@ int main(void)
 		given_back(0);
 		in = fill(lent_pfn, lent_pfns, lent_pfns * level);
 		t = ours_alloc(BIG, &fd, &moved);
-		if (t > 0) {
-			o[no] = t * 1e3;
-			omb[no] = (double)moved / MB;
-			orate[no++] = moved / MB / t;
-		}
+		record(&of, t, moved);
 		printf("# ours %d: %lu MiB of the lent block filled, %.1f ms, %llu KiB moved\n",
 		       r, in * PG / MB, t * 1e3, (unsigned long long)moved >> 10);
 		if (fd >= 0)
 			close(fd);
 		levels[r] = level * 100;
 	}
-	line("64 MiB contiguous, areas filled alike (ms)", o, no, k, nk, "ms");
+	line("64 MiB contiguous, areas filled alike (ms)", of.ms, of.n, kf.ms,
+	     kf.n, "ms");
 	median(levels, REPS, &lo, &hi);
 	printf("# areas filled to %.0f-%.0f%%\n", lo, hi);
 
@@ -546,8 +554,9 @@ int main(void)
 		       (unsigned long long)taken_bytes() / MB);
 		set_reserve(0);
 	}
-	memcpy(ks, k, sizeof(k));
-	line("64 MiB contiguous, filled, reserve=64M (ms)", ores, nr, ks, nk, "ms");
+	memcpy(ks, kf.ms, sizeof(ks));
+	line("64 MiB contiguous, filled, reserve=64M (ms)", ores, nr, ks, kf.n,
+	     "ms");
 
 	/* 56 x 1 MiB in a row, then all freed. */
 	for (r = 0; r < REPS; r++) {
@@ -577,10 +586,10 @@ int main(void)
 	printf("contig-bench: lend | 56 x 1 MiB: failed of %d | %d | %d | -\n",
 	       SMALL_N * REPS, ofail, kfail);
 
-	line("MiB moved for 64 MiB", omb, no, kmb, nk, "MiB");
+	line("MiB moved for 64 MiB", of.mb, of.n, kf.mb, kf.n, "MiB");
 	/* Zeroing included: the rate a request sees, not migration alone. */
-	line("MiB moved per second of the 64 MiB request", orate, no, krate, nk,
-	     "MiB/s");
+	line("MiB moved per second of the 64 MiB request", of.rate, of.n,
+	     kf.rate, kf.n, "MiB/s");
 	cp = memcpy_mbs(BIG);
 	printf("contig-bench: lend | memcpy() of 64 MiB | %.0f MiB/s | %.0f MiB/s | 1.00\n",
 	       cp, cp);
