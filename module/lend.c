@@ -108,7 +108,7 @@ struct contig_lend {
 	u64 takes;			/* successful alloc_contig_range() calls */
 	u64 take_requests;
 	u64 take_failures;		/* requests that got nothing */
-	u64 fail_busy, fail_nomem, fail_intr, fail_offline;
+	u64 fail_busy, fail_nomem, fail_intr, fail_offline, fail_nowindow;
 	u64 blocked[CONTIG_HOLDER_KERNEL_NOMEM + 1];	/* windows, by cause */
 	u64 judged;			/* dry runs */
 	u64 pages_in_use;		/* kernel pages in windows taken */
@@ -449,6 +449,15 @@ sort:
 	return nc;
 }
 
+static unsigned long __online_blocks(const struct contig_lend *l)
+{
+	unsigned long u, n = 0, per = l->block / l->unit;
+
+	for (u = 0; u < l->nr_units; u += per)
+		n += __unit_online(l, u);
+	return n;
+}
+
 /**
  * contig_lend_take() - take lent frames back for an allocation.
  * @r:		the region.
@@ -482,6 +491,7 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 	unsigned long win = 0, nc, i, got = 0, tries = 0, moved = 0;
 	struct contig_lend_cand *c;
 	long ret = -ENOMEM;
+	bool online = true;
 	const char *why;
 
 	if (!l->added || r != l->r)
@@ -491,8 +501,13 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 	mutex_lock(&contig_lend_mutex);
 	l->take_requests++;
 	nc = __windows(l, win, &c);
-	if (!nc)
-		l->fail_offline++;
+	if (!nc) {
+		online = __online_blocks(l);
+		if (online)
+			l->fail_nowindow++;
+		else
+			l->fail_offline++;
+	}
 	for (i = 0; i < nc && tries < CONTIG_LEND_TRIES + nr / l->unit; i++) {
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
@@ -521,8 +536,10 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 				      msecs_to_jiffies(CONTIG_LEND_KEEP_MS));
 		return got;
 	}
-	if (!nc)
-		why = "no lent window is online (run `contigctl lend`) and free of contig's frames";
+	if (!online)
+		why = "no lent block is online (run `contigctl lend`)";
+	else if (!nc)
+		why = "no window of the size asked is lent and free of contig's own frames";
 	else if (ret == -EBUSY)
 		why = "pages there could not be isolated or migrated (pinned?)";
 	else if (ret == -EINTR)
@@ -688,15 +705,6 @@ static int __contig_lend_notify(struct notifier_block *nb,
 u64 contig_lend_block_size(void)
 {
 	return lend ? memory_block_size_bytes() : 0;
-}
-
-static unsigned long __online_blocks(const struct contig_lend *l)
-{
-	unsigned long u, n = 0, per = l->block / l->unit;
-
-	for (u = 0; u < l->nr_units; u += per)
-		n += __unit_online(l, u);
-	return n;
 }
 
 /* Hand the lent frames back to contig's buddy as free.  Module exit. */
@@ -925,8 +933,9 @@ int contig_lend_show(struct seq_file *m, void *unused)
 	seq_printf(m, "take_requests: %llu\n", l->take_requests);
 	seq_printf(m, "windows_taken: %llu\n", l->takes);
 	seq_printf(m, "take_failures: %llu\n", l->take_failures);
-	seq_printf(m, "failed_busy: %llu\nfailed_nomem: %llu\nfailed_interrupted: %llu\nfailed_none_online: %llu\n",
-		   l->fail_busy, l->fail_nomem, l->fail_intr, l->fail_offline);
+	seq_printf(m, "failed_busy: %llu\nfailed_nomem: %llu\nfailed_interrupted: %llu\nfailed_none_online: %llu\nfailed_no_window: %llu\n",
+		   l->fail_busy, l->fail_nomem, l->fail_intr, l->fail_offline,
+		   l->fail_nowindow);
 	seq_puts(m, "# windows tried and not taken, by what blocked them\n");
 	seq_printf(m, "blocked_pinned: %llu\nblocked_unmovable: %llu\nblocked_migration: %llu\nblocked_nomem: %llu\n",
 		   l->blocked[CONTIG_HOLDER_KERNEL_PINNED],
