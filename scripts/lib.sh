@@ -54,8 +54,8 @@ kernel_dir() {
 # explains the verbs): the load selftest on both reservations, then on
 # REGION every KUnit module of MODDIR (none without it) and the loaded
 # selftests, then the loaded selftests again on SECTION_REGION, then
-# SECTION_REGION lent to the kernel (lend_test), and REGION with lend=1
-# (no whole block: nothing lent).
+# SECTION_REGION lent to the kernel (lend_test, then fuzz_test on it),
+# and REGION with lend=1 (no whole block: nothing lent).
 check_plan() {
 	local ko selftests=()
 
@@ -83,6 +83,11 @@ check_plan() {
 	echo "selftest lend_test"
 	echo "unload"
 	echo "selftest lend_test --after"
+	# The fuzzer on it lent (it runs contigctl lend): requests take
+	# memory back from under the fuzzer's own processes' pages.
+	echo "load lend=1"
+	echo "selftest fuzz_test --seconds 20 --threads 3"
+	echo "unload"
 	# lend=1 on a region of no whole block: nothing to lend.
 	echo "region $REGION_SIZE@$REGION_BASE"
 	echo "load lend=1"

@@ -55,6 +55,14 @@
  *  - at the end the fd table (/proc/self/fd) and STATS are back to where
  *    they started.
  *
+ * With contig.ko lend=1 (STATS lent_bytes), the fuzzer first onlines the
+ * lent block (contigctl lend): its own processes' memory and the page
+ * cache then live there too, and every request that takes memory back
+ * moves them out under the running threads.  Lent frames are the
+ * kernel's: the used-frames invariant leaves them out, STATS are read
+ * until two reads agree (the give-back work runs at any time), and the
+ * start and the end are counted with nothing taken.
+ *
  * madvise: every advice value is used, and the data must still read back
  * after it (MADV_DONTNEED included: struct-page mappings have a fault
  * handler that puts the buffer's page back).  MADV_HWPOISON and
@@ -365,6 +373,38 @@ static int get_stats(struct contig_stats_data *st)
 {
 	memset(st, 0, sizeof(*st));
 	return xioctl(ctl, CONTIG_IOCTL_STATS, st);
+}
+
+/*
+ * STATS twice alike: with lend=1 contig's give-back work turns taken
+ * frames back into lent ones at any time, and STATS reads the free and
+ * the lent bytes under different locks.  Up to 2 s.
+ */
+static int get_stats_settled(struct contig_stats_data *st)
+{
+	struct contig_stats_data again;
+	int i, ret = get_stats(st);
+
+	for (i = 0; i < 100 && !ret; i++) {
+		usleep(20000);
+		ret = get_stats(&again);
+		if (!ret && again.free == st->free &&
+		    again.lent_bytes == st->lent_bytes &&
+		    again.taken_bytes == st->taken_bytes)
+			break;
+		*st = again;
+	}
+	return ret;
+}
+
+/* lend=1: wait (up to 10 s) until contig has given every taken byte back. */
+static void lend_settle(void)
+{
+	struct contig_stats_data st;
+	int i;
+
+	for (i = 0; i < 100 && !get_stats(&st) && st.taken_bytes; i++)
+		usleep(100000);
 }
 
 /*
@@ -2099,7 +2139,7 @@ static void checkpoint(void)
 		goto resume;
 	/* Quarantined memory is not held by anyone: let it drain. */
 	for (k = 0; k < 100; k++) {
-		ret = get_stats(&st);
+		ret = get_stats_settled(&st);
 		if (ret || !st.quarantined)
 			break;
 		usleep(20000);
@@ -2124,12 +2164,14 @@ static void checkpoint(void)
 	      (unsigned long long)(base.kinds[2].bytes + held[2].bytes + pm.held[2].bytes),
 	      (unsigned long long)(base.kinds[2].buffers + held[2].buffers + pm.held[2].buffers));
 	/*
-	 * Frames: used = region - free - quarantined is the start's plus the
-	 * CONTIGUOUS and SG bytes, plus the MOVABLE pages still in the region
-	 * (between none and all of them).
+	 * Frames: used = region - free - quarantined - lent is the start's
+	 * plus the CONTIGUOUS and SG bytes, plus the MOVABLE pages still in
+	 * the region (between none and all of them).
 	 */
-	used = st.region_size - st.free - st.quarantined;
-	used0 = base.region_size - base.free - base.quarantined;
+	/* Lent frames are the kernel's, not used by contig (lend=1). */
+	used = st.region_size - st.free - st.quarantined - st.lent_bytes;
+	used0 = base.region_size - base.free - base.quarantined -
+		base.lent_bytes;
 	fixed = st.kinds[CONTIG_KIND_CONTIGUOUS].bytes +
 		st.kinds[CONTIG_KIND_SG].bytes -
 		base.kinds[CONTIG_KIND_CONTIGUOUS].bytes -
@@ -2261,6 +2303,23 @@ static int nobody_refused(void)
 	return WIFEXITED(status) && !WEXITSTATUS(status);
 }
 
+static int lent_run;	/* contig lends its region (lend=1) */
+
+/* `contigctl lend` (the selftests' copy): exit status, or -1. */
+static int run_contigctl_lend(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl("/tests/contigctl", "contigctl", "lend", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
 static void usage(const char *me)
 {
 	fprintf(stderr, "usage: %s [--seed N] [--seconds S] [--threads T]\n", me);
@@ -2314,6 +2373,15 @@ int main(int argc, char **argv)
 	/* ---- preconditions ---- */
 	ctl = open(DEV, O_RDWR | O_CLOEXEC);
 	ok = ctl >= 0 && !get_stats(&base) && base.region_size;
+	/*
+	 * lend=1: the lent block online (contigctl lend), and nothing taken
+	 * when the start is counted; the fuzzer's own processes' memory then
+	 * lives in it too, and moves out under them as requests take it.
+	 */
+	if (ok && base.lent_bytes) {
+		lent_run = 1;
+		ok = !run_contigctl_lend();
+	}
 	if (ok) {
 		struct contig_alloc_data a = { .size = PG, .kind = CONTIG_KIND_CONTIGUOUS,
 					       .fd_flags = O_RDWR };
@@ -2333,12 +2401,14 @@ int main(int argc, char **argv)
 		pfn_mode = !!strstr(line, "pfn");
 	if (f)
 		fclose(f);
+	lend_settle();
 	usleep(100000);
-	get_stats(&base);
+	get_stats_settled(&base);
 	if (!ktap_check(ok && !dev_mode(0666),
-			"fuzz: root opens " DEV ", allocates, reads chunk addresses; " DEV " made 0666 (region %llu bytes, %s)",
+			"fuzz: root opens " DEV ", allocates, reads chunk addresses; " DEV " made 0666 (region %llu bytes, %s%s)",
 			(unsigned long long)region_size,
-			pfn_mode ? "PFN maps" : "struct-page maps")) {
+			pfn_mode ? "PFN maps" : "struct-page maps",
+			lent_run ? ", lent to the kernel and onlined" : "")) {
 		while (ktap_num < 2 + NR_INV + 3)
 			ktap_check(0, "fuzz: not run, preconditions failed");
 		return ktap_finish();
@@ -2450,8 +2520,9 @@ int main(int argc, char **argv)
 		name_new_fds();
 	ktap_check(fds1 == fds0, "fuzz: the fd table is back to where it started (%d fds, %d at the start)",
 		   fds1, fds0);
-	for (i = 0; i < 150; i++) {
-		get_stats(&st);
+	/* lend=1: taken frames go back no sooner than 2 s after a take. */
+	for (i = 0; i < (lent_run ? 600 : 150); i++) {
+		get_stats_settled(&st);
 		if (stats_same(&st, &base))
 			break;
 		usleep(20000);
