@@ -106,6 +106,7 @@
 
 #include <uapi/contig.h>
 
+#include "contigctl_lend.h"
 #include "ktap.h"
 
 #define PG		4096UL
@@ -2306,20 +2307,6 @@ static int nobody_refused(void)
 static int lent_run;	/* contig lends its region (lend=1) */
 
 /* `contigctl lend` (the selftests' copy): exit status, or -1. */
-static int run_contigctl_lend(void)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execl("/tests/contigctl", "contigctl", "lend", (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
 static void usage(const char *me)
 {
 	fprintf(stderr, "usage: %s [--seed N] [--seconds S] [--threads T]\n", me);

@@ -39,6 +39,7 @@
 #include <linux/io_uring.h>
 #include <uapi/contig.h>
 
+#include "contigctl_lend.h"
 #include "ktap.h"
 
 #define MiB		(1024ULL * 1024)
@@ -557,20 +558,6 @@ static void long_pin(void)
 		close(ring);
 	if (anon)
 		munmap(anon, len);
-}
-
-static int run_contigctl_lend(void)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execl("/tests/contigctl", "contigctl", "lend", (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 static int after(void)
