@@ -17,10 +17,7 @@ mkdir -p "$outdir"
 : > "$outdir/results.tty"
 
 append="console=ttyS0 memmap=${REGION_SIZE}\$${REGION_BASE} memmap=${SECTION_REGION%@*}\$${SECTION_REGION#*@} cma=64M"
-# no_timer_check: under TCG on a busy host the IO-APIC timer check can
-# fail and panic the guest at boot ("timer doesn't work through
-# Interrupt-remapped IO-APIC"), as virtualised guests commonly skip it.
-append+=" intel_iommu=on iommu.strict=1 no_timer_check panic=-1 oops=panic"
+append+=" intel_iommu=on iommu.strict=1 panic=-1 oops=panic"
 append+=" kmemleak=on loglevel=7 ${VM_APPEND:-}"
 
 timeout --foreground "$limit" qemu-system-x86_64 \
