@@ -191,8 +191,22 @@ static long __contig_ioctl_alloc(struct file *file, void *data,
 	limited = !capable(CAP_SYS_ADMIN);
 	ret = contig_user_charge(bytes, a->kind, a->align, limited, &release,
 				 &arena);
-	if (ret)
+	if (ret) {
+		/*
+		 * A CONTIGUOUS request refused for want of memory before it
+		 * looked for a window (no room for the caller's arena) still
+		 * reports, with nothing judged: the fuzzer found the caller's
+		 * report unwritten.
+		 */
+		if (a->kind == CONTIG_KIND_CONTIGUOUS &&
+		    (ret == -ENOMEM || ret == -EBUSY)) {
+			memset(&rep, 0, sizeof(rep));
+			rep.result = ret;
+			if (__contig_alloc_report_out(a, &rep, uarg, usize))
+				ret = -EFAULT;
+		}
 		return ret;
+	}
 	fd = contig_should_fail(CONTIG_FAULT_FD) ? -EMFILE :
 	     get_unused_fd_flags(a->fd_flags & O_CLOEXEC);
 	if (fd < 0) {
