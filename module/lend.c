@@ -243,6 +243,18 @@ static void __range_blocker(unsigned long pfn, unsigned long nr, bool failed,
 	}
 }
 
+/*
+ * Has the kernel room elsewhere for what it keeps in @nr lent frames?
+ * Else alloc_contig_range() would move pages until none is free and then
+ * fail, and whoever allocates next meets the OOM killer.  (The free pages
+ * of the range count in MemAvailable, so it must hold the whole range,
+ * and 1/32 of RAM besides.)
+ */
+static bool __kernel_has_room(unsigned long nr)
+{
+	return si_mem_available() >= (long)(nr + totalram_pages() / 32);
+}
+
 struct contig_lend_cand {
 	unsigned long first, last;	/* units [first, last) */
 	unsigned long cost;		/* pages the kernel uses there */
@@ -343,14 +355,7 @@ static int __take_window(struct contig_lend *l,
 		}
 		pfn = __unit_pfn(l, u);
 		nr = (run - u) * l->unit;
-		/*
-		 * Room for what the kernel has there, outside: else
-		 * alloc_contig_range() would move pages until none is free
-		 * and then fail, and whoever allocates next meets the OOM
-		 * killer.  (The free pages of the range count in
-		 * MemAvailable, so it must hold the whole range.)
-		 */
-		if (si_mem_available() < (long)(nr + totalram_pages() / 32)) {
+		if (!__kernel_has_room(nr)) {
 			ret = -ENOMEM;
 			break;
 		}
@@ -584,7 +589,7 @@ int contig_lend_judge(struct contig_region *r, unsigned long nr,
 	l->judged++;
 	nc = __windows(l, win, &c);
 	lr->nr_windows = nc;
-	if (nc && si_mem_available() < (long)(win + totalram_pages() / 32)) {
+	if (nc && !__kernel_has_room(win)) {
 		__report_window(l, lr, &c[0], CONTIG_HOLDER_KERNEL_NOMEM,
 				__unit_pfn(l, c[0].first));
 		nc = 0;
@@ -846,26 +851,25 @@ char contig_lend_map_char(struct contig_region *r, unsigned long frame,
 			  const unsigned long *counts)
 {
 	struct contig_lend *l = &contig_lend_state;
-	unsigned long u, first = r->lend_first;
+	unsigned long u, u0, u1, first = r->lend_first;
+	bool lent = counts[CONTIG_OWNER_LENT] == nr;
 
 	if (!l->added || r != l->r || frame < first ||
-	    frame + nr > first + r->lend_nr)
+	    frame + nr > first + r->lend_nr ||
+	    (!lent && counts[CONTIG_OWNER_FREE] != nr))
 		return 0;
-	if (counts[CONTIG_OWNER_LENT] == nr) {
-		for (u = (frame - first) / l->unit;
-		     u <= (frame + nr - 1 - first) / l->unit; u++)
-			if (!__unit_online(l, u))
-				return 'o';
-		return __in_use(r->base_pfn + frame, nr) ? 'L' : '_';
+	/* The units the character covers: lent and online, or all taken. */
+	u0 = (frame - first) / l->unit;
+	u1 = (frame + nr - 1 - first) / l->unit;
+	for (u = u0; u <= u1; u++) {
+		if (lent && !__unit_online(l, u))
+			return 'o';
+		if (!lent && !READ_ONCE(l->taken_at[u]))
+			return 0;
 	}
-	if (counts[CONTIG_OWNER_FREE] == nr) {
-		for (u = (frame - first) / l->unit;
-		     u <= (frame + nr - 1 - first) / l->unit; u++)
-			if (!READ_ONCE(l->taken_at[u]))
-				return 0;
+	if (!lent)
 		return 't';
-	}
-	return 0;
+	return __in_use(r->base_pfn + frame, nr) ? 'L' : '_';
 }
 
 /**
