@@ -52,6 +52,9 @@
 
 #include <uapi/contig.h>
 
+#include "bench_util.h"
+#include "contigctl_lend.h"
+
 #define PG		4096UL
 #define MB		(1UL << 20)
 #define HEAP		"/dev/dma_heap/reserved"
@@ -73,41 +76,6 @@ struct chunk {
 
 static struct chunk chunks[MAX_CHUNKS];
 static unsigned int nchunks, nfiles;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static unsigned long read_ul(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	unsigned long v = 0;
-
-	if (f) {
-		if (fscanf(f, "%lu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
-
-static long meminfo(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[128];
-	long v = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			v = strtol(line + strlen(key) + 1, NULL, 10) * 1024;
-	if (f)
-		fclose(f);
-	return v;
-}
 
 static int cmp_d(const void *a, const void *b)
 {
@@ -398,12 +366,12 @@ static int set_reserve(uint64_t bytes)
 	return fclose(f) || !ok ? -1 : 0;
 }
 
-/* Online the lent block into ZONE_MOVABLE, as `contigctl lend` does. */
+/* The lent block (from /proc/iomem), onlined by `contigctl lend`. */
 static int lend_online(unsigned long long *pfn, unsigned long long *pfns)
 {
 	FILE *f = fopen("/proc/iomem", "r");
-	unsigned long long s, e, bs = 0, b;
-	char line[256], path[128], state[32] = "";
+	unsigned long long s, e;
+	char line[256];
 	int ret = -1;
 
 	while (f && fgets(line, sizeof(line), f)) {
@@ -416,25 +384,7 @@ static int lend_online(unsigned long long *pfn, unsigned long long *pfns)
 	}
 	if (f)
 		fclose(f);
-	f = fopen("/sys/devices/system/memory/block_size_bytes", "r");
-	if (!f || fscanf(f, "%llx", &bs) != 1)
-		ret = -1;
-	if (f)
-		fclose(f);
-	for (b = ret ? 1 : *pfn * PG / bs; !ret && b < (*pfn + *pfns) * PG / bs; b++) {
-		snprintf(path, sizeof(path),
-			 "/sys/devices/system/memory/memory%llu/state", b);
-		f = fopen(path, "r+");
-		if (!f)
-			return -1;
-		if (!fgets(state, sizeof(state), f) || strncmp(state, "online", 6)) {
-			rewind(f);
-			fputs("online_movable", f);
-		}
-		if (fclose(f))
-			ret = -1;
-	}
-	return ret;
+	return ret ?: run_contigctl_lend();
 }
 
 /* One side's figures for the 64 MiB request. */
@@ -454,21 +404,13 @@ static void record(struct figures *f, double secs, uint64_t moved)
 
 static double memcpy_mbs(size_t size)
 {
-	char *a = malloc(size), *b = malloc(size);
-	double v[REPS], lo, hi, t;
+	double v[REPS], lo, hi;
 	int r;
 
-	if (!a || !b)
+	if (memcpy_secs(size, REPS, v))
 		return -1;
-	memset(a, 1, size);
-	memset(b, 2, size);
-	for (r = 0; r < REPS; r++) {
-		t = now();
-		memcpy(b, a, size);
-		v[r] = size / MB / (now() - t);
-	}
-	free(a);
-	free(b);
+	for (r = 0; r < REPS; r++)
+		v[r] = size / MB / v[r];
 	return median(v, REPS, &lo, &hi);
 }
 

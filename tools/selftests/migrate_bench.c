@@ -40,6 +40,8 @@
 
 #include <uapi/contig.h>
 
+#include "bench_util.h"
+
 #define PG		4096UL
 #define MB		(1UL << 20)
 #define HEAP		"/dev/dma_heap/reserved"
@@ -49,14 +51,6 @@
 #define MAX_CHUNKS	2048
 
 static int ctl;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void line(const char *what, double ours, double kernel, const char *unit)
 {
@@ -95,36 +89,6 @@ static double heap_alloc(int heap, uint64_t size)
 	t = now() - t;
 	close(h.fd);
 	return t;
-}
-
-static long meminfo(const char *key)
-{
-	char l[128];
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(l, sizeof(l), f))
-		if (!strncmp(l, key, strlen(key)) && l[strlen(key)] == ':') {
-			v = strtol(l + strlen(key) + 1, NULL, 10) << 10;
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
-static unsigned long read_ul(const char *path)
-{
-	unsigned long v = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%lu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
 }
 
 static void bring_back(void)
@@ -201,23 +165,14 @@ static unsigned long fill_cma(unsigned long base, unsigned long count,
 
 static double memcpy_time(size_t size)
 {
-	char *a = malloc(size), *b = malloc(size);
-	double best = 1e9, t;
+	double t[REPS], best;
 	int r;
 
-	if (!a || !b)
+	if (memcpy_secs(size, REPS, t))
 		return -1;
-	memset(a, 1, size);
-	memset(b, 2, size);
-	for (r = 0; r < REPS; r++) {
-		t = now();
-		memcpy(b, a, size);
-		t = now() - t;
-		if (t < best)
-			best = t;
-	}
-	free(a);
-	free(b);
+	for (best = t[0], r = 1; r < REPS; r++)
+		if (t[r] < best)
+			best = t[r];
 	return best;
 }
 
