@@ -86,7 +86,7 @@ check_plan() {
 	# The fuzzer on it lent (it runs contigctl lend): requests take
 	# memory back from under the fuzzer's own processes' pages.
 	echo "load lend=1"
-	echo "selftest fuzz_test --seconds 20 --threads 3"
+	echo "selftest fuzz_test --seconds 20 --threads 3 --lent"
 	echo "unload"
 	# lend=1 on a region of no whole block: nothing to lend.
 	echo "region $REGION_SIZE@$REGION_BASE"

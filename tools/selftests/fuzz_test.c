@@ -3,7 +3,7 @@
  * fuzz_test - a seeded, multi-threaded fuzzer of /dev/contig and its
  * dma-bufs, with invariants checked as it runs.
  *
- * Usage: fuzz_test [--seed N] [--seconds S] [--threads T]
+ * Usage: fuzz_test [--seed N] [--seconds S] [--threads T] [--lent]
  *        (root, contig.ko loaded; prints KTAP)
  *
  * T threads of one process share its fd table and a table of buffers, and
@@ -55,7 +55,8 @@
  *  - at the end the fd table (/proc/self/fd) and STATS are back to where
  *    they started.
  *
- * With contig.ko lend=1 (STATS lent_bytes), the fuzzer first onlines the
+ * With contig.ko lend=1 (STATS lent_bytes; --lent: it must be, and
+ * requests must have taken memory back by the end), the fuzzer first onlines the
  * lent block (contigctl lend): its own processes' memory and the page
  * cache then live there too, and every request that takes memory back
  * moves them out under the running threads.  Lent frames are the
@@ -2305,11 +2306,27 @@ static int nobody_refused(void)
 }
 
 static int lent_run;	/* contig lends its region (lend=1) */
+static int want_lent;	/* --lent: it must */
+
+/* debugfs lend's windows_taken, or -1. */
+static long long lend_windows_taken(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/contig/lend", "r");
+	char line[128];
+	long long v = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "windows_taken: %lld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
 
 /* `contigctl lend` (the selftests' copy): exit status, or -1. */
 static void usage(const char *me)
 {
-	fprintf(stderr, "usage: %s [--seed N] [--seconds S] [--threads T]\n", me);
+	fprintf(stderr, "usage: %s [--seed N] [--seconds S] [--threads T] [--lent]\n", me);
 	exit(2);
 }
 
@@ -2320,6 +2337,7 @@ int main(int argc, char **argv)
 	pthread_t th[MAXTHREADS], reader;
 	struct contig_stats_data st;
 	int sv[2], fds0, fds1, status, ok, have_seed = 0;
+	long long takes0, takes1;
 	struct timespec t0, now;
 	pid_t peer = -1;
 	char line[128] = "";
@@ -2333,6 +2351,8 @@ int main(int argc, char **argv)
 			seconds = strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--threads") && i + 1 < (unsigned int)argc) {
 			nthreads = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--lent")) {
+			want_lent = 1;
 		} else {
 			usage(argv[0]);
 		}
@@ -2369,6 +2389,8 @@ int main(int argc, char **argv)
 		lent_run = 1;
 		ok = !run_contigctl_lend();
 	}
+	ok = ok && lent_run == want_lent;
+	takes0 = lend_windows_taken();
 	if (ok) {
 		struct contig_alloc_data a = { .size = PG, .kind = CONTIG_KIND_CONTIGUOUS,
 					       .fd_flags = O_RDWR };
@@ -2486,9 +2508,13 @@ int main(int argc, char **argv)
 	ok = 1;
 	for (i = 0; i < NR_OPS; i++)
 		ok &= op_count[i] > 0;
+	/* --lent: and requests took memory back from the kernel. */
+	takes1 = lend_windows_taken();
 	ktap_check(ok && n_alloc_ok && n_forks && n_xfer_out &&
-		   nr_checkpoints >= (seconds >= 4 ? 2U : 1U),
-		   "fuzz: every operation ran, buffers were allocated, forked over, passed and checkpointed (seed %llu)",
+		   nr_checkpoints >= (seconds >= 4 ? 2U : 1U) &&
+		   (!want_lent || takes1 > takes0),
+		   "fuzz: every operation ran, buffers were allocated, forked over, passed and checkpointed%s (seed %llu)",
+		   want_lent ? ", lent memory was taken back" : "",
 		   (unsigned long long)seed);
 	/* The second user: it allocated, took root's fds and sent its own. */
 	CHECK(INV_PERM, got_done && peer_done.allocs + peer_done.quota > 0 &&
