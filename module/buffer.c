@@ -416,7 +416,8 @@ static void __contig_merge_lend_report(struct contig_alloc_report *rep,
  * CONTIGUOUS: a free block, or else (when the caller may sleep, and in the
  * region, not in an arena) a window of lent memory taken back from the
  * kernel (lend.c), or a window emptied by moving movable memory out of it
- * (migrate.c).
+ * (migrate.c).  A zeroing request looks first in lend.c's zeroed reserve,
+ * whose frames need no clearing (buf->zeroed).
  */
 static int __contig_alloc_contiguous(struct contig_buffer *buf,
 				     unsigned long nr,
@@ -431,8 +432,17 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 	long frame, lent = 0;
 	int ret;
 
-	frame = contig_buddy_alloc(b, nr, align_frames, CONTIG_OWNER_UNMOVABLE,
-				   CONTIG_POLICY_DEFAULT, bflags);
+	frame = -ENOMEM;
+	buf->zeroed = 0;
+	if ((buf->flags & CONTIG_FLAG_ZERO) && in_region &&
+	    !(bflags & CONTIG_BUDDY_ATOMIC))
+		frame = contig_lend_take_zeroed(buf->region, nr, align_frames,
+						CONTIG_OWNER_UNMOVABLE,
+						&buf->zeroed);
+	if (frame < 0)
+		frame = contig_buddy_alloc(b, nr, align_frames,
+					   CONTIG_OWNER_UNMOVABLE,
+					   CONTIG_POLICY_DEFAULT, bflags);
 	/* Lent memory first (the kernel's pages move), then our own. */
 	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
 		lent = contig_lend_take(buf->region, nr, align_frames, true,
@@ -561,9 +571,9 @@ static void __contig_prepare_memory(struct contig_buffer *buf)
 		 * 85 ms for 64 MiB) and on CPUs without fast string ops.
 		 */
 		if (buf->flags & CONTIG_FLAG_ZERO) {
-			size_t off;
+			size_t off = i ? 0 : (size_t)buf->zeroed << PAGE_SHIFT;
 
-			for (off = 0; off < len; off += PAGE_SIZE)
+			for (; off < len; off += PAGE_SIZE)
 				clear_page(va + off);
 		}
 		if (buf->flags & CONTIG_FLAG_WC)

@@ -71,6 +71,8 @@ struct contig_buffer_release {
  * @buddy:	the allocator @chunks came from: the region's, or an arena's
  *		(arena.c); written at allocation.
  * @buddy_base:	region frame of @buddy's frame 0 (0 for the region's).
+ * @zeroed:	CONTIGUOUS: frames from the first known to be zero already
+ *		(taken from lend.c's zeroed reserve); written at allocation.
  * @pin_out:	MOVABLE: pinned in system memory, never in the region (an
  *		unprivileged user's, see user.c); set by the owner before
  *		the buffer is shared.
@@ -102,6 +104,7 @@ struct contig_buffer {
 	struct contig_buffer_release on_release;
 	struct contig_buddy *buddy;
 	unsigned long buddy_base;
+	unsigned long zeroed;
 	bool pin_out;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];

@@ -340,6 +340,7 @@ static long __contig_ioctl_stats(struct file *file, void *data,
 				 void __user *uarg, size_t usize)
 {
 	struct contig_stats_data *st = data;
+	u64 kept;
 
 	if (st->flags) {
 		pr_info_ratelimited("stats: unknown flags %#x\n", st->flags);
@@ -353,7 +354,8 @@ static long __contig_ioctl_stats(struct file *file, void *data,
 	contig_buffer_get_stats(st);
 	st->failed_quota = contig_user_refusals();
 	contig_user_get_usage(&st->user_bytes, &st->user_buffers);
-	contig_lend_get_usage(&st->lent_bytes, &st->taken_bytes);
+	contig_lend_get_usage(&st->lent_bytes, &st->taken_bytes, &kept);
+	st->free += kept;	/* reserve=: taken, free for requests */
 	return __contig_copy_out(uarg, st, sizeof(*st), usize);
 }
 

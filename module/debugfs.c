@@ -175,7 +175,7 @@ static int map_show(struct seq_file *m, void *v)
 	seq_printf(m, "# %lu frames, %lu per character, %lu KiB per line\n",
 		   n, per, (per * CONTIG_MAP_COLS) << (PAGE_SHIFT - 10));
 	seq_puts(m, "# . free  U unmovable  M movable  P pinned  S slab  u m p s l: partly free  #: several owners\n");
-	seq_puts(m, "# lent to the kernel: L in use by it  _ free in it  o offline  l partly taken back; t taken back, free\n");
+	seq_puts(m, "# lent to the kernel: L in use by it  _ free in it  o offline  l partly taken back; t taken back, free  z taken back, zeroed in reserve=\n");
 	for (frame = 0; frame < n;) {
 		start = frame;
 		for (col = 0; col < CONTIG_MAP_COLS && frame < n;

@@ -39,6 +39,18 @@
  * the frames it took to a give-back before it allocates them), except for
  * reserve= bytes of taken units kept ready for requests to come.
  *
+ * The reserve is kept zeroed.  The work item holds a kept unit as one
+ * allocation of owner CONTIG_OWNER_LENT in contig's buddy, as it holds a
+ * lent one, so that nothing else of contig's can be placed there; it
+ * clears the unit's pages outside the mutex (state ZEROING), then marks it
+ * ZEROED.  A zeroing request (CONTIG_FLAG_ZERO, contiguous, at least a
+ * unit) is served from a run of ZEROED units by
+ * contig_lend_take_zeroed(), which turns their allocations into the
+ * request's in one buddy call: no other allocation can have touched a
+ * ZEROED unit, so the caller need not clear it again.  Any other request
+ * that finds no free frames takes ZEROED units as it takes lent ones, at
+ * no cost: they go to contig's buddy as free, no longer marked.
+ *
  * Unload gives every unit back and offlines and removes every block
  * (offline_and_remove_memory(), which migrates what the kernel has there
  * to other memory).  A block that cannot be removed stays System RAM, the
@@ -88,9 +100,25 @@ MODULE_PARM_DESC(lend,
 		 "Lend the region's whole memory blocks to the kernel (ZONE_MOVABLE, onlined by `contigctl lend`) and take frames back on demand (default off)");
 
 static unsigned long reserve;
-module_param(reserve, ulong, 0644);
+
+/* A new reserve= is acted on at once: zeroed for a larger one, given back. */
+static int __reserve_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_ulong(val, kp);
+
+	if (!ret)
+		contig_lend_freed();
+	return ret;
+}
+
+static const struct kernel_param_ops contig_reserve_ops = {
+	.set = __reserve_set,
+	.get = param_get_ulong,
+};
+
+module_param_cb(reserve, &contig_reserve_ops, &reserve, 0644);
 MODULE_PARM_DESC(reserve,
-		 "With lend=1: bytes of taken memory kept by contig, not given back, for requests to come (default 0)");
+		 "With lend=1: bytes of taken memory kept by contig, zeroed, not given back, for requests to come (default 0)");
 
 #if IS_ENABLED(CONFIG_MEMORY_HOTREMOVE) && IS_ENABLED(CONFIG_CONTIG_ALLOC)
 
@@ -100,6 +128,7 @@ struct contig_lend {
 	unsigned long nr_units;
 	unsigned long block;		/* frames per memory block */
 	unsigned long *taken_at;	/* per unit: jiffies of its take, 0 if lent */
+	unsigned char *zstate;		/* per taken unit: CONTIG_LEND_ZEROING... */
 	bool added;
 	bool unloading;
 	struct notifier_block nb;
@@ -111,10 +140,22 @@ struct contig_lend {
 	u64 fail_busy, fail_nomem, fail_intr, fail_offline, fail_nowindow;
 	u64 blocked[CONTIG_HOLDER_KERNEL_NOMEM + 1];	/* windows, by cause */
 	u64 judged;			/* dry runs */
+	u64 zeroed_hits;		/* requests served from the reserve */
+	u64 units_zeroed;
 	u64 pages_in_use;		/* kernel pages in windows taken */
 	u64 units_taken, units_given;
 	u64 time_ns, max_ns;
 	u64 hist[CONTIG_LEND_HIST];	/* windows by log2 of microseconds */
+};
+
+/*
+ * zstate of a taken unit: held out of contig's free frames as a
+ * CONTIG_OWNER_LENT allocation for reserve=, being cleared (by the
+ * give-back work, outside the mutex) or cleared.  0: in contig's buddy.
+ */
+enum {
+	CONTIG_LEND_ZEROING = 1,
+	CONTIG_LEND_ZEROED,
 };
 
 static struct contig_lend contig_lend_state;
@@ -346,6 +387,14 @@ static int __take_window(struct contig_lend *l,
 	int ret = 0;
 
 	lockdep_assert_held(&contig_lend_mutex);
+	/* The reserve's zeroed units: to contig's buddy, at no cost. */
+	for (u = c->first; u < c->last; u++) {
+		if (l->zstate[u] != CONTIG_LEND_ZEROED)
+			continue;
+		l->zstate[u] = 0;
+		l->taken_at[u] = jiffies ?: 1;
+		WARN_ON_ONCE(contig_buddy_free(&l->r->buddy, __unit_frame(l, u)));
+	}
 	for (u = c->first; u < c->last && !ret; u = run) {
 		for (run = u; run < c->last && !l->taken_at[run]; run++)
 			;
@@ -404,8 +453,9 @@ static int __take_window(struct contig_lend *l,
  * Candidate windows, cheapest first, in *@cands (kvmalloc'ed): with @win
  * frames, the units covering each run of @win frames at a multiple of
  * @win (frame numbers, as contig's buddy aligns them) in the lent span,
- * each lent in an online block or taken and free; with @win 0, each lent
- * unit of an online block alone.
+ * each lent in an online block, zeroed in the reserve, or taken and free,
+ * and not all of them the last; with @win 0, each lent unit of an online
+ * block, or zeroed unit, alone.
  */
 static unsigned long __windows(struct contig_lend *l, unsigned long win,
 			       struct contig_lend_cand **cands)
@@ -421,31 +471,37 @@ static unsigned long __windows(struct contig_lend *l, unsigned long win,
 		return 0;
 	if (!win) {
 		for (u = 0; u < l->nr_units; u++) {
-			if (l->taken_at[u] || !__unit_online(l, u))
+			if (l->zstate[u] == CONTIG_LEND_ZEROED)
+				c[nc].cost = 0;
+			else if (l->taken_at[u] || !__unit_online(l, u))
 				continue;
+			else
+				c[nc].cost = __in_use(__unit_pfn(l, u),
+						      l->unit);
 			c[nc].first = u;
 			c[nc].last = u + 1;
-			c[nc].cost = __in_use(__unit_pfn(l, u), l->unit);
 			nc++;
 		}
 		goto sort;
 	}
 	for (s = round_up(first, win); s + win <= end && nc < max; s += win) {
-		bool lent_any = false;
+		bool takes_any = false;
 
 		c[nc].first = (s - first) / l->unit;
 		c[nc].last = DIV_ROUND_UP(s + win - first, l->unit);
 		c[nc].cost = 0;
 		for (u = c[nc].first; u < c[nc].last; u++) {
 			if (!l->taken_at[u] && __unit_online(l, u)) {
-				lent_any = true;
+				takes_any = true;
 				c[nc].cost += __in_use(__unit_pfn(l, u),
 						       l->unit);
+			} else if (l->zstate[u] == CONTIG_LEND_ZEROED) {
+				takes_any = true;
 			} else if (!__unit_taken_free(l, u)) {
 				break;
 			}
 		}
-		if (u == c[nc].last && lent_any)
+		if (u == c[nc].last && takes_any)
 			nc++;
 	}
 sort:
@@ -557,6 +613,73 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 }
 
 /**
+ * contig_lend_take_zeroed() - a zeroing contiguous request, from reserve=.
+ * @r:		the region.
+ * @nr:		frames the request needs, at least a take unit.
+ * @align:	their alignment in frames (a power of two).
+ * @owner:	the owner the frames are allocated to in contig's buddy.
+ * @zeroed:	set to the frames from the first that are known to be zero:
+ *		the whole units; the caller clears the rest.
+ *
+ * Serves the request from the first run of zeroed reserve units that
+ * starts aligned and covers @nr frames.  When @nr ends inside a unit,
+ * that unit goes to contig's buddy as free first, and its frames past
+ * @nr stay there.
+ *
+ * Context: process context, may sleep; no contig lock held.
+ * Return: the first frame, allocated to @owner; -ENOMEM when the reserve
+ * holds no such run (nothing changes); -EBUSY when another allocation
+ * took part of the last, partly used unit meanwhile (only that unit has
+ * left the reserve).
+ */
+long contig_lend_take_zeroed(struct contig_region *r, unsigned long nr,
+			     unsigned long align, enum contig_owner owner,
+			     unsigned long *zeroed)
+{
+	struct contig_lend *l = &contig_lend_state;
+	unsigned long u, i, span, whole;
+	long frame = -ENOMEM;
+
+	*zeroed = 0;
+	if (!l->added || r != l->r || nr < l->unit)
+		return -ENOMEM;
+	whole = nr / l->unit;
+	span = DIV_ROUND_UP(nr, l->unit);
+	mutex_lock(&contig_lend_mutex);
+	for (u = 0; u + span <= l->nr_units; u++) {
+		if (align && __unit_frame(l, u) & (align - 1))
+			continue;
+		for (i = u; i < u + span; i++)
+			if (l->zstate[i] != CONTIG_LEND_ZEROED)
+				break;
+		if (i == u + span)
+			break;
+	}
+	if (u + span > l->nr_units)
+		goto out;
+	if (span > whole) {
+		l->zstate[u + whole] = 0;
+		l->taken_at[u + whole] = jiffies ?: 1;
+		WARN_ON_ONCE(contig_buddy_free(&r->buddy,
+					       __unit_frame(l, u + whole)));
+	}
+	/* One call: no allocation sees the units between lent and @owner. */
+	frame = contig_buddy_convert_range(&r->buddy, __unit_frame(l, u), nr,
+					   CONTIG_OWNER_LENT, owner);
+	if (frame < 0)
+		goto out;
+	for (i = u; i < u + whole; i++) {
+		l->zstate[i] = 0;
+		l->taken_at[i] = jiffies ?: 1;
+	}
+	l->zeroed_hits++;
+	*zeroed = whole * l->unit;
+out:
+	mutex_unlock(&contig_lend_mutex);
+	return frame;
+}
+
+/**
  * contig_lend_judge() - would lent memory serve a contiguous request now?
  * @r:		the region.
  * @nr:		frames the request needs.
@@ -613,8 +736,24 @@ int contig_lend_judge(struct contig_region *r, unsigned long nr,
 	return ret;
 }
 
-/* Give every wholly free taken unit back but reserve=; under the mutex. */
-static bool __give_back(struct contig_lend *l, bool all)
+/* Give taken unit @u, a CONTIG_OWNER_LENT allocation again, back. */
+static void __give_unit(struct contig_lend *l, unsigned long u)
+{
+	lockdep_assert_held(&contig_lend_mutex);
+	free_contig_range(__unit_pfn(l, u), l->unit);
+	l->taken_at[u] = 0;
+	l->zstate[u] = 0;
+	l->units_given++;
+}
+
+/*
+ * Give every wholly free taken unit back but reserve=, which is kept as
+ * CONTIG_OWNER_LENT allocations marked for zeroing; zeroed units beyond
+ * reserve= (it may shrink) go back too.  Under the mutex.
+ * Return: whether to look again later (units too recently taken); *@zero
+ * is set when units were marked CONTIG_LEND_ZEROING.
+ */
+static bool __give_back(struct contig_lend *l, bool all, bool *zero)
 {
 	unsigned long keep = all ? 0 : READ_ONCE(reserve) >> PAGE_SHIFT;
 	unsigned long u, kept = 0, delay = msecs_to_jiffies(CONTIG_LEND_KEEP_MS);
@@ -622,8 +761,19 @@ static bool __give_back(struct contig_lend *l, bool all)
 	long ret;
 
 	lockdep_assert_held(&contig_lend_mutex);
+	*zero = false;
+	/* The reserve already held counts first. */
 	for (u = 0; u < l->nr_units; u++) {
-		if (!l->taken_at[u])
+		if (!l->zstate[u])
+			continue;
+		if (kept + l->unit <= keep || l->zstate[u] == CONTIG_LEND_ZEROING) {
+			kept += l->unit;
+			continue;
+		}
+		__give_unit(l, u);
+	}
+	for (u = 0; u < l->nr_units; u++) {
+		if (!l->taken_at[u] || l->zstate[u])
 			continue;
 		if (!all && time_before(jiffies, l->taken_at[u] + delay)) {
 			again = true;
@@ -635,24 +785,48 @@ static bool __give_back(struct contig_lend *l, bool all)
 			continue;	/* contig uses some of it */
 		if (kept + l->unit <= keep) {
 			kept += l->unit;
-			contig_buddy_free(&l->r->buddy, __unit_frame(l, u));
+			l->zstate[u] = CONTIG_LEND_ZEROING;
+			*zero = true;
 			continue;
 		}
-		free_contig_range(__unit_pfn(l, u), l->unit);
-		l->taken_at[u] = 0;
-		l->units_given++;
+		__give_unit(l, u);
 	}
 	return again;
+}
+
+/* Clear the units marked CONTIG_LEND_ZEROING; the mutex not held. */
+static void __zero_units(struct contig_lend *l)
+{
+	unsigned long u, i, n = 0;
+
+	for (u = 0; u < l->nr_units; u++) {
+		/* Only this work item sets or clears ZEROING. */
+		if (READ_ONCE(l->zstate[u]) != CONTIG_LEND_ZEROING)
+			continue;
+		for (i = 0; i < l->unit; i++)
+			clear_page(contig_frame_to_virt(l->r,
+							__unit_frame(l, u) + i));
+		n++;
+		cond_resched();
+	}
+	mutex_lock(&contig_lend_mutex);
+	for (u = 0; u < l->nr_units; u++)
+		if (l->zstate[u] == CONTIG_LEND_ZEROING)
+			l->zstate[u] = CONTIG_LEND_ZEROED;
+	l->units_zeroed += n;
+	mutex_unlock(&contig_lend_mutex);
 }
 
 static void __contig_lend_give_back_work(struct work_struct *work)
 {
 	struct contig_lend *l = &contig_lend_state;
-	bool again;
+	bool again, zero;
 
 	mutex_lock(&contig_lend_mutex);
-	again = __give_back(l, false);
+	again = __give_back(l, false, &zero);
 	mutex_unlock(&contig_lend_mutex);
+	if (zero)
+		__zero_units(l);
 	if (again)
 		schedule_delayed_work(&l->give_back,
 				      msecs_to_jiffies(CONTIG_LEND_KEEP_MS));
@@ -751,8 +925,12 @@ int contig_lend_init(struct contig_region *r)
 	l->nb.notifier_call = __contig_lend_notify;
 	INIT_DELAYED_WORK(&l->give_back, __contig_lend_give_back_work);
 	l->taken_at = kvcalloc(l->nr_units, sizeof(*l->taken_at), GFP_KERNEL);
-	if (!l->taken_at)
-		return -ENOMEM;
+	l->zstate = kvzalloc(l->nr_units, GFP_KERNEL);
+	if (!l->taken_at || !l->zstate) {
+		ret = -ENOMEM;
+		u = 0;
+		goto unlend;
+	}
 	for (u = 0; u < l->nr_units; u++) {
 		ret = contig_buddy_alloc_range(&r->buddy, __unit_frame(l, u),
 					       l->unit, CONTIG_OWNER_LENT);
@@ -784,7 +962,9 @@ unlend:
 	while (u--)
 		contig_buddy_free(&r->buddy, __unit_frame(l, u));
 	kvfree(l->taken_at);
+	kvfree(l->zstate);
 	l->taken_at = NULL;
+	l->zstate = NULL;
 	return ret;
 }
 
@@ -801,13 +981,14 @@ void contig_lend_exit(struct contig_region *r)
 	unsigned long b, per;
 	phys_addr_t start;
 	int ret, tries;
+	bool zero;
 
 	if (!l->added)
 		return;
 	WRITE_ONCE(l->unloading, true);
 	cancel_delayed_work_sync(&l->give_back);
 	mutex_lock(&contig_lend_mutex);
-	__give_back(l, true);
+	__give_back(l, true, &zero);
 	mutex_unlock(&contig_lend_mutex);
 	per = l->block / l->unit;
 	for (b = 0; b < l->nr_units; b += per) {
@@ -828,7 +1009,9 @@ void contig_lend_exit(struct contig_region *r)
 	unregister_memory_notifier(&l->nb);
 	__unlend_buddy(l);
 	kvfree(l->taken_at);
+	kvfree(l->zstate);
 	l->taken_at = NULL;
+	l->zstate = NULL;
 	l->added = false;
 }
 
@@ -842,9 +1025,10 @@ void contig_lend_exit(struct contig_region *r)
  * A racy look at the kernel's page state, for the map only.
  *
  * Context: any sleeping context.
- * Return: for frames all lent: 'o' if some is offline, else 'L' if the
- * kernel uses some, else '_'; 't' for frames all taken back and free in
- * contig's buddy; 0 for anything else (the map's own character).
+ * Return: for frames all lent: 'z' if some is in the zeroed reserve, else
+ * 'o' if some is offline, else 'L' if the kernel uses some, else '_'; 't'
+ * for frames all taken back and free in contig's buddy; 0 for anything
+ * else (the map's own character).
  */
 char contig_lend_map_char(struct contig_region *r, unsigned long frame,
 			  unsigned long nr,
@@ -862,6 +1046,8 @@ char contig_lend_map_char(struct contig_region *r, unsigned long frame,
 	u0 = (frame - first) / l->unit;
 	u1 = (frame + nr - 1 - first) / l->unit;
 	for (u = u0; u <= u1; u++) {
+		if (lent && READ_ONCE(l->taken_at[u]))
+			return 'z';
 		if (lent && !__unit_online(l, u))
 			return 'o';
 		if (!lent && !READ_ONCE(l->taken_at[u]))
@@ -876,24 +1062,31 @@ char contig_lend_map_char(struct contig_region *r, unsigned long frame,
  * contig_lend_get_usage() - bytes lent and taken, for STATS.
  * @lent:	set to the bytes lent to the kernel and not taken back.
  * @taken:	set to the bytes taken back.
+ * @kept:	set to the bytes of those kept in reserve= (zeroed or being
+ *		zeroed): free for contig's requests, though not in its
+ *		buddy's free lists.
  *
  * Context: process context.
  */
-void contig_lend_get_usage(u64 *lent, u64 *taken)
+void contig_lend_get_usage(u64 *lent, u64 *taken, u64 *kept)
 {
 	struct contig_lend *l = &contig_lend_state;
-	unsigned long u, n = 0;
+	unsigned long u, n = 0, k = 0;
 
 	*lent = 0;
 	*taken = 0;
+	*kept = 0;
 	if (!l->added)
 		return;
 	mutex_lock(&contig_lend_mutex);
-	for (u = 0; u < l->nr_units; u++)
+	for (u = 0; u < l->nr_units; u++) {
 		n += !!l->taken_at[u];
+		k += !!l->zstate[u];
+	}
 	mutex_unlock(&contig_lend_mutex);
 	*lent = (u64)(l->nr_units - n) * l->unit << PAGE_SHIFT;
 	*taken = (u64)n * l->unit << PAGE_SHIFT;
+	*kept = (u64)k * l->unit << PAGE_SHIFT;
 }
 
 /**
@@ -907,8 +1100,8 @@ void contig_lend_get_usage(u64 *lent, u64 *taken)
 int contig_lend_show(struct seq_file *m, void *unused)
 {
 	struct contig_lend *l = &contig_lend_state;
-	unsigned long u, in_use = 0, per;
-	u64 lent_bytes, taken_bytes;
+	unsigned long u, in_use = 0, per, zeroed = 0;
+	u64 lent_bytes, taken_bytes, kept_bytes;
 
 	if (!l->added) {
 		seq_printf(m, "lend: %s\n", lend ?
@@ -916,7 +1109,7 @@ int contig_lend_show(struct seq_file *m, void *unused)
 			   "off");
 		return 0;
 	}
-	contig_lend_get_usage(&lent_bytes, &taken_bytes);
+	contig_lend_get_usage(&lent_bytes, &taken_bytes, &kept_bytes);
 	mutex_lock(&contig_lend_mutex);
 	per = l->block / l->unit;
 	for (u = 0; u < l->nr_units; u += per)
@@ -933,6 +1126,13 @@ int contig_lend_show(struct seq_file *m, void *unused)
 	seq_printf(m, "private_bytes: %llu\n",
 		   l->r->size - ((u64)l->r->lend_nr << PAGE_SHIFT));
 	seq_printf(m, "reserve_bytes: %lu\n", READ_ONCE(reserve));
+	for (u = 0; u < l->nr_units; u++)
+		zeroed += l->zstate[u] == CONTIG_LEND_ZEROED;
+	seq_printf(m, "reserve_held_bytes: %llu\n", kept_bytes);
+	seq_printf(m, "reserve_zeroed_bytes: %llu\n",
+		   (u64)zeroed * l->unit << PAGE_SHIFT);
+	seq_printf(m, "reserve_hits: %llu\n", l->zeroed_hits);
+	seq_printf(m, "units_zeroed: %llu\n", l->units_zeroed);
 	seq_printf(m, "unit_bytes: %lu\n", l->unit << PAGE_SHIFT);
 	seq_printf(m, "take_requests: %llu\n", l->take_requests);
 	seq_printf(m, "windows_taken: %llu\n", l->takes);
@@ -985,6 +1185,14 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 	return 0;
 }
 
+long contig_lend_take_zeroed(struct contig_region *r, unsigned long nr,
+			     unsigned long align, enum contig_owner owner,
+			     unsigned long *zeroed)
+{
+	*zeroed = 0;
+	return -ENOMEM;
+}
+
 int contig_lend_judge(struct contig_region *r, unsigned long nr,
 		      unsigned long align, struct contig_alloc_report *lr)
 {
@@ -1002,10 +1210,11 @@ char contig_lend_map_char(struct contig_region *r, unsigned long frame,
 	return 0;
 }
 
-void contig_lend_get_usage(u64 *lent, u64 *taken)
+void contig_lend_get_usage(u64 *lent, u64 *taken, u64 *kept)
 {
 	*lent = 0;
 	*taken = 0;
+	*kept = 0;
 }
 
 int contig_lend_show(struct seq_file *m, void *unused)

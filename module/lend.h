@@ -8,6 +8,8 @@
 
 #include <linux/types.h>
 
+#include "buddy_core.h"
+
 struct contig_alloc_report;
 struct contig_region;
 struct seq_file;
@@ -18,13 +20,16 @@ void contig_lend_exit(struct contig_region *r);
 long contig_lend_take(struct contig_region *r, unsigned long nr,
 		      unsigned long align, bool contiguous,
 		      struct contig_alloc_report *lr);
+long contig_lend_take_zeroed(struct contig_region *r, unsigned long nr,
+			     unsigned long align, enum contig_owner owner,
+			     unsigned long *zeroed);
 int contig_lend_judge(struct contig_region *r, unsigned long nr,
 		      unsigned long align, struct contig_alloc_report *lr);
 void contig_lend_freed(void);
 char contig_lend_map_char(struct contig_region *r, unsigned long frame,
 			  unsigned long nr,
 			  const unsigned long *counts);
-void contig_lend_get_usage(u64 *lent, u64 *taken);
+void contig_lend_get_usage(u64 *lent, u64 *taken, u64 *kept);
 int contig_lend_show(struct seq_file *m, void *unused);
 
 #endif /* _CONTIG_LEND_H */

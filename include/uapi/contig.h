@@ -267,7 +267,8 @@ struct contig_kind_usage {
  *			them back (not counted in @free).
  * @taken_bytes:	out (VER2): bytes taken back from the kernel, held
  *			by contig's buffers or free in it (then in @free);
- *			free ones go back to the kernel after a while.
+ *			free ones go back to the kernel after a while, but
+ *			for the reserve= contig.ko keeps, zeroed.
  *
  * Requests refused for a bad argument change no counter.
  */

@@ -62,7 +62,9 @@
  * moves them out under the running threads.  Lent frames are the
  * kernel's: the used-frames invariant leaves them out, STATS are read
  * until two reads agree (the give-back work runs at any time), and the
- * start and the end are counted with nothing taken.
+ * start and the end are counted with nothing taken.  --lent also sets
+ * reserve=32M for the run: freed memory is kept taken and zeroed in the
+ * background, and requests served from it are checked as any other.
  *
  * madvise: every advice value is used, and the data must still read back
  * after it (MADV_DONTNEED included: struct-page mappings have a fault
@@ -2308,19 +2310,30 @@ static int nobody_refused(void)
 static int lent_run;	/* contig lends its region (lend=1) */
 static int want_lent;	/* --lent: it must */
 
-/* debugfs lend's windows_taken, or -1. */
-static long long lend_windows_taken(void)
+/* A number of debugfs lend ("windows_taken: %lld"), or -1. */
+static long long lend_stat(const char *fmt)
 {
 	FILE *f = fopen("/sys/kernel/debug/contig/lend", "r");
 	char line[128];
 	long long v = -1;
 
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "windows_taken: %lld", &v) == 1)
+		if (sscanf(line, fmt, &v) == 1)
 			break;
 	if (f)
 		fclose(f);
 	return v;
+}
+
+/* contig.ko's reserve= (bytes of taken memory kept zeroed): 0 or -1. */
+static int set_reserve(const char *bytes)
+{
+	int fd = open("/sys/module/contig/parameters/reserve", O_WRONLY);
+	int ret = fd >= 0 && write(fd, bytes, strlen(bytes)) > 0 ? 0 : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return ret;
 }
 
 /* `contigctl lend` (the selftests' copy): exit status, or -1. */
@@ -2390,7 +2403,14 @@ int main(int argc, char **argv)
 		ok = !run_contigctl_lend();
 	}
 	ok = ok && lent_run == want_lent;
-	takes0 = lend_windows_taken();
+	takes0 = lend_stat("windows_taken: %lld");
+	/*
+	 * --lent: a zeroed reserve too, so that requests are also served
+	 * from it, their fresh memory checked as every buffer's is; given
+	 * back before the end is counted.
+	 */
+	if (ok && want_lent)
+		ok = !set_reserve("33554432");
 	if (ok) {
 		struct contig_alloc_data a = { .size = PG, .kind = CONTIG_KIND_CONTIGUOUS,
 					       .fd_flags = O_RDWR };
@@ -2509,7 +2529,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < NR_OPS; i++)
 		ok &= op_count[i] > 0;
 	/* --lent: and requests took memory back from the kernel. */
-	takes1 = lend_windows_taken();
+	takes1 = lend_stat("windows_taken: %lld");
+	if (want_lent) {
+		ktap_print("fuzz: %lld requests served from the zeroed reserve",
+			   lend_stat("reserve_hits: %lld"));
+		set_reserve("0");
+	}
 	ktap_check(ok && n_alloc_ok && n_forks && n_xfer_out &&
 		   nr_checkpoints >= (seconds >= 4 ? 2U : 1U) &&
 		   (!want_lent || takes1 > takes0),

@@ -23,7 +23,8 @@
  *    64 MiB buffer of the CMA heap (DMA_HEAP_IOCTL_ALLOC on
  *    /dev/dma_heap/reserved), area full;
  *  - ours again with reserve=64M: taken memory kept back from the kernel
- *    after a first take, so the request does not wait for migration;
+ *    after a first take and zeroed in the background, so the request
+ *    waits for neither migration nor clearing;
  *  - 56 buffers of 1 MiB allocated in a row, then all freed, area full,
  *    with failures counted;
  *  - the bytes of the kernel's pages each side moved for the 64 MiB take
@@ -355,6 +356,27 @@ static void given_back(uint64_t keep)
 		usleep(100000);
 }
 
+/* Bytes zeroed in reserve= (debugfs lend), or 0. */
+static uint64_t reserve_zeroed(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/contig/lend", "r");
+	unsigned long long v = 0;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "reserve_zeroed_bytes: %llu", &v);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* Wait (up to 10 s) until reserve= holds @bytes zeroed. */
+static void reserve_ready(uint64_t bytes)
+{
+	for (int i = 0; i < 100 && reserve_zeroed() < bytes; i++)
+		usleep(100000);
+}
+
 static int set_reserve(uint64_t bytes)
 {
 	FILE *f = fopen("/sys/module/contig/parameters/reserve", "w");
@@ -483,9 +505,13 @@ int main(void)
 		t = ours_alloc(BIG, &fd, NULL);
 		if (fd >= 0)
 			close(fd);
-		usleep(2500000);	/* past the give-back's delay */
 		for (r = 0; r < REPS; r++) {
+			/* Zeroed in the background, 2 s after the free. */
+			reserve_ready(BIG);
 			fill(lent_pfn, lent_pfns, lent_pfns * levels[REPS / 2] / 100);
+			if (reserve_zeroed() < BIG)
+				printf("# reserve: only %llu MiB zeroed\n",
+				       (unsigned long long)reserve_zeroed() / MB);
 			t = ours_alloc(BIG, &fd, NULL);
 			if (t > 0)
 				ores[nr++] = t * 1e3;

@@ -673,6 +673,228 @@ static void unfill(void)
 	rmdir(FILLFS);
 }
 
+/* ---- reserve=: taken memory kept back, zeroed ------------------------------ */
+
+#define RESERVE_PARAM	"/sys/module/contig/parameters/reserve"
+
+static int set_reserve(unsigned long long bytes)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%llu\n", bytes);
+	return write_str(RESERVE_PARAM, v);
+}
+
+/* Wait (up to 15 s) until the reserve holds @bytes zeroed, all else back. */
+static int wait_reserve(unsigned long long bytes)
+{
+	for (int i = 0; i < 150; i++) {
+		if (lend_stat("reserve_zeroed_bytes") == (long long)bytes &&
+		    lend_stat("taken_bytes") == (long long)bytes)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+/* Every byte of the buffer zero: 1 if so; then it holds a pattern. */
+static int all_zero_then_dirty(int fd, uint64_t size, uint64_t seed)
+{
+	uint64_t *p, i, n = size / 8;
+	int ok = 1;
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (p[i])
+			ok = 0;
+	for (i = 0; i < n; i++)
+		p[i] = i * 0x9e3779b97f4a7c15ULL ^ seed;
+	munmap(p, size);
+	return ok;
+}
+
+static int alloc_aligned(uint64_t size, uint64_t align, uint32_t kind, int *fd)
+{
+	struct contig_alloc_data a = { .size = size, .align = align,
+				       .kind = kind, .fd_flags = O_RDWR };
+	int ret = ioctl(ctl, CONTIG_IOCTL_ALLOC, &a) ? -errno : 0;
+
+	*fd = ret ? -1 : (int)a.fd;
+	return ret;
+}
+
+/* Does the buffer still hold what all_zero_then_dirty() wrote with @seed? */
+static int holds_pattern(int fd, uint64_t size, uint64_t seed)
+{
+	uint64_t *p, i, n = size / 8;
+	int ok = 1;
+
+	p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return 0;
+	for (i = 0; i < n && ok; i++)
+		ok = p[i] == (i * 0x9e3779b97f4a7c15ULL ^ seed);
+	munmap(p, size);
+	return ok;
+}
+
+/*
+ * Random takes, seed printed: ten requests of a random kind (CONTIGUOUS
+ * or SG), size (parts of units too) and alignment, up to three buffers
+ * held at once, each read zero and then written all over.  After every
+ * request every file must be intact, and every buffer still held must
+ * keep what was written to it; the reader checks its memory all along.
+ */
+static void random_takes(void)
+{
+	unsigned long long seed = (unsigned long long)time(NULL) ^ 0x74616b65ULL;
+	uint64_t sizes[3] = { 0 }, pats[3] = { 0 };
+	int fds[3] = { -1, -1, -1 }, got = 0, refused = 0, bad = 0, files;
+	long long takes0 = lend_stat("windows_taken");
+
+	ktap_print("random takes: seed %llu", seed);
+	srandom((unsigned int)seed);
+	for (int i = 0; i < 10; i++) {
+		int slot = random() % 3, ret;
+		uint64_t size = (1 + random() % 40) * MiB - (random() % 3) * 4096;
+		uint32_t kind = random() % 2 ? CONTIG_KIND_SG : CONTIG_KIND_CONTIGUOUS;
+		uint64_t align = kind == CONTIG_KIND_CONTIGUOUS && random() % 2 ?
+				 (4 * MiB) << (random() % 3) : 0;
+
+		if (fds[slot] >= 0) {
+			if (!holds_pattern(fds[slot], sizes[slot], pats[slot])) {
+				ktap_print("take %d: buffer in slot %d lost its bytes", i, slot);
+				bad++;
+			}
+			close(fds[slot]);
+			fds[slot] = -1;
+		}
+		ret = alloc_aligned(size, align, kind, &fds[slot]);
+		if (!ret) {
+			got++;
+			sizes[slot] = size;
+			pats[slot] = seed + i;
+			if (!all_zero_then_dirty(fds[slot], size, pats[slot])) {
+				ktap_print("take %d: a byte of the new buffer not zero", i);
+				bad++;
+			}
+		} else if (ret == -ENOMEM || ret == -EBUSY) {
+			refused++;	/* no window free of our own buffers */
+		} else {
+			ktap_print("take %d: %s", i, strerror(-ret));
+			bad++;
+		}
+		files = bad_files();
+		if (files) {
+			ktap_print("take %d (%s, %llu bytes, align %llu, %d): %d files not intact",
+				   i, kind == CONTIG_KIND_SG ? "SG" : "CONTIGUOUS",
+				   (unsigned long long)size, (unsigned long long)align,
+				   ret, files);
+			bad++;
+		}
+	}
+	for (int i = 0; i < 3; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (!holds_pattern(fds[i], sizes[i], pats[i]))
+			bad++;
+		close(fds[i]);
+	}
+	ktap_check(!bad && got >= 6 && lend_stat("windows_taken") > takes0,
+		   "10 random takes (seed %llu): %d served, %d refused for want of a window; %lld windows taken; every file and every held buffer intact after each (%d bad)",
+		   seed, got, refused, lend_stat("windows_taken") - takes0, bad);
+	wait_given_back();
+}
+
+/*
+ * reserve=64M.  Freed taken memory stays taken, is zeroed in the
+ * background and serves the next zeroing CONTIGUOUS request with no take
+ * and no clearing; whatever other requests do with the reserve's frames
+ * meanwhile (SG and CONTIGUOUS buffers of random sizes written all over,
+ * parts of units), a request served from it reads zero in every byte.
+ */
+static void reserve_cases(void)
+{
+	long long taken0, moved0, hits0, zeroes = 0, rounds = 0, bad = 0;
+	unsigned long long seed = (unsigned long long)time(NULL);
+	int ret, fd = -1, ok;
+
+	ret = set_reserve(64 * MiB);
+	ret = ret ?: alloc_buf(64 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	ok = !ret && check_buf(fd, 64 * MiB, 1);
+	if (fd >= 0)
+		close(fd);
+	ok = ok && wait_reserve(64 * MiB);
+	ktap_check(ok && map_count('z') > 0 && lend_stat("units_zeroed") >= 32,
+		   "reserve=64M: 64 MiB taken, written and freed stays taken and is zeroed (%d): reserve %lld MiB zeroed, taken %lld MiB, %d map characters 'z', %lld units zeroed",
+		   ret, lend_stat("reserve_zeroed_bytes") / (long long)MiB,
+		   lend_stat("taken_bytes") / (long long)MiB, map_count('z'),
+		   lend_stat("units_zeroed"));
+
+	taken0 = lend_stat("windows_taken");
+	moved0 = lend_stat("kernel_pages_moved");
+	hits0 = lend_stat("reserve_hits");
+	ret = alloc_buf(64 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	ok = !ret && all_zero_then_dirty(fd, 64 * MiB, seed);
+	ktap_check(ok && lend_stat("reserve_hits") == hits0 + 1 &&
+		   lend_stat("windows_taken") == taken0 &&
+		   lend_stat("kernel_pages_moved") == moved0 &&
+		   lend_stat("reserve_zeroed_bytes") == 0,
+		   "the next 64 MiB CONTIGUOUS comes from the reserve (%d): reserve hits %lld (were %lld), no window taken, no kernel page moved, every byte zero",
+		   ret, lend_stat("reserve_hits"), hits0);
+	if (fd >= 0)
+		close(fd);
+
+	/*
+	 * Random rounds, seed printed: dirty the reserve's frames through a
+	 * request of a random kind, size and alignment, free it, let the
+	 * reserve be zeroed again, then a zeroing CONTIGUOUS request of a
+	 * random size (whole units and not) and alignment must read zero.
+	 */
+	ktap_print("reserve rounds: seed %llu", seed);
+	srandom((unsigned int)seed);
+	hits0 = lend_stat("reserve_hits");
+	for (int i = 0; i < 6; i++) {
+		uint64_t size = (1 + random() % 64) * MiB - (random() % 3) * 4096;
+		uint64_t align = (random() % 2) ? (2 * MiB) << (random() % 5) : 0;
+		uint32_t kind = random() % 2 ? CONTIG_KIND_SG : CONTIG_KIND_CONTIGUOUS;
+
+		ok = wait_reserve(64 * MiB);
+		ret = alloc_aligned(size, kind == CONTIG_KIND_SG ? 0 : align, kind, &fd);
+		if (!ret)
+			all_zero_then_dirty(fd, size, seed + i);
+		if (fd >= 0)
+			close(fd);
+		ok = ok && !ret && wait_reserve(64 * MiB);
+		size = (2 + random() % 63) * MiB - (random() % 3) * 4096;
+		align = (random() % 2) ? (2 * MiB) << (random() % 5) : 0;
+		ret = alloc_aligned(size, align, CONTIG_KIND_CONTIGUOUS, &fd);
+		if (!ok || ret) {
+			ktap_print("round %d: %s, %d", i, ok ? "alloc" : "reserve not ready", ret);
+			bad++;
+		} else if (!all_zero_then_dirty(fd, size, seed)) {
+			ktap_print("round %d: %llu bytes, align %llu: a byte not zero", i,
+				   (unsigned long long)size, (unsigned long long)align);
+			bad++;
+		}
+		zeroes += ok && !ret;
+		if (fd >= 0)
+			close(fd);
+		rounds++;
+	}
+	ktap_check(!bad && zeroes == rounds && lend_stat("reserve_hits") > hits0,
+		   "%lld random rounds dirtied the reserve's frames (SG and CONTIGUOUS, parts of units, aligned) and each next zeroing request read zero in every byte (%lld bad, %lld served from the reserve)",
+		   rounds, bad, lend_stat("reserve_hits") - hits0);
+
+	ret = set_reserve(0);
+	ok = wait_given_back();
+	ktap_check(!ret && ok && !lend_stat("reserve_zeroed_bytes") && !map_count('z'),
+		   "reserve=0 gives the reserve back to the kernel (taken %lld bytes)",
+		   lend_stat("taken_bytes"));
+}
+
 /* As uid 65534 (the node opened to it for the while): a CONTIGUOUS buffer. */
 static int nobody_alloc(void)
 {
@@ -714,12 +936,12 @@ int main(int argc, char **argv)
 		return after();
 	if (argc > 1 && !strcmp(argv[1], "--none"))
 		return none();
-	ktap_header(23);
+	ktap_header(28);
 	ctl = open("/dev/contig", O_RDWR);
 	read_small(MEMDIR "/block_size_bytes", buf, sizeof(buf));
 	if (ctl < 0 || !iomem_lent(&start, &depth)) {
 		ktap_check(0, "lend=1: /proc/iomem shows System RAM (contig) (open: %d)", ctl);
-		for (int i = 1; i < 23; i++)
+		for (int i = 1; i < 28; i++)
 			ktap_check(0, "skipped: contig is not lending");
 		return ktap_finish();
 	}
@@ -838,6 +1060,9 @@ int main(int argc, char **argv)
 	ktap_check(lend_stat("taken_bytes") == 0 && lend_stat("units_given_back") > 0,
 		   "freed, it all goes back to the kernel within 10 s (taken %lld bytes, %lld units given back, Movable %lld pages free)",
 		   lend_stat("taken_bytes"), lend_stat("units_given_back"), free1);
+
+	random_takes();
+	reserve_cases();
 
 	ret = nobody_alloc();
 	ktap_check(!ret, "uid 65534's CONTIGUOUS request gets its arena from lent memory (%d)",
