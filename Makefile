@@ -11,6 +11,7 @@
 #   make bench           benchmarks on a non-debug kernel
 #   make tools           user-space tools and selftests
 #   make deps            install the Debian packages the scripts need
+#   make install         install contigctl in $(DESTDIR)$(PREFIX)/sbin (PREFIX=/usr/local)
 #   make dkms-install    install contig.ko with DKMS (root; KVER=, default running)
 #   make dkms-remove     remove it from DKMS and every kernel
 
@@ -44,6 +45,13 @@ check-kernels:
 	scripts/deps.sh --stock
 	scripts/check-kernels.sh
 
+# contigctl where contig.ko's default lend_helper looks for it
+# (/usr/sbin/contigctl, then /usr/local/sbin/contigctl).
+PREFIX ?= /usr/local
+install:
+	$(MAKE) -C tools contigctl
+	install -D -m 0755 tools/out/contigctl $(DESTDIR)$(PREFIX)/sbin/contigctl
+
 dkms-install:
 	scripts/dkms.sh install $(KVER)
 
@@ -57,4 +65,4 @@ bench:
 	scripts/bench.sh
 
 .PHONY: all modules clean tools deps check check-harness demo bench \
-	check-kernels dkms-install dkms-remove fuzz
+	check-kernels install dkms-install dkms-remove fuzz

@@ -4,7 +4,7 @@
  * taking it back when contig needs it: what CMA does, on kernels built
  * without CMA.
  *
- * With lend=1 the whole memory blocks of the region (128 MiB on x86_64;
+ * With lend=1 (the default) the whole memory blocks of the region (128 MiB on x86_64;
  * the "lent span", r->lend_first and r->lend_nr) are hot-added as
  * driver-managed System RAM, "System RAM (contig)" inside the boot
  * reservation in /proc/iomem.  The rest of the region, if any, stays
@@ -18,8 +18,14 @@
  * online_kernel, fails and leaves the block offline.  The kernel gives a
  * module no call to online a block into a zone of its choosing, so user
  * space does it: `contigctl lend` writes online_movable to the state of
- * each offline block of "System RAM (contig)".  Until then the block is
- * neither the kernel's nor contig's; debugfs "lend" and dmesg say so.
+ * each offline block of "System RAM (contig)".  At load, contig runs it
+ * itself as a user-mode helper (lend_helper=, a list of paths tried in
+ * turn; drbd calls drbdadm the same way) and waits for it.  If no block
+ * is online after that, lending is undone at once: the blocks are
+ * removed and contig_lend_init() returns -EAGAIN, for main.c to claim
+ * the region again for contig alone, as with lend=0.  With lend_helper=
+ * empty, the administrator onlines the blocks; until then they are
+ * neither the kernel's nor contig's, and debugfs "lend" and dmesg say so.
  * Offlining is refused too, except by contig's own unload.
  *
  * Two owners.  contig's buddy holds every lent frame as owner
@@ -80,6 +86,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/umh.h>
 #include <linux/workqueue.h>
 
 #include <contig.h>
@@ -94,10 +102,15 @@
 #define CONTIG_LEND_KEEP_MS	2000
 #define CONTIG_LEND_HIST	24
 
-static bool lend;
+static bool lend = true;
 module_param(lend, bool, 0444);
 MODULE_PARM_DESC(lend,
-		 "Lend the region's whole memory blocks to the kernel (ZONE_MOVABLE, onlined by `contigctl lend`) and take frames back on demand (default off)");
+		 "Lend the region's whole memory blocks to the kernel (ZONE_MOVABLE, onlined by lend_helper) and take frames back on demand (default on)");
+
+static char lend_helper[256] = "/usr/sbin/contigctl:/usr/local/sbin/contigctl";
+module_param_string(lend_helper, lend_helper, sizeof(lend_helper), 0444);
+MODULE_PARM_DESC(lend_helper,
+		 "With lend=1: `contigctl` paths, ':'-separated, the first found run as `contigctl lend` at load to online the lent blocks; empty: online them yourself (default /usr/sbin/contigctl:/usr/local/sbin/contigctl)");
 
 static unsigned long reserve;
 
@@ -131,6 +144,9 @@ struct contig_lend {
 	unsigned char *zstate;		/* per taken unit: CONTIG_LEND_ZEROING... */
 	bool added;
 	bool unloading;
+	int helper_ret;			/* lend_helper's exit status, or -errno */
+	const char *off_why;		/* with lend=1, why nothing is lent */
+	char helper[64];		/* the lend_helper run, or "" */
 	struct notifier_block nb;
 	struct delayed_work give_back;
 	/* Counters, under contig_lend_mutex. */
@@ -896,23 +912,126 @@ static void __unlend_buddy(struct contig_lend *l)
 			contig_buddy_free(&l->r->buddy, __unit_frame(l, u));
 }
 
+/* Offline and remove every lent block: 0, or the last failure. */
+static int __remove_blocks(struct contig_lend *l)
+{
+	unsigned long b, per = l->block / l->unit;
+	int ret, err = 0, tries;
+	phys_addr_t start;
+
+	WRITE_ONCE(l->unloading, true);
+	for (b = 0; b < l->nr_units; b += per) {
+		start = PFN_PHYS(__unit_pfn(l, b));
+		for (tries = 0; ; tries++) {
+			ret = offline_and_remove_memory(start,
+							memory_block_size_bytes());
+			if (!ret || tries == 3)
+				break;
+			pr_info("lend: memory%lu: offline and remove failed (%pe), retrying\n",
+				__block_nr(l, __unit_pfn(l, b)), ERR_PTR(ret));
+			msleep(200);
+		}
+		if (ret) {
+			pr_err("lend: memory%lu could not be taken back (%pe): it stays the kernel's System RAM until reboot; nothing is lost\n",
+			       __block_nr(l, __unit_pfn(l, b)), ERR_PTR(ret));
+			err = ret;
+		}
+	}
+	return err;
+}
+
+/*
+ * Take every lent block away from the kernel and forget it; nothing may
+ * be taken.  Module exit, or a load whose blocks were not onlined.
+ */
+static int __unlend(struct contig_lend *l)
+{
+	int ret = __remove_blocks(l);
+
+	unregister_memory_notifier(&l->nb);
+	__unlend_buddy(l);
+	kvfree(l->taken_at);
+	kvfree(l->zstate);
+	l->taken_at = NULL;
+	l->zstate = NULL;
+	l->added = false;
+	return ret;
+}
+
+/*
+ * Run the first of lend_helper's paths that exists as `contigctl lend`,
+ * and wait for it: l->helper is the path, l->helper_ret its exit status
+ * (as waitpid() gives it) or -errno (-ENOENT: none found).
+ */
+static void __run_helper(struct contig_lend *l)
+{
+	char *paths, *rest, *p, *argv[3], *envp[3];
+
+	l->helper_ret = -ENOENT;
+	l->helper[0] = '\0';
+	paths = kstrdup(lend_helper, GFP_KERNEL);
+	if (!paths) {
+		l->helper_ret = -ENOMEM;
+		return;
+	}
+	envp[0] = "HOME=/";
+	envp[1] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	envp[2] = NULL;
+	rest = paths;
+	while ((p = strsep(&rest, ":"))) {
+		if (!*p)
+			continue;
+		argv[0] = p;
+		argv[1] = "lend";
+		argv[2] = NULL;
+		l->helper_ret = call_usermodehelper(p, argv, envp,
+						    UMH_WAIT_PROC);
+		if (l->helper_ret != -ENOENT) {
+			strscpy(l->helper, p, sizeof(l->helper));
+			break;
+		}
+	}
+	kfree(paths);
+}
+
+/* Why the helper did not online the blocks, for dmesg. */
+static void __helper_failed(struct contig_lend *l)
+{
+	if (l->helper_ret == -ENOENT)
+		pr_warn("lend: no lend_helper found (%s): the lent blocks stay offline\n",
+			lend_helper);
+	else if (l->helper_ret > 0)
+		pr_warn("lend: `%s lend` exited %d: the lent blocks stay offline\n",
+			l->helper, (l->helper_ret >> 8) & 0xff);
+	else
+		pr_warn("lend: `%s lend` could not run (%pe): the lent blocks stay offline\n",
+			l->helper, ERR_PTR(l->helper_ret));
+}
+
 /**
  * contig_lend_init() - lend the lent span of @r to the kernel.
  * @r: the claimed region; r->lend_nr frames from r->lend_first.
  *
+ * The lent blocks are hot-added, then onlined by lend_helper (unless it
+ * is empty).  If none is online after it, lending is undone.
+ *
  * Context: process context, module load, before the region is published.
- * Return: 0 (also when nothing is lent), or -errno with a dmesg line.
+ * Return: 0 (also when nothing is lent); -EAGAIN when the blocks were
+ * added but the helper did not online any and they were taken away
+ * again (the caller may claim the region anew without lending); or
+ * -errno, all with a dmesg line.
  */
 int contig_lend_init(struct contig_region *r)
 {
 	struct contig_lend *l = &contig_lend_state;
+	unsigned long u, online, blocks;
 	phys_addr_t start;
 	u64 size;
-	unsigned long u;
 	long ret;
 
 	memset(l, 0, sizeof(*l));
 	if (!r->lend_nr) {
+		l->off_why = "the region holds no whole memory block";
 		if (lend)
 			pr_info("lend: nothing lent: the region holds no whole %lu MiB memory block\n",
 				memory_block_size_bytes() >> 20);
@@ -952,10 +1071,25 @@ int contig_lend_init(struct contig_region *r)
 		goto unlend;
 	}
 	l->added = true;
-	pr_info("lend: %llu MiB in %llu memory blocks lent to the kernel, %llu MiB kept private; %lu blocks online in ZONE_MOVABLE%s\n",
-		size >> 20, size / memory_block_size_bytes(),
-		(r->size - size) >> 20, __online_blocks(l),
-		__online_blocks(l) ? "" : ": run `contigctl lend` to online them");
+	blocks = size / memory_block_size_bytes();
+	online = __online_blocks(l);
+	if (online < blocks && lend_helper[0]) {
+		__run_helper(l);
+		online = __online_blocks(l);
+		if (!online) {
+			__helper_failed(l);
+			l->off_why = "lend_helper did not online the lent blocks (dmesg says why)";
+			ret = __unlend(l);
+			pr_warn("lend: nothing lent: the region stays contig's alone, as with lend=0 (install contigctl, or load with lend_helper= and run `contigctl lend` yourself)\n");
+			return ret ?: -EAGAIN;
+		}
+		if (online < blocks)
+			__helper_failed(l);
+	}
+	pr_info("lend: %llu MiB in %lu memory blocks lent to the kernel, %llu MiB kept private; %lu blocks online in ZONE_MOVABLE%s%s%s\n",
+		size >> 20, blocks, (r->size - size) >> 20, online,
+		l->helper[0] ? ", by " : "", l->helper,
+		online ? "" : ": run `contigctl lend` to online them");
 	return 0;
 
 unlend:
@@ -978,9 +1112,6 @@ unlend:
 void contig_lend_exit(struct contig_region *r)
 {
 	struct contig_lend *l = &contig_lend_state;
-	unsigned long b, per;
-	phys_addr_t start;
-	int ret, tries;
 	bool zero;
 
 	if (!l->added)
@@ -990,29 +1121,7 @@ void contig_lend_exit(struct contig_region *r)
 	mutex_lock(&contig_lend_mutex);
 	__give_back(l, true, &zero);
 	mutex_unlock(&contig_lend_mutex);
-	per = l->block / l->unit;
-	for (b = 0; b < l->nr_units; b += per) {
-		start = PFN_PHYS(__unit_pfn(l, b));
-		for (tries = 0; ; tries++) {
-			ret = offline_and_remove_memory(start,
-							memory_block_size_bytes());
-			if (!ret || tries == 3)
-				break;
-			pr_info("lend: memory%lu: offline and remove failed (%pe), retrying\n",
-				__block_nr(l, __unit_pfn(l, b)), ERR_PTR(ret));
-			msleep(200);
-		}
-		if (ret)
-			pr_err("lend: memory%lu could not be taken back (%pe): it stays the kernel's System RAM until reboot; nothing is lost\n",
-			       __block_nr(l, __unit_pfn(l, b)), ERR_PTR(ret));
-	}
-	unregister_memory_notifier(&l->nb);
-	__unlend_buddy(l);
-	kvfree(l->taken_at);
-	kvfree(l->zstate);
-	l->taken_at = NULL;
-	l->zstate = NULL;
-	l->added = false;
+	__unlend(l);
 }
 
 /**
@@ -1104,14 +1213,19 @@ int contig_lend_show(struct seq_file *m, void *unused)
 	u64 lent_bytes, taken_bytes, kept_bytes;
 
 	if (!l->added) {
-		seq_printf(m, "lend: %s\n", lend ?
-			   "on, but nothing lent (no whole memory block in the region)" :
-			   "off");
+		if (lend)
+			seq_printf(m, "lend: on, but nothing lent: %s\n",
+				   l->off_why ?: "unknown");
+		else
+			seq_puts(m, "lend: off\n");
 		return 0;
 	}
 	contig_lend_get_usage(&lent_bytes, &taken_bytes, &kept_bytes);
 	mutex_lock(&contig_lend_mutex);
 	per = l->block / l->unit;
+	if (l->helper[0])
+		seq_printf(m, "helper: %s lend, exit status %d\n", l->helper,
+			   l->helper_ret);
 	for (u = 0; u < l->nr_units; u += per)
 		seq_printf(m, "block memory%lu: %s\n",
 			   __block_nr(l, __unit_pfn(l, u)),

@@ -4,7 +4,8 @@
  *
  * contig.ko owns exactly one region, named by the mandatory `region=`
  * parameter.  Load order: parse and claim the region (region.c), lend its
- * whole memory blocks to the kernel when lend=1 (lend.c), publish
+ * whole memory blocks to the kernel when lend=1, the default (lend.c; if
+ * they cannot be onlined, the region is claimed anew without lending), publish
  * it (contig_default_region() answers from then on; no other module can
  * call in before the load completes), set up the allocators over it
  * (movable memory, migration, slab caches, buffer mappings), then open it
@@ -78,8 +79,17 @@ static int __init contig_init(void)
 		goto free_region;
 	contig_buddy_set_policy(&r->buddy, pol);
 	ret = contig_lend_init(r);
-	if (ret)
+	if (ret == -EAGAIN) {
+		/* Lent blocks not onlined and taken away: contig's alone. */
+		contig_region_release(r);
+		memset(r, 0, sizeof(*r));
+		ret = contig_region_claim(r, size, base);
+		if (ret)
+			goto free_region;
+		contig_buddy_set_policy(&r->buddy, pol);
+	} else if (ret) {
 		goto release_region;
+	}
 	contig_region_publish(r);
 	ret = contig_movable_init(r);
 	if (ret)

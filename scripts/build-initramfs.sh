@@ -28,6 +28,10 @@ if [ -n "$toolsdir" ]; then
 	for t in "$toolsdir"/*; do
 		[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$root/tests/"
 	done
+	# contigctl where `make install PREFIX=/usr` puts it: contig.ko's
+	# default lend_helper runs it from there to online lent blocks.
+	[ -x "$toolsdir/contigctl" ] &&
+		install -D -m 0755 "$toolsdir/contigctl" "$root/usr/sbin/contigctl"
 fi
 cp "$plan" "$root/etc/contig/plan"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"

@@ -95,6 +95,14 @@ hostcase module_graph_acyclic "$ROOT/scripts/module-graph.py" "$OUT/mod-check/sr
 hostcase contig_ko_has_no_test_hook no_test_hook "$OUT/mod-check"
 hostcase checkpatch_strict "$ROOT/scripts/lint.sh"
 hostcase selftests_build make -s -C "$ROOT/tools" OUT="$OUT/tools" selftests
+# `make install` puts contigctl where contig.ko's default lend_helper
+# looks first (PREFIX=/usr: /usr/sbin/contigctl), and it runs.
+installs_contigctl() {
+	rm -rf "$OUT/destdir"
+	make -s -C "$ROOT" install DESTDIR="$OUT/destdir" PREFIX=/usr &&
+		{ "$OUT/destdir/usr/sbin/contigctl" 2>&1 || true; } | grep -q usage
+}
+hostcase make_install_contigctl installs_contigctl
 if [ -f "$ROOT/tools/buddy/Makefile" ]; then
 	hostcase buddy_userspace_fuzz_and_trace make -s -C "$ROOT/tools/buddy" test
 fi

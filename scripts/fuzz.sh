@@ -41,7 +41,7 @@ plan=$OUT/plan
 {
 	for region in "$REGION_SIZE@$REGION_BASE" "$SECTION_REGION"; do
 		echo "region $region"
-		echo "load"
+		echo "load lend=0"
 		echo "selftest fuzz_test --seconds $secs --threads $threads $seed_arg"
 		echo "unload"
 	done

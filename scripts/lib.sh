@@ -53,9 +53,11 @@ kernel_dir() {
 # check_plan [MODDIR]: the guest plan of `make check` (scripts/guest-init.sh
 # explains the verbs): the load selftest on both reservations, then on
 # REGION every KUnit module of MODDIR (none without it) and the loaded
-# selftests, then the loaded selftests again on SECTION_REGION, then
-# SECTION_REGION lent to the kernel (lend_test, then fuzz_test on it),
-# and REGION with lend=1 (no whole block: nothing lent).
+# selftests, then the loaded selftests again on SECTION_REGION with
+# lend=0, then SECTION_REGION lent to the kernel (lend_test onlining it
+# by hand, lend_test --auto with the defaults, lend_test --private with
+# no helper found, then fuzz_test on it lent), and REGION with the
+# defaults (no whole block: nothing lent).
 check_plan() {
 	local ko selftests=()
 
@@ -74,23 +76,31 @@ check_plan() {
 	# Struct pages from memremap_pages(), in the linear map, so
 	# struct-page user mappings.
 	echo "region $SECTION_REGION"
-	echo "load"
+	echo "load lend=0"
 	[ ${#selftests[@]} = 0 ] || printf 'selftest %s\n' "${selftests[@]}"
 	echo "unload"
-	# The same whole block lent to the kernel (lend.c), and taken away
-	# from it again at unload.
-	echo "load lend=1"
+	# The same whole block lent to the kernel (lend.c), onlined by hand
+	# (no helper), and taken away from it again at unload.
+	echo "load lend=1 lend_helper="
 	echo "selftest lend_test"
 	echo "unload"
 	echo "selftest lend_test --after"
+	# The defaults: lent, and onlined at load by /usr/sbin/contigctl.
+	echo "load"
+	echo "selftest lend_test --auto"
+	echo "unload"
+	# No helper found: nothing lent, the region contig's alone.
+	echo "load lend_helper=/nonexistent/contigctl"
+	echo "selftest lend_test --private"
+	echo "unload"
 	# The fuzzer on it lent (it runs contigctl lend): requests take
 	# memory back from under the fuzzer's own processes' pages.
 	echo "load lend=1"
 	echo "selftest fuzz_test --seconds 20 --threads 3 --lent"
 	echo "unload"
-	# lend=1 on a region of no whole block: nothing to lend.
+	# lend=1 (the default) on a region of no whole block: nothing to lend.
 	echo "region $REGION_SIZE@$REGION_BASE"
-	echo "load lend=1"
+	echo "load"
 	echo "selftest lend_test --none"
 	echo "unload"
 }

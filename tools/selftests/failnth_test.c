@@ -72,6 +72,7 @@
 #define FRAG		DBG "contig/fragmentation"
 #define IMPORT		DBG "contig_test_hook/import"
 #define REGION_PARAM	"/sys/module/contig/parameters/region"
+#define LEND_PARAM	"/sys/module/contig/parameters/lend"
 #define MAX_N		4000
 #define BUFSZ		(128 * 1024 + 64 * 1024 + 4096)	/* three blocks */
 
@@ -633,14 +634,16 @@ static int module_live(void)
 	return access("/sys/module/contig/initstate", F_OK) == 0;
 }
 
-static int load(const char *region)
+/* Load contig.ko again on @region, with @lend as it was ('Y' or 'N'). */
+static int load(const char *region, char lend)
 {
 	char params[128];
 	int fd = open(module_path, O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return -errno;
-	snprintf(params, sizeof(params), "region=%s", region);
+	snprintf(params, sizeof(params), "region=%s lend=%d", region,
+		 lend == 'Y');
 	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
 	close(fd);
 	return ret;
@@ -659,7 +662,7 @@ static void unload_group(const void *arg)
 {
 	static const int errs[] = { ENOMEM, EFAULT, 0 };
 	unsigned int n, failed = 0, unloaded = 0;
-	char region[64];
+	char region[64], lend[8] = "N";
 	int ret, injected;
 
 	if (no_failnth) {
@@ -671,6 +674,7 @@ static void unload_group(const void *arg)
 		return;
 	}
 	region[strcspn(region, "\n")] = '\0';
+	read_file(LEND_PARAM, lend, sizeof(lend));
 	close(ctl);
 	ctl = -1;
 	for (n = 1; n <= MAX_N; n++) {
@@ -693,7 +697,7 @@ static void unload_group(const void *arg)
 				   n);
 			return;
 		}
-		ret = load(region);
+		ret = load(region, lend[0]);
 		if (ret) {
 			ktap_check(0, "load %s region=%s again: %s", module_path,
 				   region, strerror(-ret));

@@ -2404,13 +2404,6 @@ int main(int argc, char **argv)
 	}
 	ok = ok && lent_run == want_lent;
 	takes0 = lend_stat("windows_taken: %lld");
-	/*
-	 * --lent: a zeroed reserve too, so that requests are also served
-	 * from it, their fresh memory checked as every buffer's is; given
-	 * back before the end is counted.
-	 */
-	if (ok && want_lent)
-		ok = !set_reserve("33554432");
 	if (ok) {
 		struct contig_alloc_data a = { .size = PG, .kind = CONTIG_KIND_CONTIGUOUS,
 					       .fd_flags = O_RDWR };
@@ -2433,6 +2426,13 @@ int main(int argc, char **argv)
 	lend_settle();
 	usleep(100000);
 	get_stats_settled(&base);
+	/*
+	 * --lent: a zeroed reserve too (set once the start is counted), so
+	 * that requests are also served from it, their fresh memory checked
+	 * as every buffer's is; given back before the end is counted.
+	 */
+	if (ok && want_lent)
+		ok = !set_reserve("33554432");
 	if (!ktap_check(ok && !dev_mode(0666),
 			"fuzz: root opens " DEV ", allocates, reads chunk addresses; " DEV " made 0666 (region %llu bytes, %s%s)",
 			(unsigned long long)region_size,

@@ -240,7 +240,8 @@ static void section_region(const void *arg)
 		return;
 	}
 	pages = (size << 20) / 4096;
-	snprintf(params, sizeof(params), "region=%s", t.section);
+	/* lend=0: the section claimed with struct pages of contig's own. */
+	snprintf(params, sizeof(params), "region=%s lend=0", t.section);
 	kmsg_mark();
 	err = load(params);
 	if (!ktap_check(err == 0, "load with %s, a reservation of whole sections (%s)",
