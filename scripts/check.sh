@@ -16,8 +16,9 @@
 #     user-space selftests.
 #
 # Every VM boots with two reservations (scripts/run-vm.sh): REGION, which
-# shares a memory section with boot RAM, and SECTION_REGION, a whole
-# section that contig.ko gives struct pages with memremap_pages().
+# shares a memory section with boot RAM, and PARTIAL_REGION, whose first
+# 128 MiB, SECTION_REGION, is a whole section that contig.ko gives struct
+# pages with memremap_pages() (or lends), the rest a part of the next.
 #
 # Ends with "N passed, N failed"; exits non-zero on any failure.
 #   scripts/check.sh            everything

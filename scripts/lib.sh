@@ -12,6 +12,9 @@ REGION_BASE=${REGION_BASE:-0x30000000}
 # A second reservation covering a whole 128 MiB memory section: no struct
 # pages at boot, so contig.ko must add them (memremap_pages) to claim it.
 SECTION_REGION=128M@0x20000000
+# Its reservation is 64 MiB longer: PARTIAL_REGION, all of it, is a whole
+# memory block (lent, lend.c) and a part of the next (kept private).
+PARTIAL_REGION=192M@0x20000000
 
 msg() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -93,6 +96,12 @@ check_plan() {
 	echo "load lend_helper=/nonexistent/contigctl"
 	echo "selftest lend_test --private"
 	echo "unload"
+	# A whole block lent and a part of the next kept private.
+	echo "region $PARTIAL_REGION"
+	echo "load"
+	echo "selftest lend_test --partial"
+	echo "unload"
+	echo "region $SECTION_REGION"
 	# The fuzzer on it lent (it runs contigctl lend): requests take
 	# memory back from under the fuzzer's own processes' pages.
 	echo "load lend=1"

@@ -8,6 +8,7 @@
  *        lend_test --auto     (root, loaded with the defaults)
  *        lend_test --private  (root, loaded with a lend_helper not found)
  *        lend_test --none     (root, loaded on a region of no whole block)
+ *        lend_test --partial  (root, loaded on a whole block and a part)
  *
  * The first run proves the block is lent but offline, that no kernel zone
  * may have it, that `contigctl lend` onlines it into ZONE_MOVABLE, that
@@ -689,6 +690,62 @@ static int private_region(void)
 	return ktap_finish();
 }
 
+/* The physical address of a buffer's first chunk, or 0. */
+static unsigned long long chunk_phys(int fd)
+{
+	struct contig_chunk ch = { 0 };
+	struct contig_info_data in = { .fd = fd, .chunks = (uintptr_t)&ch,
+				       .chunks_cap = 1 };
+
+	return ioctl(ctl, CONTIG_IOCTL_INFO, &in) ? 0 : ch.phys;
+}
+
+/*
+ * --partial: loaded with the defaults on a region of a whole memory block
+ * and a part of the next (192M@0x20000000): the block is lent, the part
+ * stays contig's, and requests use the part before they take the block.
+ */
+static int partial_region(void)
+{
+	unsigned long long s = 0, e, p1 = 0, p2 = 0;
+	struct contig_stats_data st;
+	int depth, fd = -1, fd2 = -1, ret, ret2;
+	long long taken0;
+
+	ktap_header(3);
+	ctl = open("/dev/contig", O_RDWR);
+	st = stats();
+	iomem_lent(&s, &depth);
+	e = s + 128 * MiB;
+	ktap_check(s == 0x20000000 && st.region_size == 192 * MiB &&
+		   st.lent_bytes == 128 * MiB && st.free == 64 * MiB &&
+		   log_has("insmod contig.ko", "128 MiB in 1 memory blocks lent to the kernel, 64 MiB kept private"),
+		   "192 MiB, a whole block and a part: System RAM (contig) at %#llx, STATS lent %llu MiB, free %llu MiB of %llu, logged",
+		   s, (unsigned long long)(st.lent_bytes / MiB),
+		   (unsigned long long)(st.free / MiB),
+		   (unsigned long long)(st.region_size / MiB));
+	taken0 = lend_stat("windows_taken");
+	ret = alloc_buf(32 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	if (!ret)
+		p1 = chunk_phys(fd);
+	ktap_check(!ret && check_buf(fd, 32 * MiB, 1) && p1 >= e &&
+		   lend_stat("windows_taken") == taken0,
+		   "32 MiB CONTIGUOUS comes from the private part (%d, at %#llx), nothing taken",
+		   ret, p1);
+	ret2 = alloc_buf(96 * MiB, CONTIG_KIND_CONTIGUOUS, &fd2);
+	if (!ret2)
+		p2 = chunk_phys(fd2);
+	ktap_check(!ret2 && check_buf(fd2, 96 * MiB, 1) && p2 >= s &&
+		   p2 + 96 * MiB <= e && lend_stat("windows_taken") > taken0,
+		   "96 MiB CONTIGUOUS, more than the part holds, takes the lent block back (%d, at %#llx)",
+		   ret2, p2);
+	if (fd >= 0)
+		close(fd);
+	if (fd2 >= 0)
+		close(fd2);
+	return ktap_finish();
+}
+
 static long long meminfo(const char *key)
 {
 	char line[256];
@@ -1026,6 +1083,8 @@ int main(int argc, char **argv)
 		return auto_online();
 	if (argc > 1 && !strcmp(argv[1], "--private"))
 		return private_region();
+	if (argc > 1 && !strcmp(argv[1], "--partial"))
+		return partial_region();
 	ktap_header(28);
 	ctl = open("/dev/contig", O_RDWR);
 	read_small(MEMDIR "/block_size_bytes", buf, sizeof(buf));
