@@ -22,12 +22,13 @@
  *   dmabuf.c    the exporter   calls dma, buffer, movable
  *   dma.c       device maps    calls buffer
  *   kmalloc.c   size classes   calls slab
- *   buffer.c    buffers        calls migrate, movable, lend
+ *   buffer.c    buffers        calls migrate, movable, lend, zero
  *   user.c      per-user charges calls arena
  *   arena.c     users' blocks  calls migrate, lend
  *   migrate.c   the engine     calls movable
  *   main.c also calls lend (lending at load, taking back at unload)
- *   movable.c, slab.c, lend.c: leaves
+ *   lend.c      lending        calls zero
+ *   movable.c, slab.c, zero.c: leaves
  *
  * LOCK ORDER.  The one list for the whole module, outermost first; no
  * file takes two of these in another order, and each file's essay points

@@ -94,6 +94,7 @@
 
 #include "contig_internal.h"
 #include "lend.h"
+#include "zero.h"
 
 #define CONTIG_LEND_RES_NAME	"System RAM (" CONTIG_NAME ")"
 /* Windows of lent frames tried per take before giving up. */
@@ -813,15 +814,15 @@ static bool __give_back(struct contig_lend *l, bool all, bool *zero)
 /* Clear the units marked CONTIG_LEND_ZEROING; the mutex not held. */
 static void __zero_units(struct contig_lend *l)
 {
-	unsigned long u, i, n = 0;
+	unsigned long u, n = 0;
 
 	for (u = 0; u < l->nr_units; u++) {
 		/* Only this work item sets or clears ZEROING. */
 		if (READ_ONCE(l->zstate[u]) != CONTIG_LEND_ZEROING)
 			continue;
-		for (i = 0; i < l->unit; i++)
-			clear_page(contig_frame_to_virt(l->r,
-							__unit_frame(l, u) + i));
+		/* A unit is below zero.c's split: on this worker's CPU. */
+		contig_zero(contig_frame_to_virt(l->r, __unit_frame(l, u)),
+			    l->unit << PAGE_SHIFT, true);
 		n++;
 		cond_resched();
 	}
