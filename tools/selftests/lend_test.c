@@ -682,25 +682,41 @@ static int after(void)
 	return ktap_finish();
 }
 
+/* A run's start: its plan, /dev/contig open, debugfs lend read into @buf. */
+static void begin(int plan, char *buf, size_t len)
+{
+	ktap_header(plan);
+	ctl = open("/dev/contig", O_RDWR);
+	buf[0] = '\0';
+	read_small(LEND_DBG, buf, len);
+}
+
+/* A CONTIGUOUS buffer of @size that reads zero and holds a pattern: 0, or -errno. */
+static int serves(uint64_t size)
+{
+	int fd = -1, ret = alloc_buf(size, CONTIG_KIND_CONTIGUOUS, &fd);
+
+	if (!ret && !check_buf(fd, size, 1))
+		ret = -EIO;
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
 /* lend=1 on a region without a whole memory block: nothing is lent. */
 static int none(void)
 {
 	unsigned long long s;
 	char buf[512];
-	int depth, fd = -1, ret;
+	int depth, ret;
 
-	ktap_header(2);
-	ctl = open("/dev/contig", O_RDWR);
-	buf[0] = '\0';
-	read_small(LEND_DBG, buf, sizeof(buf));
+	begin(2, buf, sizeof(buf));
 	ktap_check(!iomem_lent(&s, &depth) && strstr(buf, "nothing lent") &&
 		   log_has("insmod contig.ko", "nothing lent: the region holds no whole"),
 		   "lend=1 on a region of no whole memory block lends nothing, and says so");
-	ret = alloc_buf(4 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
-	ktap_check(!ret && check_buf(fd, 4 * MiB, 1),
-		   "and the region serves requests as without lend (%d)", ret);
-	if (fd >= 0)
-		close(fd);
+	ret = serves(4 * MiB);
+	ktap_check(!ret, "and the region serves requests as without lend (%d)",
+		   ret);
 	return ktap_finish();
 }
 
@@ -763,12 +779,9 @@ static int private_region(void)
 	char buf[512];
 	unsigned long long s = 0;
 	struct contig_stats_data st;
-	int depth, fd = -1, ret;
+	int depth, ret;
 
-	ktap_header(3);
-	ctl = open("/dev/contig", O_RDWR);
-	buf[0] = '\0';
-	read_small(LEND_DBG, buf, sizeof(buf));
+	begin(3, buf, sizeof(buf));
 	ktap_check(!iomem_lent(&s, &depth) && strstr(buf, "nothing lent: lend_helper") &&
 		   log_has("insmod contig.ko", "no lend_helper found") &&
 		   log_has("insmod contig.ko", "the region stays contig's alone"),
@@ -778,11 +791,9 @@ static int private_region(void)
 		   st.region_size == 128 * MiB,
 		   "STATS: the whole 128 MiB free for contig, nothing lent or taken (free %llu, lent %llu)",
 		   (unsigned long long)st.free, (unsigned long long)st.lent_bytes);
-	ret = alloc_buf(120 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
-	ktap_check(!ret && check_buf(fd, 120 * MiB, 1),
-		   "and it serves 120 MiB CONTIGUOUS as a private region (%d)", ret);
-	if (fd >= 0)
-		close(fd);
+	ret = serves(120 * MiB);
+	ktap_check(!ret, "and it serves 120 MiB CONTIGUOUS as a private region (%d)",
+		   ret);
 	return ktap_finish();
 }
 
