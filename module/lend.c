@@ -824,7 +824,6 @@ static void __zero_units(struct contig_lend *l)
 		contig_zero(contig_frame_to_virt(l->r, __unit_frame(l, u)),
 			    l->unit << PAGE_SHIFT, true);
 		n++;
-		cond_resched();
 	}
 	mutex_lock(&contig_lend_mutex);
 	for (u = 0; u < l->nr_units; u++)
