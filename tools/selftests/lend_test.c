@@ -100,8 +100,10 @@ static int mount_ext2(void)
 		return -EIO;
 	}
 	if (mount(RAMDEV, EXTFS, "ext2", 0, NULL)) {
-		ktap_print("mount " RAMDEV " on " EXTFS ": %s", strerror(errno));
-		return -errno;
+		int err = errno;
+
+		ktap_print("mount " RAMDEV " on " EXTFS ": %s", strerror(err));
+		return -err;
 	}
 	on_ext2 = 1;
 	return 1;
