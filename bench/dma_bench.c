@@ -40,6 +40,7 @@
 #include "../kunit/edu.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 
 #define BENCH_REPS	5
 #define EDU_XFERS	8

@@ -45,6 +45,7 @@
 #include "migrate.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 
 #define BENCH_REPS	3
 

@@ -32,6 +32,8 @@
 
 #include <contig.h>
 
+CONTIG_IMPORT_NS();
+
 #define BENCH_REPS	9
 #define BENCH_PAIRS	20000
 #define BENCH_BATCH	256

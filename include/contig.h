@@ -15,6 +15,12 @@
  * Every function returning a pointer returns ERR_PTR(-errno) on failure,
  * never NULL.  Every failure also leaves one line in the kernel log saying
  * why, and changes nothing else.
+ *
+ * The functions are exported in the symbol namespace CONTIG: a module that
+ * calls them says CONTIG_IMPORT_NS() once, at file scope (modpost refuses
+ * it otherwise).  samples/edu/ is a whole driver, README.md "Building a
+ * driver on contig" how to build one against an installed contig, and
+ * Documentation/api.rst the reference of every exported function.
  */
 #ifndef _CONTIG_H
 #define _CONTIG_H
@@ -25,6 +31,16 @@
 #include <linux/gfp.h>
 
 #include <uapi/contig.h>
+
+/*
+ * CONTIG_IMPORT_NS() - import contig's symbol namespace.
+ *
+ * What MODULE_IMPORT_NS(CONTIG) records on kernels before 6.13 and
+ * MODULE_IMPORT_NS("CONTIG") from 6.13 on, when namespaces became string
+ * literals: the same .modinfo entry, so one spelling builds on both.
+ */
+#define CONTIG_NAMESPACE	"CONTIG"
+#define CONTIG_IMPORT_NS()	MODULE_INFO(import_ns, CONTIG_NAMESPACE)
 
 struct device;
 struct sg_table;

@@ -39,6 +39,7 @@
 #include "migrate.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 
 static unsigned long long seed;
 module_param(seed, ullong, 0444);

@@ -52,6 +52,7 @@
 #include "dmabuf.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
 
 KUNIT_DEFINE_ACTION_WRAPPER(__put_action, contig_put, struct contig_buffer *);

@@ -58,6 +58,7 @@
 #include "edu.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 
 /**
  * struct edu - the bound edu device.

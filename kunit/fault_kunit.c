@@ -43,6 +43,7 @@
 #include "migrate.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 
 /* No call of the API passes this many sites; a walk that does is a bug. */
 #define FAULT_MAX_N	512

@@ -60,6 +60,7 @@
 #include "dmabuf.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
 
 #define HOLE_PAGES	32	/* the 128 KiB block freed in the 2 MiB hole */

@@ -44,6 +44,7 @@
 #include "movable.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 
 static unsigned long long seed;
 module_param(seed, ullong, 0444);

@@ -40,6 +40,7 @@
 #include "slab.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 
 static unsigned long seed;
 module_param(seed, ulong, 0444);

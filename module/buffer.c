@@ -605,7 +605,7 @@ struct contig_buffer *contig_alloc(size_t size, size_t align,
 {
 	return contig_alloc_ex(size, align, kind, flags, NULL);
 }
-EXPORT_SYMBOL_GPL(contig_alloc);
+EXPORT_SYMBOL_NS_GPL(contig_alloc, CONTIG);
 
 /**
  * contig_alloc_query() - would a CONTIGUOUS request succeed now?
@@ -659,7 +659,7 @@ int contig_alloc_query(size_t size, size_t align,
 	}
 	return ret;
 }
-EXPORT_SYMBOL_GPL(contig_alloc_query);
+EXPORT_SYMBOL_NS_GPL(contig_alloc_query, CONTIG);
 
 /**
  * contig_alloc_ex() - contig_alloc(), with a report.
@@ -685,7 +685,7 @@ struct contig_buffer *contig_alloc_ex(size_t size, size_t align,
 {
 	return contig_alloc_in(NULL, size, align, kind, flags, report);
 }
-EXPORT_SYMBOL_GPL(contig_alloc_ex);
+EXPORT_SYMBOL_NS_GPL(contig_alloc_ex, CONTIG);
 
 /**
  * contig_alloc_in() - contig_alloc_ex(), from an arena.
@@ -839,7 +839,7 @@ struct contig_buffer *contig_get(struct contig_buffer *buf)
 	kref_get(&buf->ref);
 	return buf;
 }
-EXPORT_SYMBOL_GPL(contig_get);
+EXPORT_SYMBOL_NS_GPL(contig_get, CONTIG);
 
 /* ---- release and quarantine ---------------------------------------------- */
 
@@ -979,7 +979,7 @@ void contig_put(struct contig_buffer *buf)
 		return;
 	kref_put(&buf->ref, __contig_buffer_release);
 }
-EXPORT_SYMBOL_GPL(contig_put);
+EXPORT_SYMBOL_NS_GPL(contig_put, CONTIG);
 
 /* ---- accessors ----------------------------------------------------------- */
 
@@ -994,7 +994,7 @@ size_t contig_buffer_size(const struct contig_buffer *buf)
 {
 	return buf->size;
 }
-EXPORT_SYMBOL_GPL(contig_buffer_size);
+EXPORT_SYMBOL_NS_GPL(contig_buffer_size, CONTIG);
 
 /**
  * contig_buffer_kind() - a buffer's kind.
@@ -1007,7 +1007,7 @@ unsigned int contig_buffer_kind(const struct contig_buffer *buf)
 {
 	return buf->kind;
 }
-EXPORT_SYMBOL_GPL(contig_buffer_kind);
+EXPORT_SYMBOL_NS_GPL(contig_buffer_kind, CONTIG);
 
 /**
  * contig_buffer_freeze() - pin a MOVABLE buffer where it is, for good.
@@ -1137,7 +1137,7 @@ void *contig_buffer_vaddr(struct contig_buffer *buf)
 	mutex_unlock(&buf->lock);
 	return va;
 }
-EXPORT_SYMBOL_GPL(contig_buffer_vaddr);
+EXPORT_SYMBOL_NS_GPL(contig_buffer_vaddr, CONTIG);
 
 /**
  * contig_buffer_phys() - physical address of a CONTIGUOUS buffer.
@@ -1154,7 +1154,7 @@ int contig_buffer_phys(const struct contig_buffer *buf, phys_addr_t *phys)
 	*phys = contig_frame_to_phys(buf->region, buf->chunks[0].frame);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(contig_buffer_phys);
+EXPORT_SYMBOL_NS_GPL(contig_buffer_phys, CONTIG);
 
 /**
  * contig_buffer_sgt() - a buffer's pages as an sg_table.
@@ -1175,7 +1175,7 @@ struct sg_table *contig_buffer_sgt(struct contig_buffer *buf)
 
 	return ret ? ERR_PTR(ret) : &buf->sgt;
 }
-EXPORT_SYMBOL_GPL(contig_buffer_sgt);
+EXPORT_SYMBOL_NS_GPL(contig_buffer_sgt, CONTIG);
 
 /* Undo a contig_buffer_freeze() nobody has seen yet; @buf->lock held. */
 static void __contig_buffer_thaw(struct contig_buffer *buf)
@@ -1243,7 +1243,7 @@ unsigned long contig_buffer_nr_chunks(const struct contig_buffer *buf)
 		return contig_movable_get_chunks(buf->mov, NULL, 0);
 	return buf->nr_chunks;
 }
-EXPORT_SYMBOL_GPL(contig_buffer_nr_chunks);
+EXPORT_SYMBOL_NS_GPL(contig_buffer_nr_chunks, CONTIG);
 
 /**
  * contig_buffer_get_chunks() - copy out where the buffer lies.

@@ -560,7 +560,7 @@ struct sg_table *contig_map(struct device *dev, struct contig_buffer *buf,
 {
 	return __contig_map_buffer(dev, buf, dir, true);
 }
-EXPORT_SYMBOL_GPL(contig_map);
+EXPORT_SYMBOL_NS_GPL(contig_map, CONTIG);
 
 /**
  * contig_map_segments() - map a buffer for a scatter-gather device.
@@ -637,7 +637,7 @@ int contig_unmap(struct device *dev, struct contig_buffer *buf,
 	kfree(m);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(contig_unmap);
+EXPORT_SYMBOL_NS_GPL(contig_unmap, CONTIG);
 
 /*
  * Find the live mapping of @sgt, check a sync of it in direction @dir and
@@ -708,7 +708,7 @@ int contig_sync_for_device(struct device *dev, struct sg_table *sgt,
 	__contig_sync_done(m);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(contig_sync_for_device);
+EXPORT_SYMBOL_NS_GPL(contig_sync_for_device, CONTIG);
 
 /**
  * contig_sync_for_cpu() - take a mapped buffer back from the device.
@@ -734,4 +734,4 @@ int contig_sync_for_cpu(struct device *dev, struct sg_table *sgt,
 	__contig_sync_done(m);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(contig_sync_for_cpu);
+EXPORT_SYMBOL_NS_GPL(contig_sync_for_cpu, CONTIG);

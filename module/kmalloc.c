@@ -441,7 +441,7 @@ void *contig_kmalloc(size_t size, gfp_t gfp, phys_addr_t *phys)
 		return __contig_kmalloc_large(r, size, gfp, phys);
 	return contig_cache_alloc(contig_kmalloc_cache(size), gfp, phys);
 }
-EXPORT_SYMBOL_GPL(contig_kmalloc);
+EXPORT_SYMBOL_NS_GPL(contig_kmalloc, CONTIG);
 
 /**
  * contig_kfree_checked() - contig_kfree() that says what it did.
@@ -488,7 +488,7 @@ void contig_kfree(const void *obj)
 {
 	contig_kfree_checked(obj);
 }
-EXPORT_SYMBOL_GPL(contig_kfree);
+EXPORT_SYMBOL_NS_GPL(contig_kfree, CONTIG);
 
 /**
  * contig_ksize() - the bytes of a contig_kmalloc() allocation one may use.
@@ -528,7 +528,7 @@ unlock:
 	rcu_read_unlock();
 	return size;
 }
-EXPORT_SYMBOL_GPL(contig_ksize);
+EXPORT_SYMBOL_NS_GPL(contig_ksize, CONTIG);
 
 /* ---- slabinfo, load and unload ------------------------------------------- */
 

@@ -178,7 +178,7 @@ struct contig_movable *contig_movable_alloc(size_t size, unsigned int flags)
 	trace_contig_movable_alloc(mov->id, nr);
 	return mov;
 }
-EXPORT_SYMBOL_GPL(contig_movable_alloc);
+EXPORT_SYMBOL_NS_GPL(contig_movable_alloc, CONTIG);
 
 /**
  * contig_movable_free() - free movable memory.
@@ -208,7 +208,7 @@ void contig_movable_free(struct contig_movable *mov)
 	mutex_destroy(&mov->lock);
 	kvfree(mov);
 }
-EXPORT_SYMBOL_GPL(contig_movable_free);
+EXPORT_SYMBOL_NS_GPL(contig_movable_free, CONTIG);
 
 /* Region frames of @mov to @owner (PINNED or MOVABLE); mov->lock held. */
 static void __contig_movable_set_owner(struct contig_movable *mov,
@@ -263,7 +263,7 @@ void *contig_movable_map(struct contig_movable *mov)
 	mutex_unlock(&mov->lock);
 	return va;
 }
-EXPORT_SYMBOL_GPL(contig_movable_map);
+EXPORT_SYMBOL_NS_GPL(contig_movable_map, CONTIG);
 
 /**
  * contig_movable_unmap() - undo one contig_movable_map().
@@ -288,7 +288,7 @@ void contig_movable_unmap(struct contig_movable *mov)
 	}
 	mutex_unlock(&mov->lock);
 }
-EXPORT_SYMBOL_GPL(contig_movable_unmap);
+EXPORT_SYMBOL_NS_GPL(contig_movable_unmap, CONTIG);
 
 /**
  * contig_movable_size() - bytes of a movable allocation.
@@ -301,7 +301,7 @@ size_t contig_movable_size(const struct contig_movable *mov)
 {
 	return mov->nr << PAGE_SHIFT;
 }
-EXPORT_SYMBOL_GPL(contig_movable_size);
+EXPORT_SYMBOL_NS_GPL(contig_movable_size, CONTIG);
 
 /**
  * contig_movable_page_pfn() - where a page of movable memory is now.

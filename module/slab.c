@@ -748,7 +748,7 @@ struct contig_cache *contig_cache_create(const char *name, size_t size,
 	return __contig_cache_create(r, name, size, align, boundary, flags,
 				     ctor);
 }
-EXPORT_SYMBOL_GPL(contig_cache_create);
+EXPORT_SYMBOL_NS_GPL(contig_cache_create, CONTIG);
 
 /**
  * contig_cache_create_internal() - a cache of contig.ko's own.
@@ -902,7 +902,7 @@ int contig_cache_destroy(struct contig_cache *cache)
 	mutex_unlock(&contig_caches_mutex);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(contig_cache_destroy);
+EXPORT_SYMBOL_NS_GPL(contig_cache_destroy, CONTIG);
 
 static void *__contig_cache_alloc(struct contig_cache *c, gfp_t gfp)
 {
@@ -974,7 +974,7 @@ void *contig_cache_alloc(struct contig_cache *cache, gfp_t gfp,
 		*phys = contig_slab_virt_to_phys(cache->region, obj);
 	return obj;
 }
-EXPORT_SYMBOL_GPL(contig_cache_alloc);
+EXPORT_SYMBOL_NS_GPL(contig_cache_alloc, CONTIG);
 
 /* Free @obj of @c found in @slab under RCU. */
 static int __contig_slab_free(struct contig_cache *c, struct contig_slab *slab,
@@ -1120,7 +1120,7 @@ void contig_cache_free(struct contig_cache *cache, void *obj)
 {
 	contig_cache_free_checked(cache, obj);
 }
-EXPORT_SYMBOL_GPL(contig_cache_free);
+EXPORT_SYMBOL_NS_GPL(contig_cache_free, CONTIG);
 
 /**
  * contig_cache_shrink() - give every empty slab back to the buddy.
@@ -1159,7 +1159,7 @@ int contig_cache_shrink(struct contig_cache *cache)
 	}
 	return n;
 }
-EXPORT_SYMBOL_GPL(contig_cache_shrink);
+EXPORT_SYMBOL_NS_GPL(contig_cache_shrink, CONTIG);
 
 /**
  * contig_cache_set_keep_empty() - how many empty slabs a cache keeps.
@@ -1191,7 +1191,7 @@ void contig_cache_set_keep_empty(struct contig_cache *cache, unsigned int nr)
 		__contig_slab_release(cache, slab, cache->rz || cache->poison);
 	}
 }
-EXPORT_SYMBOL_GPL(contig_cache_set_keep_empty);
+EXPORT_SYMBOL_NS_GPL(contig_cache_set_keep_empty, CONTIG);
 
 /* ---- checks and statistics (debugfs, KUnit) ------------------------------- */
 

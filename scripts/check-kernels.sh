@@ -281,15 +281,23 @@ no_warnings() {
 }
 
 # The compat layer's own test module (scripts/compat_check.c) imports
-# CONTIG_INTERNAL and DMA_BUF and exports into CONTIG_INTERNAL: the names
-# must come out bare, however this kernel wants them spelled.
+# CONTIG, CONTIG_INTERNAL and DMA_BUF and exports into CONTIG and
+# CONTIG_INTERNAL: the names must come out bare, however this kernel wants
+# them spelled.  And every function contig.ko exports is in CONTIG (the
+# public API) or CONTIG_INTERNAL (for the test modules).
 namespaces_bare() {
-	local d=$1 imports ns
+	local d=$1 imports ns api other
 	imports=$(modinfo -F import_ns "$d/contig_compat_check.ko" | sort | paste -sd' ')
-	ns=$(awk '$2 == "contig_compat_check_sym" { print $5 }' "$d/src/Module.symvers")
-	echo "import_ns: '$imports', expected 'CONTIG_INTERNAL DMA_BUF'"
-	echo "export namespace: '$ns', expected 'CONTIG_INTERNAL'"
-	[ "$imports" = "CONTIG_INTERNAL DMA_BUF" ] && [ "$ns" = CONTIG_INTERNAL ]
+	ns=$(awk '$2 ~ /^contig_compat_check_/ { print $5 }' "$d/src/Module.symvers" |
+		sort | paste -sd' ')
+	api=$(awk '$3 ~ /\/contig$/ && $5 == "CONTIG"' "$d/src/Module.symvers" | wc -l)
+	other=$(awk '$3 ~ /\/contig$/ && $5 != "CONTIG" && $5 != "CONTIG_INTERNAL"' \
+		"$d/src/Module.symvers")
+	echo "import_ns: '$imports', expected 'CONTIG CONTIG_INTERNAL DMA_BUF'"
+	echo "export namespaces: '$ns', expected 'CONTIG CONTIG_INTERNAL'"
+	echo "contig.ko: $api exports in CONTIG; outside CONTIG and CONTIG_INTERNAL: ${other:-none}"
+	[ "$imports" = "CONTIG CONTIG_INTERNAL DMA_BUF" ] &&
+		[ "$ns" = "CONTIG CONTIG_INTERNAL" ] && [ "$api" -gt 0 ] && [ -z "$other" ]
 }
 
 # w1_part LABEL KDIR: contig.ko, the test modules the kernel's config

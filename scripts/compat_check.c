@@ -20,11 +20,21 @@
 #include <linux/mmzone.h>
 #include <linux/module.h>
 
-/* Both directions of our own namespace, and a kernel namespace. */
+#include <contig.h>
+
+/*
+ * Both directions of our own namespaces, and a kernel namespace: the
+ * public API's export (CONTIG) and <contig.h>'s import of it, which
+ * consumers outside our tree use without this compat layer.
+ */
 extern int contig_compat_check_sym;
 int contig_compat_check_sym;
 EXPORT_SYMBOL_NS_GPL(contig_compat_check_sym, CONTIG_INTERNAL);
+extern int contig_compat_check_api_sym;
+int contig_compat_check_api_sym;
+EXPORT_SYMBOL_NS_GPL(contig_compat_check_api_sym, CONTIG);
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF));
 
 /* MAX_PAGE_ORDER is the largest order, inclusive, whatever MAX_ORDER meant. */

@@ -223,9 +223,12 @@ EOF
 /* ---- compat layer (scripts/conftest.sh) ------------------------------- */
 
 /*
- * Symbol namespaces.  Write EXPORT_SYMBOL_NS_GPL(sym, CONTIG_INTERNAL) and
+ * Symbol namespaces.  Write EXPORT_SYMBOL_NS_GPL(sym, CONTIG) (the public
+ * API, include/contig.h) or EXPORT_SYMBOL_NS_GPL(sym, CONTIG_INTERNAL) and
  * MODULE_IMPORT_NS(CONTIG_INTERNAL): on kernels that want a string the
- * name becomes one here.  For the kernel's own namespaces use CONTIG_NS():
+ * names become strings here.  Modules import CONTIG with
+ * CONTIG_IMPORT_NS() from <contig.h>, as drivers outside the tree do.  For
+ * the kernel's own namespaces use CONTIG_NS():
  * MODULE_IMPORT_NS(CONTIG_NS(DMA_BUF)).  (Never CONTIG_NS(CONTIG_INTERNAL):
  * that would quote it twice.)
  */
@@ -235,6 +238,7 @@ EOF
 #define __CONTIG_NS_STR(ns)		#ns
 #define CONTIG_NS(ns)			__CONTIG_NS_STR(ns)
 #define CONTIG_INTERNAL			"CONTIG_INTERNAL"
+#define CONTIG				"CONTIG"
 #endif
 
 /* VMA flags: write vm_flags_set()/vm_flags_clear() as on current kernels. */
