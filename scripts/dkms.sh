@@ -38,6 +38,9 @@ stage() {
 		--include '/module/***' --include '/include/***' \
 		--include '/kunit/***' --include '/bench/***' \
 		--include /scripts/ --include /scripts/conftest.sh \
+		--include /scripts/dkms-post-build.sh \
+		--include /samples/ --include /samples/edu/ \
+		--include /samples/edu/edu.h \
 		--exclude '*' \
 		"$ROOT/" "$dir/"
 }
