@@ -55,7 +55,7 @@
 
 #include "contig_internal.h"
 #include "dma.h"
-#include "edu.h"
+#include "../samples/edu/edu.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 CONTIG_IMPORT_NS();

@@ -3,8 +3,8 @@
 #
 # scripts/build-initramfs.sh OUT.cpio.gz MODDIR PLAN [TOOLSDIR]
 # Pack busybox-static, guest-init.sh as /init, the results channel
-# (scripts/ktap-port.c), contig.ko, the selftests' hook module and the test
-# modules from MODDIR, the
+# (scripts/ktap-port.c), contig.ko, the selftests' hook module, the sample
+# drivers and the test modules from MODDIR, the
 # user-space tests from TOOLSDIR and the PLAN.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -21,6 +21,10 @@ gcc -O2 -Wall -Wextra -static -o "$root/bin/ktap-port" "$ROOT/scripts/ktap-port.
 cp "$moddir/contig.ko" "$root/lib/"
 # The selftests' hook module, where the build made one (never installed).
 [ -e "$moddir/contig_test_hook.ko" ] && cp "$moddir/contig_test_hook.ko" "$root/lib/"
+# The sample drivers (samples/), built against contig as installed.
+for ko in "$moddir"/contig_sample_*.ko; do
+	[ -e "$ko" ] && cp "$ko" "$root/lib/"
+done
 for ko in "$moddir"/contig_*_kunit.ko "$moddir"/contig_*_bench.ko; do
 	[ -e "$ko" ] && cp "$ko" "$root/tests/"
 done

@@ -13,7 +13,11 @@
 #                    is throw-away too); only contig.ko is installed; its
 #                    modinfo is complete: description, author, license,
 #                    version equal to dkms.conf's, a description for every
-#                    parameter, and a vermagic naming this kernel;
+#                    parameter, and a vermagic naming this kernel; the
+#                    build kept Module.symvers and the headers for drivers
+#                    (scripts/dkms-post-build.sh), and the sample driver
+#                    (samples/edu/) builds through DKMS against them as its
+#                    dkms.conf says, importing CONTIG;
 #   LABEL-w1-sparse  contig.ko, whatever test modules the kernel's config
 #                    enables and the compat layer's test module
 #                    (scripts/compat_check.c) build with W=1 and sparse
@@ -21,7 +25,8 @@
 #                    right; the feature probes' answers are listed;
 #   LABEL            the stock kernel boots in QEMU with a memmap=
 #                    reservation (scripts/run-vm.sh), loads the contig.ko
-#                    DKMS built and runs PLAN (user-space selftests).
+#                    DKMS built and runs PLAN (user-space selftests and the
+#                    sample driver DKMS built).
 #
 # Each part ends in one verdict line, "LABEL: N passed, N failed, N
 # skipped", after its "  FAIL ..." lines; the host parts are KTAP judged by
@@ -48,6 +53,8 @@ else
 fi
 
 NAME=contig
+SAMPLE_PKG=contig-sample-edu
+SAMPLE_KO=contig_sample_edu
 VERSION=$("$ROOT/scripts/dkms.sh" version)
 [ -n "$VERSION" ] || die "no PACKAGE_VERSION in dkms.conf"
 status=0
@@ -207,14 +214,66 @@ dir_empty() {
 	[ -z "$left" ]
 }
 
-# dkms_build TREE ABI KDIR DKMS-OPTS...: dkms build for a kernel that is
-# not running, from its headers; on failure show the end of make.log.
+# dkms_build TREE PACKAGE VERSION ABI KDIR DKMS-OPTS...: dkms build for a
+# kernel that is not running, from its headers; on failure show the end of
+# make.log.
 dkms_build() {
-	local d=$1 abi=$2 kdir=$3
-	shift 3
-	dkms build -m "$NAME" -v "$VERSION" -k "$abi" --kernelsourcedir "$kdir" "$@" && return
-	tail -n 25 "$d/dkms/$NAME/$VERSION/build/make.log"
+	local d=$1 pkg=$2 ver=$3 abi=$4 kdir=$5
+	shift 5
+	dkms build -m "$pkg" -v "$ver" -k "$abi" --kernelsourcedir "$kdir" "$@" && return
+	tail -n 25 "$d/dkms/$pkg/$ver/build/make.log"
 	return 1
+}
+
+# What scripts/dkms-post-build.sh keeps for drivers built on contig, in
+# DKMS's tree for this kernel: Module.symvers with the API in CONTIG, and
+# the headers.
+kept_for_drivers() {
+	local dir=$1 ns
+	ls -lR "$dir"
+	ns=$(awk '$2 == "contig_alloc" { print $5 }' "$dir/Module.symvers")
+	echo "contig_alloc's namespace in the kept Module.symvers: '$ns'"
+	[ "$ns" = CONTIG ] && [ -f "$dir/include/contig.h" ] &&
+		[ -f "$dir/include/uapi/contig.h" ]
+}
+
+# The sample driver's module as DKMS installed it, decompressed.
+unpack_sample() {
+	local f
+	f=$(find "$1" -name "$SAMPLE_KO.ko*" | head -n 1)
+	echo "installed: ${f:-nothing}"
+	case $f in
+	*.ko)	cp "$f" "$2" ;;
+	*.ko.xz)	xz -dc "$f" > "$2" ;;
+	*.ko.zst)	zstd -qdc "$f" > "$2" ;;
+	*.ko.gz)	gzip -dc "$f" > "$2" ;;
+	*) return 1 ;;
+	esac
+	modinfo -F import_ns "$2" | grep -qx CONTIG && echo "import_ns: CONTIG" &&
+		modinfo -F depends "$2" | grep -qx "$NAME" && echo "depends: $NAME"
+}
+
+# sample_dkms TREE ABI KDIR MODDIR DKMS-OPTS...: samples/edu/ through
+# DKMS, as a driver author's package: its own dkms.conf and Makefile, built
+# after contig against what contig's build kept.  Its module joins
+# contig.ko in MODDIR for the boot (plan step "sample").
+sample_dkms() {
+	local d=$1 abi=$2 kdir=$3 moddir=$4 ver mv
+	shift 4
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$ROOT/samples/edu/dkms.conf")
+	mv=(-m "$SAMPLE_PKG" -v "$ver")
+	cp -r "$ROOT/samples/edu" "$d/src/$SAMPLE_PKG-$ver"
+	if ! ktap_case sample_dkms_add dkms add "${mv[@]}" "$@"; then
+		ktap_skip sample_dkms_build "not added"
+		return
+	fi
+	if ktap_case sample_dkms_build dkms_build "$d" "$SAMPLE_PKG" "$ver" "$abi" "$kdir" "$@" &&
+	   ktap_case sample_dkms_install dkms install "${mv[@]}" -k "$abi" \
+		--kernelsourcedir "$kdir" --no-depmod "$@"; then
+		ktap_case sample_imports_contig unpack_sample "$d/modules/$abi" \
+			"$moddir/$SAMPLE_KO.ko" || true
+	fi
+	ktap_case sample_dkms_remove dkms remove "${mv[@]}" --all --no-depmod "$@" || true
 }
 
 # dkms_part LABEL ABI KDIR: the LABEL-dkms part, in $OUT/LABEL-dkms/; on
@@ -237,7 +296,7 @@ dkms_part() {
 		ktap_skip dkms_build "not added"
 	else
 		t0=$SECONDS
-		if ktap_case dkms_build dkms_build "$d" "$abi" "$kdir" "${opts[@]}"; then
+		if ktap_case dkms_build dkms_build "$d" "$NAME" "$VERSION" "$abi" "$kdir" "${opts[@]}"; then
 			times+=("$label dkms build: $((SECONDS - t0))s")
 		fi
 	fi
@@ -259,6 +318,13 @@ dkms_part() {
 		ktap_case modinfo_vermagic_is_kernel modinfo_vermagic "$ko" "$abi" || true
 	else
 		ktap_skip modinfo "no module installed"
+	fi
+	if [ -f "$ko" ]; then
+		ktap_case dkms_keeps_symvers_and_headers kept_for_drivers \
+			"$d/dkms/$NAME/kernel-$abi-$(uname -m)" || true
+		sample_dkms "$d" "$abi" "$kdir" "$(dirname "$ko")" "${opts[@]}"
+	else
+		ktap_skip sample_dkms "contig not installed"
 	fi
 	if [ -d "$d/dkms/$NAME" ]; then
 		ktap_case dkms_remove dkms remove "${mv[@]}" --all --no-depmod "${opts[@]}" || true

@@ -18,6 +18,12 @@
 #   bench MODULE ARGS    insmod a benchmark module; its "contig-bench:"
 #                        log lines go to the results port
 #   benchprog NAME ARGS  run a user-space benchmark the same way
+#   sample MODULE        (contig loaded) insmod /lib/MODULE.ko, the sample
+#                        driver (samples/edu/), built outside our tree
+#                        against contig as installed; check that it bound
+#                        the edu device, that its buffers came from the
+#                        region and both DMA checks passed; rmmod it and
+#                        check the region got every frame back
 #   unload               rmmod the hook module, then contig
 #   demo                 show /proc/iomem and debugfs on the console
 #   lenddemo             (contig loaded with lend=1) contigctl lend, page
@@ -111,6 +117,59 @@ while read -r verb arg rest; do
 			say "# bench $arg failed: $(cat /tmp/out)"
 		fi
 		dmesg | grep 'contig-bench:' | sed 's/.*contig-bench: /contig-bench: /' > $R ;;
+	sample)
+		kmsg "sample $arg"
+		frag=/sys/kernel/debug/contig/fragmentation
+		free_frames() { sed -n 's/^free: *\([0-9]*\) frames.*/\1/p' $frag; }
+		drv=/sys/bus/pci/drivers/$arg
+		say "KTAP version 1"
+		say "1..6"
+		edu=
+		for d in /sys/bus/pci/devices/*; do
+			[ "$(cat $d/vendor)" = 0x1234 ] && [ "$(cat $d/device)" = 0x11e8 ] &&
+				edu=${d##*/}
+		done
+		if [ -n "$edu" ] && [ ! -e /sys/bus/pci/devices/$edu/driver ]; then
+			say "ok 1 ${arg}_edu_present_and_free # $edu"
+		else
+			say "# edu device: '${edu:-none}', driver: $(readlink /sys/bus/pci/devices/$edu/driver 2>/dev/null)"
+			say "not ok 1 ${arg}_edu_present_and_free"
+		fi
+		before=$(free_frames)
+		dmesg -c > /dev/null
+		if insmod /lib/$arg.ko > /tmp/out 2>&1 && [ -n "$edu" ] && [ -e $drv/$edu ]; then
+			say "ok 2 ${arg}_binds_edu"
+		else
+			say "# $(cat /tmp/out) $(dmesg | grep "$arg" | tail -n 5)"
+			say "not ok 2 ${arg}_binds_edu"
+		fi
+		bound=$(free_frames)
+		# 1 MiB + 4 MiB of 4 KiB frames, or more (alignment).
+		if [ -n "$before" ] && [ -n "$bound" ] && [ $((before - bound)) -ge 1280 ]; then
+			say "ok 3 ${arg}_buffers_from_the_region # $((before - bound)) frames"
+		else
+			say "# free frames: '$before' before, '$bound' bound"
+			say "not ok 3 ${arg}_buffers_from_the_region"
+		fi
+		n=4
+		for kind in contiguous sg; do
+			if dmesg | grep -q "$arg $edu: $kind buffer, .*: DMA checked"; then
+				say "ok $n ${arg}_${kind}_dma_checked"
+			else
+				dmesg | grep "$arg" | tail -n 5 | sed 's/^/# /' > $R
+				say "not ok $n ${arg}_${kind}_dma_checked"
+			fi
+			n=$((n + 1))
+		done
+		rmmod $arg > /tmp/out 2>&1
+		after=$(free_frames)
+		if [ ! -e $drv ] && [ -n "$after" ] && [ "$after" = "$before" ]; then
+			say "ok 6 ${arg}_unload_gives_every_frame_back"
+		else
+			say "# $(cat /tmp/out) free frames: '$before' before, '$after' after"
+			say "not ok 6 ${arg}_unload_gives_every_frame_back"
+		fi
+		dmesg | grep "$arg" | sed 's/^/# /' > $R ;;
 	benchprog)
 		kmsg "benchprog $arg $rest"
 		# Line by line as they come (grep would hold them to the end).

@@ -55,8 +55,9 @@ kernel_dir() {
 
 # check_plan [MODDIR]: the guest plan of `make check` (scripts/guest-init.sh
 # explains the verbs): the load selftest on both reservations, then on
-# REGION every KUnit module of MODDIR (none without it) and the loaded
-# selftests, then the loaded selftests again on SECTION_REGION with
+# REGION every KUnit module of MODDIR (none without it), the loaded
+# selftests and the sample driver (samples/edu/), then the loaded
+# selftests again on SECTION_REGION with
 # lend=0, then SECTION_REGION lent to the kernel (lend_test onlining it
 # by hand, lend_test --auto with the defaults, lend_test --private with
 # no helper found, then fuzz_test on it lent), and REGION with the
@@ -75,6 +76,8 @@ check_plan() {
 		done
 	fi
 	[ ${#selftests[@]} = 0 ] || printf 'selftest %s\n' "${selftests[@]}"
+	# The sample driver, built against contig as a driver author would.
+	echo "sample contig_sample_edu"
 	echo "unload"
 	# Struct pages from memremap_pages(), in the linear map, so
 	# struct-page user mappings.

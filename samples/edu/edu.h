@@ -2,7 +2,7 @@
 /*
  * edu.h - just enough of QEMU's "edu" educational PCI device (1234:11e8,
  * hw/misc/edu.c, docs/specs/edu.rst) to move bytes with its DMA engine, for
- * contig's DMA test and benchmark modules.
+ * the sample driver beside it and contig's DMA tests (kunit/dma_kunit.c).
  *
  * BAR0 is 1 MiB of MMIO.  The engine copies at most 4096 bytes per command
  * between a bus address and the device's own buffer at offset 0x40000,
@@ -19,8 +19,8 @@
  *
  * Context: the helpers sleep while they poll; one caller at a time.
  */
-#ifndef _CONTIG_EDU_H
-#define _CONTIG_EDU_H
+#ifndef _CONTIG_SAMPLE_EDU_H
+#define _CONTIG_SAMPLE_EDU_H
 
 #include <linux/bits.h>
 #include <linux/io.h>
@@ -88,4 +88,4 @@ static inline int edu_dma(void __iomem *mmio, dma_addr_t bus, u32 off,
 				  EDU_DMA_TIMEOUT_US);
 }
 
-#endif /* _CONTIG_EDU_H */
+#endif /* _CONTIG_SAMPLE_EDU_H */
