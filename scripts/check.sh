@@ -92,9 +92,28 @@ no_test_hook() {
 	strings "$1/contig_test_hook.ko" | grep -q buffer_test &&
 		! strings "$1/contig.ko" | grep -q buffer_test
 }
+# The sample driver (samples/edu/), built outside our tree the way the
+# README tells driver authors: its own Makefile, against the Module.symvers
+# and headers DKMS would keep for this kernel (scripts/dkms-post-build.sh
+# run on this build), W=1 and sparse clean.  The plan loads it.
+sample_builds() {
+	local dev=$OUT/contig-dev dir=$OUT/sample-edu
+	rm -rf "$dev" "$dir"
+	(cd "$OUT/mod-check/src" && "$ROOT/scripts/dkms-post-build.sh" "$dev") &&
+		cp -r "$ROOT/samples/edu" "$dir" &&
+		make -C "$dir" KDIR="$KDIR" CONTIG="$dev" W=1 C=1 > "$dir/build.log" 2>&1
+	local ret=$?
+	cat "$dir/build.log"
+	[ $ret = 0 ] && ! grep -E 'warning:|error:' "$dir/build.log" &&
+		modinfo -F import_ns "$dir/contig_sample_edu.ko" | grep -qx CONTIG &&
+		cp "$dir/contig_sample_edu.ko" "$OUT/mod-check/"
+}
+hostcase sample_driver_builds_against_installed_contig sample_builds
 hostcase module_graph_acyclic "$ROOT/scripts/module-graph.py" "$OUT/mod-check/src/module"
 hostcase contig_ko_has_no_test_hook no_test_hook "$OUT/mod-check"
 hostcase checkpatch_strict "$ROOT/scripts/lint.sh"
+# Documentation/api.rst is the kernel-doc of every export, current.
+hostcase api_reference_current "$ROOT/scripts/api-doc.sh" --check
 hostcase selftests_build make -s -C "$ROOT/tools" OUT="$OUT/tools" selftests
 # `make install` puts contigctl where contig.ko's default lend_helper
 # looks first (PREFIX=/usr: /usr/sbin/contigctl), and it runs.
