@@ -607,33 +607,14 @@ struct contig_buffer *contig_alloc(size_t size, size_t align,
 }
 EXPORT_SYMBOL_NS_GPL(contig_alloc, CONTIG);
 
-/**
- * contig_alloc_query() - would a CONTIGUOUS request succeed now?
- * @size:   bytes, rounded up to whole pages.
- * @align:  byte alignment, a power of two, 0 for page alignment.
- * @report: filled in: the windows that could not be emptied and why, the
- *          largest free block, and in @report->move_bytes the bytes of
- *          movable memory that would move (with lend=1, of the kernel's
- *          pages in the lent window that would be taken).
- *
- * A dry run: nothing is allocated or moved, and the answer may be stale by
- * the time it is read.  Lent memory is judged as a request would take it:
- * from the kernel's page state (pinned and unmovable pages, and whether
- * the kernel has room elsewhere for the pages in use).
- *
- * Context: process context, may sleep.
- * Return: 0 if the request would succeed, -EBUSY when only pinned memory
- * is in the way, -ENOMEM otherwise, -EINVAL for a bad argument, -ENODEV
- * without a region.
- */
-int contig_alloc_query(size_t size, size_t align,
-		       struct contig_alloc_report *report)
+/* contig_alloc_query() without its report->result. */
+static int __contig_alloc_query(size_t size, size_t align,
+				struct contig_alloc_report *report)
 {
 	struct contig_region *r = contig_default_region();
 	unsigned long nr, align_frames;
 	int ret;
 
-	memset(report, 0, sizeof(*report));
 	if (!r)
 		return -ENODEV;
 	ret = __contig_check_args(r, size, align, CONTIG_KIND_CONTIGUOUS, 0);
@@ -655,9 +636,37 @@ int contig_alloc_query(size_t size, size_t align,
 			report->move_bytes = lr.move_bytes;
 		if (!lret || lret == -EBUSY)
 			ret = lret;
-		report->result = ret;
 	}
 	return ret;
+}
+
+/**
+ * contig_alloc_query() - would a CONTIGUOUS request succeed now?
+ * @size:   bytes, rounded up to whole pages.
+ * @align:  byte alignment, a power of two, 0 for page alignment.
+ * @report: filled in: the windows that could not be emptied and why, the
+ *          largest free block, and in @report->move_bytes the bytes of
+ *          movable memory that would move (with lend=1, of the kernel's
+ *          pages in the lent window that would be taken).
+ *
+ * A dry run: nothing is allocated or moved, and the answer may be stale by
+ * the time it is read.  Lent memory is judged as a request would take it:
+ * from the kernel's page state (pinned and unmovable pages, and whether
+ * the kernel has room elsewhere for the pages in use).
+ *
+ * Context: process context, may sleep.
+ * Return: 0 if the request would succeed, -EBUSY when only pinned memory
+ * is in the way, -ENOMEM otherwise (a size beyond the region included),
+ * -EINVAL for a bad argument, -ENODEV without a region; @report->result
+ * says the same.
+ */
+int contig_alloc_query(size_t size, size_t align,
+		       struct contig_alloc_report *report)
+{
+	memset(report, 0, sizeof(*report));
+	/* Whatever refused it, early checks included, the report says so. */
+	report->result = __contig_alloc_query(size, align, report);
+	return report->result;
 }
 EXPORT_SYMBOL_NS_GPL(contig_alloc_query, CONTIG);
 

@@ -121,6 +121,24 @@ static int __contig_alloc_report_out(struct contig_alloc_data *a,
 	return __contig_copy_out(uarg, a, sizeof(*a), usize);
 }
 
+/*
+ * A CONTIGUOUS request refused for want of memory before it looked for a
+ * window (larger than the region, or no room for the caller's arena)
+ * still reports, with nothing judged: the caller's report is never left
+ * unwritten (the fuzzer found it so once).  Returns @ret, or -EFAULT.
+ */
+static int __contig_alloc_refused(struct contig_alloc_data *a, int ret,
+				  void __user *uarg, size_t usize)
+{
+	struct contig_alloc_report rep;
+
+	if (a->kind != CONTIG_KIND_CONTIGUOUS || (ret != -ENOMEM && ret != -EBUSY))
+		return ret;
+	memset(&rep, 0, sizeof(rep));
+	rep.result = ret;
+	return __contig_alloc_report_out(a, &rep, uarg, usize) ? -EFAULT : ret;
+}
+
 static long __contig_ioctl_dry_run(struct contig_alloc_data *a,
 				   void __user *uarg, size_t usize)
 {
@@ -182,7 +200,7 @@ static long __contig_ioctl_alloc(struct file *file, void *data,
 	ret = contig_alloc_check(a->size, a->align, a->kind,
 				 a->flags | CONTIG_FLAG_ZERO);
 	if (ret)
-		return ret;
+		return __contig_alloc_refused(a, ret, uarg, usize);
 	/* Fail before allocating if the answer cannot be written back. */
 	if (put_user(0U, &ua->fd))
 		return -EFAULT;
@@ -191,22 +209,8 @@ static long __contig_ioctl_alloc(struct file *file, void *data,
 	limited = !capable(CAP_SYS_ADMIN);
 	ret = contig_user_charge(bytes, a->kind, a->align, limited, &release,
 				 &arena);
-	if (ret) {
-		/*
-		 * A CONTIGUOUS request refused for want of memory before it
-		 * looked for a window (no room for the caller's arena) still
-		 * reports, with nothing judged: the fuzzer found the caller's
-		 * report unwritten.
-		 */
-		if (a->kind == CONTIG_KIND_CONTIGUOUS &&
-		    (ret == -ENOMEM || ret == -EBUSY)) {
-			memset(&rep, 0, sizeof(rep));
-			rep.result = ret;
-			if (__contig_alloc_report_out(a, &rep, uarg, usize))
-				ret = -EFAULT;
-		}
-		return ret;
-	}
+	if (ret)
+		return __contig_alloc_refused(a, ret, uarg, usize);
 	fd = contig_should_fail(CONTIG_FAULT_FD) ? -EMFILE :
 	     get_unused_fd_flags(a->fd_flags & O_CLOEXEC);
 	if (fd < 0) {
