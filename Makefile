@@ -11,7 +11,9 @@
 #   make bench           benchmarks on a non-debug kernel
 #   make tools           user-space tools and selftests
 #   make deps            install the Debian packages the scripts need
-#   make install         install contigctl in $(DESTDIR)$(PREFIX)/sbin (PREFIX=/usr/local)
+#   make install         install contigctl, libcontig (library, headers, .pc)
+#                        and their man pages under $(DESTDIR)$(PREFIX)
+#                        (PREFIX=/usr/local)
 #   make dkms-install    install contig.ko with DKMS (root; KVER=, default running)
 #   make dkms-remove     remove it from DKMS and every kernel
 
@@ -46,11 +48,16 @@ check-kernels:
 	scripts/check-kernels.sh
 
 # contigctl where contig.ko's default lend_helper looks for it
-# (/usr/sbin/contigctl, then /usr/local/sbin/contigctl).
+# (/usr/sbin/contigctl, then /usr/local/sbin/contigctl), its man page, and
+# libcontig: static and shared library, headers, pkg-config file, man page
+# (tools/lib/Makefile; LIBDIR is PREFIX/lib/<multiarch triplet>).
 PREFIX ?= /usr/local
 install:
 	$(MAKE) -C tools contigctl
+	$(MAKE) -C tools/lib install OUT=$(CURDIR)/tools/out/lib PREFIX=$(PREFIX) \
+		DESTDIR=$(DESTDIR)
 	install -D -m 0755 tools/out/contigctl $(DESTDIR)$(PREFIX)/sbin/contigctl
+	install -D -m 0644 tools/contigctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/contigctl.1
 
 dkms-install:
 	scripts/dkms.sh install $(KVER)

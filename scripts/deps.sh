@@ -12,7 +12,7 @@ set -euo pipefail
 
 pkgs=(build-essential linux-source-6.12 qemu-system-x86 busybox-static
       flex bison bc libelf-dev libssl-dev cpio dkms sparse python3 xz-utils
-      kmod rsync)
+      kmod rsync pkg-config man-db)
 
 want_stock=0
 [ "${1:-}" = --stock ] && want_stock=1

@@ -31,18 +31,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <uapi/contig.h>
+#include <libcontig.h>
 
 #define DEV	"/dev/contig"
 #define MAPFILE	"/sys/kernel/debug/contig/map"
-
-static const char *const kind_names[CONTIG_NR_KINDS] = {
-	"contiguous", "sg", "movable",
-};
 
 static const char *hold_path(void)
 {
@@ -82,7 +77,7 @@ static const char *approx(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-static int parse_size(const char *s, __u64 *out)
+static int parse_size(const char *s, uint64_t *out)
 {
 	unsigned int shift = 0;
 	char *end;
@@ -123,54 +118,26 @@ static int parse_size(const char *s, __u64 *out)
 	return 0;
 }
 
+/* What went wrong, in contig's terms (contig_strerror()); exit 1. */
 static void die_errno(const char *what, int err)
 {
-	const char *why;
+	const char *why = contig_strerror(err);
 
-	switch (err) {
-	case ENOENT:
-		why = strstr(what, DEV) ? "no " DEV ": is contig.ko loaded?" :
-		      "no such file";
-		break;
-	case EACCES:
-	case EPERM:
-		why = "permission denied: " DEV " is root-only unless a udev rule gives it to a group; physical addresses need CAP_SYS_RAWIO";
-		break;
-	case ENOMEM:
-		why = "the region cannot serve this now (see `contigctl stats` for free memory and the largest free block, and dmesg)";
-		break;
-	case EDQUOT:
-		why = "over your user's limit (module parameters max_bytes_per_user, max_buffers_per_user; STATS user_bytes shows what you hold)";
-		break;
-	case EINVAL:
-		why = "invalid argument (dmesg says which)";
-		break;
-	case EOPNOTSUPP:
-		why = "not supported in this configuration (dmesg says why)";
-		break;
-	case EBADF:
-		why = "not an open file descriptor";
-		break;
-	case ENOTTY:
-		why = "the loaded contig.ko does not know this command (older module?)";
-		break;
-	case EMFILE:
-		why = "out of file descriptors";
-		break;
-	default:
-		why = strerror(err);
-	}
+	/* contig_strerror() reads ENOENT as "no /dev/contig". */
+	if (err == ENOENT && !strstr(what, DEV))
+		why = "no such file";
 	fprintf(stderr, "contigctl: %s: %s (%s)\n", what, why, strerrorname_np(err));
 	exit(1);
 }
 
-static int open_dev(void)
+static struct contig *open_dev(void)
 {
-	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	struct contig *c;
+	int ret = contig_open(&c);
 
-	if (fd < 0)
-		die_errno("open " DEV, errno);
-	return fd;
+	if (ret)
+		die_errno("open " DEV, -ret);
+	return c;
 }
 
 static void usage(void)
@@ -185,32 +152,29 @@ static void usage(void)
 	exit(2);
 }
 
-static void print_info(int ctl, int fd)
+static void print_info(struct contig *c, int fd)
 {
-	struct contig_info_data in = { .fd = fd };
+	struct contig_info_data in;
 	struct contig_chunk *ch = NULL;
 	char b1[32], b2[32];
 	unsigned int i;
-	int phys = 1;
+	int phys = 0, ret;
 
-	if (ioctl(ctl, CONTIG_IOCTL_INFO, &in))
-		die_errno("info", errno);
+	ret = contig_info(c, fd, &in, NULL, 0);
+	if (ret)
+		die_errno("info", -ret);
 	ch = calloc(in.nr_chunks, sizeof(*ch));
 	if (ch) {
-		struct contig_info_data in2 = {
-			.fd = fd, .chunks = (uintptr_t)ch, .chunks_cap = in.nr_chunks,
-		};
+		struct contig_info_data in2;
 
-		if (!ioctl(ctl, CONTIG_IOCTL_INFO, &in2))
+		if (!contig_info(c, fd, &in2, ch, in.nr_chunks)) {
 			in = in2;
-		else
-			phys = 0;
-	} else {
-		phys = 0;
+			phys = 1;
+		}
 	}
 	printf("buffer %" PRIu64 ": %s (%s bytes), %s%s, %u chunk%s\n", (uint64_t)in.id,
 	       human(in.size, b1, sizeof(b1)), approx(in.size, b2, sizeof(b2)),
-	       in.kind < CONTIG_NR_KINDS ? kind_names[in.kind] : "?",
+	       contig_kind_name(in.kind) ? contig_kind_name(in.kind) : "?",
 	       in.buf_flags & CONTIG_FLAG_WC ? ", write-combined" : "",
 	       in.nr_chunks, in.nr_chunks == 1 ? "" : "s");
 	if (!phys) {
@@ -232,109 +196,98 @@ static void on_signal(int sig)
 }
 
 /* What a CONTIGUOUS request found on its way (struct contig_alloc_report). */
-static void print_report(const struct contig_alloc_data *a,
-			 const struct contig_alloc_report *rep)
+static void print_report(const struct contig_alloc_report *rep)
 {
-	static const char *const holders[] = {
-		[CONTIG_HOLDER_UNMOVABLE] = "unmovable", [2] = "?",
-		[CONTIG_HOLDER_PINNED] = "pinned", [CONTIG_HOLDER_SLAB] = "slab",
-		[CONTIG_HOLDER_LENT] = "lent",
-		[CONTIG_HOLDER_KERNEL_PINNED] = "lent, a kernel page pinned or held",
-		[CONTIG_HOLDER_KERNEL_UNMOVABLE] = "lent, a kernel page off the LRU lists",
-		[CONTIG_HOLDER_KERNEL_MIGRATION] = "lent, isolation or migration failed",
-		[CONTIG_HOLDER_KERNEL_NOMEM] = "lent, no room elsewhere for the kernel's pages",
-	};
 	unsigned int i;
 
 	if (!rep->nr_windows)
 		return;
 	printf("windows: %u, blocked %u; largest free block %llu KiB; %llu KiB %s\n",
-	       rep->nr_windows, a->nr_blocked,
-	       (unsigned long long)a->largest_free >> 10,
-	       (unsigned long long)a->move_bytes >> 10,
+	       rep->nr_windows, rep->nr_blocked,
+	       (unsigned long long)rep->largest_free >> 10,
+	       (unsigned long long)rep->move_bytes >> 10,
 	       rep->result ? "would have needed moving" : "moved");
 	for (i = 0; i < rep->nr_reported && i < CONTIG_REPORT_WINDOWS; i++)
 		printf("  window at pfn %#llx: pfn %#llx is %s\n",
 		       (unsigned long long)rep->windows[i].start_pfn,
 		       (unsigned long long)rep->windows[i].blocker_pfn,
-		       rep->windows[i].holder < sizeof(holders) / sizeof(holders[0]) &&
-		       holders[rep->windows[i].holder] ?
-		       holders[rep->windows[i].holder] : "?");
+		       contig_holder_name(rep->windows[i].holder));
 }
 
 static int cmd_alloc(int argc, char **argv)
 {
 	struct contig_alloc_report rep = { 0 };
-	struct contig_alloc_data a = {
-		.kind = CONTIG_KIND_CONTIGUOUS, .fd_flags = O_RDWR | O_CLOEXEC,
-		.report = (uintptr_t)&rep,
-	};
-	int hold = 0, ctl, i, have_size = 0, dry = 0, err;
-	unsigned int k;
+	unsigned int kind = CONTIG_KIND_CONTIGUOUS, flags = CONTIG_BUF_NOMAP, k;
+	int hold = 0, i, have_size = 0, dry = 0, err, fd;
+	uint64_t size = 0, align = 0;
+	struct contig_buf *b = NULL;
+	struct contig *c;
 
 	for (i = 0; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(argv[i], "--size") && v) {
-			if (parse_size(v, &a.size))
+			if (parse_size(v, &size))
 				usage();
 			have_size = 1;
 			i++;
 		} else if (!strcmp(argv[i], "--align") && v) {
-			if (parse_size(v, &a.align))
+			if (parse_size(v, &align))
 				usage();
 			i++;
 		} else if (!strcmp(argv[i], "--kind") && v) {
 			for (k = 0; k < CONTIG_NR_KINDS; k++)
-				if (!strcmp(v, kind_names[k]))
+				if (!strcmp(v, contig_kind_name(k)))
 					break;
 			if (k == CONTIG_NR_KINDS)
 				usage();
-			a.kind = k;
+			kind = k;
 			i++;
 		} else if (!strcmp(argv[i], "--wc")) {
-			a.flags |= CONTIG_FLAG_WC;
+			flags |= CONTIG_FLAG_WC;
 		} else if (!strcmp(argv[i], "--hold")) {
 			hold = 1;
 		} else if (!strcmp(argv[i], "--dry-run")) {
 			dry = 1;
-			a.flags |= CONTIG_FLAG_DRY_RUN;
 		} else {
 			usage();
 		}
 	}
-	if (!have_size)
+	if (!have_size || (dry && kind != CONTIG_KIND_CONTIGUOUS))
 		usage();
-	ctl = open_dev();
-	err = ioctl(ctl, CONTIG_IOCTL_ALLOC, &a) ? errno : 0;
-	if (a.kind == CONTIG_KIND_CONTIGUOUS)
-		print_report(&a, &rep);
+	c = open_dev();
 	if (dry) {
-		printf("dry run: %s\n", err ? strerror(err) : "would succeed");
-		close(ctl);
+		err = contig_dry_run(c, size, align, &rep);
+		print_report(&rep);
+		printf("dry run: %s\n", err ? strerror(-err) : "would succeed");
+		contig_close(c);
 		return err ? 1 : 0;
 	}
+	err = contig_buf_alloc_report(c, size, align, kind, flags, &rep, &b);
+	if (kind == CONTIG_KIND_CONTIGUOUS)
+		print_report(&rep);
 	if (err)
-		die_errno("alloc", err);
-	print_info(ctl, a.fd);
+		die_errno("alloc", -err);
+	fd = contig_buf_fd(b);
+	print_info(c, fd);
 	if (hold) {
 		FILE *f = fopen(hold_path(), "w");
 
 		if (!f)
 			die_errno(hold_path(), errno);
-		fprintf(f, "%d %u\n", getpid(), a.fd);
+		fprintf(f, "%d %d\n", getpid(), fd);
 		fclose(f);
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
-		printf("holding it as fd %u of pid %d (%s); Ctrl-C or SIGTERM frees it\n",
-		       a.fd, getpid(), hold_path());
+		printf("holding it as fd %d of pid %d (%s); Ctrl-C or SIGTERM frees it\n",
+		       fd, getpid(), hold_path());
 		fflush(stdout);
 		while (!stop)
 			pause();
 		unlink(hold_path());
 	}
-	close(a.fd);
-	close(ctl);
+	contig_buf_free(b);
+	contig_close(c);
 	return 0;
 }
 
@@ -374,49 +327,36 @@ static int resolve_fd(const char *arg)
 
 static int cmd_info(int argc, char **argv)
 {
-	int ctl, fd;
+	struct contig *c;
+	int fd;
 
 	if (argc != 1)
 		usage();
 	fd = resolve_fd(argv[0]);
-	ctl = open_dev();
-	print_info(ctl, fd);
+	c = open_dev();
+	print_info(c, fd);
+	contig_close(c);
 	return 0;
 }
 
 static int cmd_stats(int argc, char **argv)
 {
-	struct contig_stats_data st = { 0 };
+	struct contig_stats_data st;
 	int json = argc == 1 && !strcmp(argv[0], "--json");
 	char b1[32], b2[32];
+	struct contig *c;
 	unsigned int k;
-	int ctl;
+	int ret;
 
 	if (argc && !json)
 		usage();
-	ctl = open_dev();
-	if (ioctl(ctl, CONTIG_IOCTL_STATS, &st))
-		die_errno("stats", errno);
-	if (json) {
-		printf("{\"region_size\": %llu, \"free\": %llu, \"largest_free\": %llu, "
-		       "\"quarantined\": %llu, \"allocs\": %llu, \"frees\": %llu, "
-		       "\"failed_nomem\": %llu, \"failed_quota\": %llu, "
-		       "\"lent\": %llu, \"taken\": %llu, \"kinds\": {",
-		       (unsigned long long)st.region_size, (unsigned long long)st.free,
-		       (unsigned long long)st.largest_free,
-		       (unsigned long long)st.quarantined, (unsigned long long)st.allocs,
-		       (unsigned long long)st.frees, (unsigned long long)st.failed_nomem,
-		       (unsigned long long)st.failed_quota,
-		       (unsigned long long)st.lent_bytes,
-		       (unsigned long long)st.taken_bytes);
-		for (k = 0; k < st.nr_kinds && k < CONTIG_NR_KINDS; k++)
-			printf("%s\"%s\": {\"bytes\": %llu, \"buffers\": %llu}",
-			       k ? ", " : "", kind_names[k],
-			       (unsigned long long)st.kinds[k].bytes,
-			       (unsigned long long)st.kinds[k].buffers);
-		printf("}}\n");
-		return 0;
-	}
+	c = open_dev();
+	ret = contig_stats(c, &st);
+	contig_close(c);
+	if (ret)
+		die_errno("stats", -ret);
+	if (json)
+		return contig_stats_json(&st, stdout) ? 1 : 0;
 	printf("%-22s %12s  %s\n", "region", approx(st.region_size, b1, sizeof(b1)),
 	       human(st.region_size, b2, sizeof(b2)));
 	printf("%-22s %12s  %s\n", "free", approx(st.free, b1, sizeof(b1)),
@@ -433,7 +373,7 @@ static int cmd_stats(int argc, char **argv)
 	}
 	printf("\n%-12s %12s %10s\n", "kind", "in use", "buffers");
 	for (k = 0; k < st.nr_kinds && k < CONTIG_NR_KINDS; k++)
-		printf("%-12s %12s %10llu\n", kind_names[k],
+		printf("%-12s %12s %10llu\n", contig_kind_name(k),
 		       approx(st.kinds[k].bytes, b1, sizeof(b1)),
 		       (unsigned long long)st.kinds[k].buffers);
 	printf("\n%-22s %12llu\n%-22s %12llu\n%-22s %12llu\n%-22s %12llu\n",
