@@ -116,13 +116,39 @@ hostcase checkpatch_strict "$ROOT/scripts/lint.sh"
 hostcase api_reference_current "$ROOT/scripts/api-doc.sh" --check
 hostcase selftests_build make -s -C "$ROOT/tools" OUT="$OUT/tools" selftests
 # `make install` puts contigctl where contig.ko's default lend_helper
-# looks first (PREFIX=/usr: /usr/sbin/contigctl), and it runs.
-installs_contigctl() {
-	rm -rf "$OUT/destdir"
-	make -s -C "$ROOT" install DESTDIR="$OUT/destdir" PREFIX=/usr &&
-		{ "$OUT/destdir/usr/sbin/contigctl" 2>&1 || true; } | grep -q usage
+# looks first (PREFIX=/usr: /usr/sbin/contigctl), and it runs; libcontig
+# (static, shared with its soname links, headers, pkg-config file) and
+# both man pages, which man formats without a warning; and the example
+# program (samples/share/) builds against that install through
+# pkg-config, linked to the shared library.  (make -C tools selftests
+# builds it statically the same way for the guests, which run it.)
+installs() {
+	local d=$OUT/destdir lib ma f pc
+	ma=$(gcc -print-multiarch)
+	lib=$d/usr/lib/$ma
+	rm -rf "$d" "$OUT/share-dyn"
+	make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/usr || return 1
+	{ "$d/usr/sbin/contigctl" 2>&1 || true; } | grep -q usage || return 1
+	for f in usr/sbin/contigctl usr/include/contig/libcontig.h \
+		usr/include/contig/uapi/contig.h "usr/lib/$ma/libcontig.a" \
+		"usr/lib/$ma/libcontig.so.0.1.0" "usr/lib/$ma/libcontig.so.0" \
+		"usr/lib/$ma/libcontig.so" "usr/lib/$ma/pkgconfig/libcontig.pc" \
+		usr/share/man/man1/contigctl.1 usr/share/man/man3/libcontig.3; do
+		[ -e "$d/$f" ] || { echo "not installed: $f"; return 1; }
+		echo "installed: $f"
+	done
+	for f in "$d"/usr/share/man/man*/*; do
+		man --warnings -l -Tutf8 "$f" 2>&1 >/dev/null | grep . && return 1
+	done
+	pc=(env PKG_CONFIG_SYSROOT_DIR="$d" PKG_CONFIG_LIBDIR="$lib/pkgconfig" pkg-config)
+	echo "pkg-config: $("${pc[@]}" --modversion libcontig) $("${pc[@]}" --cflags --libs libcontig)"
+	readelf -d "$lib/libcontig.so.0.1.0" | grep -q 'SONAME.*libcontig.so.0' || return 1
+	mkdir -p "$OUT/share-dyn"
+	env PKG_CONFIG_SYSROOT_DIR="$d" PKG_CONFIG_LIBDIR="$lib/pkgconfig" \
+		make -s -C "$ROOT/samples/share" OUT="$OUT/share-dyn" || return 1
+	readelf -d "$OUT/share-dyn/contig_share" | grep 'NEEDED.*libcontig.so.0'
 }
-hostcase make_install_contigctl installs_contigctl
+hostcase make_install installs
 if [ -f "$ROOT/tools/buddy/Makefile" ]; then
 	hostcase buddy_userspace_fuzz_and_trace make -s -C "$ROOT/tools/buddy" test
 fi

@@ -24,6 +24,10 @@
 #                        the edu device, that its buffers came from the
 #                        region and both DMA checks passed; rmmod it and
 #                        check the region got every frame back
+#   example NAME ARGS    run the example program /tests/NAME (samples/,
+#                        built against libcontig as installed): one
+#                        result, ok when it exits 0, its output as
+#                        diagnostics
 #   unload               rmmod the hook module, then contig
 #   demo                 show /proc/iomem and debugfs on the console
 #   lenddemo             (contig loaded with lend=1) contigctl lend, page
@@ -170,6 +174,20 @@ while read -r verb arg rest; do
 			say "not ok 6 ${arg}_unload_gives_every_frame_back"
 		fi
 		dmesg | grep "$arg" | sed 's/^/# /' > $R ;;
+	example)
+		kmsg "example $arg $rest"
+		say "KTAP version 1"
+		say "1..1"
+		# shellcheck disable=SC2086 # ARGS are words
+		/tests/$arg $rest > /tmp/out 2>&1
+		st=$?
+		sed 's/^/# /' /tmp/out > $R
+		name=$(echo "${arg}_$rest" | tr -c 'a-zA-Z0-9_\n' _)
+		if [ $st = 0 ]; then
+			say "ok 1 example_${name%_}"
+		else
+			say "not ok 1 example_${name%_} # exit $st"
+		fi ;;
 	benchprog)
 		kmsg "benchprog $arg $rest"
 		# Line by line as they come (grep would hold them to the end).

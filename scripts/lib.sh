@@ -56,7 +56,8 @@ kernel_dir() {
 # check_plan [MODDIR]: the guest plan of `make check` (scripts/guest-init.sh
 # explains the verbs): the load selftest on both reservations, then on
 # REGION every KUnit module of MODDIR (none without it), the loaded
-# selftests and the sample driver (samples/edu/), then the loaded
+# selftests, the sample driver (samples/edu/) and the example program
+# (samples/share/), then the loaded
 # selftests again on SECTION_REGION with
 # lend=0, then SECTION_REGION lent to the kernel (lend_test onlining it
 # by hand, lend_test --auto with the defaults, lend_test --private with
@@ -76,8 +77,12 @@ check_plan() {
 		done
 	fi
 	[ ${#selftests[@]} = 0 ] || printf 'selftest %s\n' "${selftests[@]}"
-	# The sample driver, built against contig as a driver author would.
+	# The sample driver, built against contig as a driver author would,
+	# and the example program, built against libcontig as installed.
 	echo "sample contig_sample_edu"
+	echo "example contig_share"
+	echo "example contig_share 2 contiguous"
+	echo "example contig_share 8 movable"
 	echo "unload"
 	# Struct pages from memremap_pages(), in the linear map, so
 	# struct-page user mappings.

@@ -6,7 +6,7 @@ set -euo pipefail
 src=$(ksrc_dir)
 files=$(cd "$ROOT" && git ls-files -co --exclude-standard -- \
 	'module/*.[ch]' 'include/*.h' 'kunit/*.[ch]' 'bench/*.[ch]' \
-	'testmod/*.[ch]' 'samples/*/*.[ch]')
+	'testmod/*.[ch]' 'samples/edu/*.[ch]')
 cd "$ROOT"
 # shellcheck disable=SC2086
 "$src/scripts/checkpatch.pl" --no-tree --strict --quiet --show-types \
