@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dma_bench.c - contig_dma_bench.ko: the cost of device mappings through
- * the IOMMU, on QEMU's edu device (see kunit/edu.h).
+ * the IOMMU, on QEMU's edu device (see samples/edu/edu.h).
  *
  * For one big buffer (64 MiB, the whole test region, or 32 MiB when 64 do
  * not fit) laid out four ways: one CONTIGUOUS block, and SG tables of
@@ -37,7 +37,7 @@
 
 #include "contig_internal.h"
 #include "dma.h"
-#include "../kunit/edu.h"
+#include "../samples/edu/edu.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 CONTIG_IMPORT_NS();
