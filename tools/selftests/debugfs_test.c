@@ -20,12 +20,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <uapi/contig.h>
+#include <libcontig.h>
 
 #include "ktap.h"
 
@@ -152,13 +151,10 @@ static void query_cases(const void *arg)
 /* Group "buffer_test": the test hook module's file (2 results). */
 static void hook_cases(const void *arg)
 {
-	struct contig_alloc_data a = {
-		.size = 64 * 1024,
-		.kind = CONTIG_KIND_CONTIGUOUS,
-		.fd_flags = O_RDWR | O_CLOEXEC,
-	};
+	struct contig_buf *b = NULL;
+	struct contig *c = NULL;
 	char out[4096], cmd[64];
-	int fd, ctl, bad;
+	int fd, bad, ret, bfd = 0;
 
 	fd = open(HOOK, O_RDWR);
 	if (fd < 0) {
@@ -166,22 +162,23 @@ static void hook_cases(const void *arg)
 		ktap_skip_rest("no test hook module");
 		return;
 	}
-	ctl = open("/dev/contig", O_RDWR);
-	if (ctl < 0 || ioctl(ctl, CONTIG_IOCTL_ALLOC, &a)) {
-		ktap_print("cannot allocate a buffer: %s", strerror(errno));
-		a.fd = 0;
-	}
-	snprintf(cmd, sizeof(cmd), "peek %u 0 8", a.fd);
-	ktap_check(a.fd && !roundtrip(fd, cmd, out, sizeof(out)) && peek_ok(out),
+	ret = contig_open(&c);
+	if (!ret)
+		ret = contig_buf_alloc(c, 64 * 1024, 0, CONTIG_KIND_CONTIGUOUS,
+				       CONTIG_BUF_NOMAP, &b);
+	if (ret)
+		ktap_print("cannot allocate a buffer: %s", contig_strerror(ret));
+	else
+		bfd = contig_buf_fd(b);
+	snprintf(cmd, sizeof(cmd), "peek %d 0 8", bfd);
+	ktap_check(bfd && !roundtrip(fd, cmd, out, sizeof(out)) && peek_ok(out),
 		   "buffer_test answers one writer");
-	bad = a.fd ? hammer(fd, cmd, peek_ok, 9) : -1;
+	bad = bfd ? hammer(fd, cmd, peek_ok, 9) : -1;
 	ktap_check(bad == 0, "buffer_test: a writer and a reader-writer on one open file: %d bad",
 		   bad);
 	close(fd);
-	if (a.fd)
-		close(a.fd);
-	if (ctl >= 0)
-		close(ctl);
+	contig_buf_free(b);
+	contig_close(c);
 }
 
 int main(void)

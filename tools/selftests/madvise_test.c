@@ -29,12 +29,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <uapi/contig.h>
+#include <libcontig.h>
 
 #include "ktap.h"
 
@@ -49,20 +48,16 @@
 #define ADV_POP_WRITE	23
 #define ADV_PAGEOUT	21
 
-static int ctl;
+static struct contig *c;
 static int pfn_mode;
-
-static int xioctl(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) ? -errno : 0;
-}
 
 static struct contig_stats_data stats(void)
 {
-	struct contig_stats_data st = { 0 };
+	struct contig_stats_data st;
+	int ret = contig_stats(c, &st);
 
-	if (xioctl(ctl, CONTIG_IOCTL_STATS, &st))
-		ktap_print("STATS failed: %s", strerror(errno));
+	if (ret)
+		ktap_print("STATS failed: %s", contig_strerror(ret));
 	return st;
 }
 
@@ -239,32 +234,28 @@ static const struct kind kinds[] = {
 static void kind_cases(const void *arg)
 {
 	const struct kind *k = arg;
-	struct contig_alloc_data a = {
-		.size = LEN, .kind = k->kind, .flags = k->flags,
-		.fd_flags = O_RDWR | O_CLOEXEC,
-	};
+	struct contig_buf *b = NULL;
 	uint8_t *ref, *p;
 	struct sweep s;
-	int ret, r, i;
+	int ret, r, i, fd;
 
-	ret = xioctl(ctl, CONTIG_IOCTL_ALLOC, &a);
+	/* libcontig maps it MAP_SHARED, read-write: the mapping under test. */
+	ret = contig_buf_alloc(c, LEN, 0, k->kind, k->flags, &b);
 	if (ret && ret == -EOPNOTSUPP && (k->flags & CONTIG_FLAG_WC) && pfn_mode) {
 		ktap_skip_rest("write-combining needs struct-page mappings (PFN mode)");
 		return;
 	}
-	ref = ret ? MAP_FAILED : mmap(NULL, LEN, PROT_READ | PROT_WRITE,
-				      MAP_SHARED, a.fd, 0);
-	if (!ktap_check(ref != MAP_FAILED, "%s: %u pages allocated and mapped (%s)",
-			k->name, (unsigned int)NPAGES, ret ? strerror(-ret) : "ok")) {
-		if (!ret)
-			close(a.fd);
+	if (!ktap_check(!ret, "%s: %u pages allocated and mapped (%s)",
+			k->name, (unsigned int)NPAGES, ret ? contig_strerror(ret) : "ok")) {
 		ktap_fail_rest("no buffer");
 		return;
 	}
+	ref = contig_buf_addr(b);
+	fd = contig_buf_fd(b);
 	touch(ref, 1, 1);
 
 	/* MADV_DONTNEED by name, then what walks the page tables again. */
-	p = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_SHARED, a.fd, 0);
+	p = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ret = p == MAP_FAILED ? -1 : madvise(p, LEN, ADV_DONTNEED) ? errno : 0;
 	r = ret < 0 ? -1 : touch(p, 1, 0);
 	for (i = 0; !r && i < 3; i++) {
@@ -279,7 +270,7 @@ static void kind_cases(const void *arg)
 	if (p != MAP_FAILED)
 		munmap(p, LEN);
 
-	nobody_seed = sweep(a.fd, ref, 0, ADV_HWPOISON - 1, 1, &s);
+	nobody_seed = sweep(fd, ref, 0, ADV_HWPOISON - 1, 1, &s);
 	ktap_print("%s: %u of %d advices accepted", k->name, s.accepted, ADV_HWPOISON);
 	ktap_check(!s.bad_parent && !s.bad_write,
 		   "%s: every advice 0..99 is refused or leaves the mapping reading and writing the buffer (%u, %u bad)",
@@ -287,7 +278,7 @@ static void kind_cases(const void *arg)
 	ktap_check(!s.bad_child, "%s: after every accepted advice a forked child reads the buffer (%u bad)",
 		   k->name, s.bad_child);
 
-	nobody_fd = a.fd;
+	nobody_fd = fd;
 	nobody_ref = ref;
 	memset(shared, 0xff, sizeof(*shared));
 	r = as_nobody(nobody_sweep);
@@ -295,8 +286,7 @@ static void kind_cases(const void *arg)
 		   "%s: uid 65534, every advice 0..100: likewise (%d, %u accepted, %u, %u, %u bad)",
 		   k->name, r, shared->accepted, shared->bad_parent,
 		   shared->bad_write, shared->bad_child);
-	munmap(ref, LEN);
-	close(a.fd);
+	contig_buf_free(b);
 }
 
 static struct contig_stats_data start_stats;
@@ -331,15 +321,16 @@ int main(void)
 	struct sigaction sa = { .sa_handler = on_fault };
 	char line[128] = "";
 	FILE *f;
+	int ret;
 
 	ktap_plan(groups, ngroups);
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
-	ctl = open(DEV, O_RDWR | O_CLOEXEC);
+	ret = contig_open(&c);
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (ctl < 0 || shared == MAP_FAILED) {
-		ktap_print("cannot open " DEV ": %s", strerror(errno));
+	if (ret || shared == MAP_FAILED) {
+		ktap_print("cannot open " DEV ": %s", contig_strerror(ret));
 		return 1;
 	}
 	f = fopen("/sys/kernel/debug/contig/buffers", "r");
@@ -350,6 +341,6 @@ int main(void)
 	ktap_print("user mappings: %s", pfn_mode ? "PFN maps" : "struct pages");
 	start_stats = stats();
 	ktap_run(groups, ngroups);
-	close(ctl);
+	contig_close(c);
 	return ktap_finish();
 }
