@@ -11,7 +11,8 @@
  * join them: the worst case, as in a fully fragmented region.  For each:
  *
  *   map     contig_map_table() (cut + dma_map_sgtable + checks), against
- *           a bare dma_map_sgtable() of the same blocks: best of BENCH_REPS;
+ *           a bare dma_map_sgtable() of the same blocks, in turns: median
+ *           (min-max) of BENCH_REPS each (bench_stats.h);
  *   unmap   contig_unmap() against dma_unmap_sgtable();
  *   segments DMA segments each produced;
  *   edu DMA bytes per second the engine moves from the mapping, EDU_XFERS
@@ -37,12 +38,13 @@
 
 #include "contig_internal.h"
 #include "dma.h"
+#include "bench_stats.h"
 #include "../samples/edu/edu.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 CONTIG_IMPORT_NS();
 
-#define BENCH_REPS	5
+#define BENCH_REPS	9
 #define EDU_XFERS	8
 
 static struct pci_dev *bench_pdev;
@@ -131,14 +133,6 @@ static int table_copy(struct sg_table *to, struct sg_table *from)
 	return 0;
 }
 
-static void print_ns(const char *what, const char *name, u64 ours, u64 kernel)
-{
-	u64 r = kernel ? div64_u64(ours * 100, kernel) : 0;
-
-	pr_info("contig-bench: dma | %s %s | %llu ns | %llu ns | %llu.%02llu\n",
-		what, name, ours, kernel, r / 100, r % 100);
-}
-
 /* edu reads EDU_XFERS pieces spread over the mapping into itself. */
 static u64 edu_bytes_per_sec(struct sg_table *sgt, size_t size)
 {
@@ -162,8 +156,9 @@ static u64 edu_bytes_per_sec(struct sg_table *sgt, size_t size)
 static void bench_layout(struct layout *l)
 {
 	struct device *dev = &bench_pdev->dev;
-	u64 map = U64_MAX, unmap = U64_MAX, kmap = U64_MAX, kunmap = U64_MAX;
+	struct bench_stat map = {}, unmap = {}, kmap = {}, kunmap = {};
 	unsigned int segs = 0, ksegs = 0;
+	char what[96];
 	struct sg_table *sgt, raw;
 	u64 t, bps = 0;
 	int rep, ret;
@@ -177,13 +172,13 @@ static void bench_layout(struct layout *l)
 				l->name, PTR_ERR(sgt));
 			return;
 		}
-		map = min(map, t);
+		bench_add(&map, t);
 		segs = sgt->nents;
 		if (!rep)
 			bps = edu_bytes_per_sec(sgt, l->size);
 		t = ktime_get_ns();
 		contig_unmap(dev, NULL, sgt, DMA_TO_DEVICE);
-		unmap = min(unmap, ktime_get_ns() - t);
+		bench_add(&unmap, ktime_get_ns() - t);
 
 		if (table_copy(&raw, &l->cpu))
 			return;
@@ -196,15 +191,17 @@ static void bench_layout(struct layout *l)
 				l->name, ret);
 			return;
 		}
-		kmap = min(kmap, t);
+		bench_add(&kmap, t);
 		ksegs = raw.nents;
 		t = ktime_get_ns();
 		dma_unmap_sgtable(dev, &raw, DMA_TO_DEVICE, 0);
-		kunmap = min(kunmap, ktime_get_ns() - t);
+		bench_add(&kunmap, ktime_get_ns() - t);
 		sg_free_table(&raw);
 	}
-	print_ns("map", l->name, map, kmap);
-	print_ns("unmap", l->name, unmap, kunmap);
+	snprintf(what, sizeof(what), "map %s", l->name);
+	bench_print("dma", what, &map, &kmap, "ns");
+	snprintf(what, sizeof(what), "unmap %s", l->name);
+	bench_print("dma", what, &unmap, &kunmap, "ns");
 	pr_info("contig-bench: dma | segments %s | %u | %u | -\n",
 		l->name, segs, ksegs);
 	pr_info("contig-bench: dma | edu DMA %s | %llu KiB/s | - | -\n",

@@ -14,11 +14,13 @@
  * contig_kfree() against kmalloc()/kfree()); the kernel's figures are
  * kmem_cache_alloc()/kmem_cache_free() and dma_pool_alloc()/dma_pool_free()
  * on a dummy platform device with a 64-bit coherent mask.  Each figure is
- * the best of BENCH_REPS runs of BENCH_PAIRS pairs, after a warm-up that
- * leaves the slabs in place, with GFP_KERNEL.  Memory is given back before
+ * the median (min-max) of BENCH_REPS runs of BENCH_PAIRS pairs, ours and
+ * the kernel's in turns, after a warm-up run of each that leaves the slabs
+ * in place, with GFP_KERNEL (bench_stats.h).  Memory is given back before
  * the module's init returns.
  *
- * Lines: "contig-bench: slab | CASE | ours ns | kernel ns | ours/kernel".
+ * Lines: "contig-bench: slab | CASE | ours ns (min-max) | kernel ns
+ * (min-max) | ours/kernel".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,6 +33,8 @@
 #include <linux/slab.h>
 
 #include <contig.h>
+
+#include "bench_stats.h"
 
 CONTIG_IMPORT_NS();
 
@@ -109,51 +113,58 @@ static void kmalloc_free(void *ctx, void *obj)
 	kfree(obj);
 }
 
-/* ns per alloc+free pair, best of BENCH_REPS; 0 on allocation failure. */
-static u64 bench_pairs(const struct bench_ops *ops, bool batch)
+/*
+ * One run of BENCH_PAIRS alloc+free pairs (in batches of BENCH_BATCH
+ * with @batch) through @ops: ns per pair, or 0 when an allocation failed.
+ */
+static u64 bench_run(const struct bench_ops *ops, void **objs, bool batch)
 {
-	void **objs;
-	u64 best = U64_MAX;
-	unsigned int rep, i, j;
+	unsigned int n = batch ? BENCH_BATCH : 1, i, j;
+	u64 t0 = ktime_get_ns();
 
-	objs = kcalloc(BENCH_BATCH, sizeof(*objs), GFP_KERNEL);
-	if (!objs)
-		return 0;
-	for (rep = 0; rep <= BENCH_REPS; rep++) {	/* rep 0 warms up */
-		u64 t0 = ktime_get_ns(), ns;
-
-		for (i = 0; i < BENCH_PAIRS; i += batch ? BENCH_BATCH : 1) {
-			unsigned int n = batch ? BENCH_BATCH : 1;
-
-			for (j = 0; j < n; j++) {
-				objs[j] = ops->alloc(ops->ctx);
-				if (!objs[j])
-					goto fail;
-			}
-			for (j = 0; j < n; j++)
-				ops->free(ops->ctx, objs[j]);
+	for (i = 0; i < BENCH_PAIRS; i += n) {
+		for (j = 0; j < n; j++) {
+			objs[j] = ops->alloc(ops->ctx);
+			if (!objs[j])
+				goto fail;
 		}
-		ns = ktime_get_ns() - t0;
-		if (rep)
-			best = min(best, ns);
-		cond_resched();
+		for (j = 0; j < n; j++)
+			ops->free(ops->ctx, objs[j]);
 	}
-	kfree(objs);
-	return div_u64(best, BENCH_PAIRS);
+	return div_u64(ktime_get_ns() - t0, BENCH_PAIRS) ?: 1;
 
 fail:
 	while (j--)
 		ops->free(ops->ctx, objs[j]);
-	kfree(objs);
 	return 0;
 }
 
-static void print_ratio(const char *what, u64 ours, u64 kernel)
+/*
+ * Ours against the kernel's, in turns after a warm-up run of each, and
+ * one line of their medians; a side whose allocation failed prints "-".
+ */
+static void bench_compare(const char *what, const struct bench_ops *ours,
+			  const struct bench_ops *kernel, bool batch)
 {
-	u64 r = kernel ? div64_u64(ours * 100, kernel) : 0;
+	struct bench_stat o = {}, k = {};
+	unsigned int rep;
+	void **objs;
+	u64 ns;
 
-	pr_info("contig-bench: slab | %s | %llu ns | %llu ns | %llu.%02llu\n",
-		what, ours, kernel, r / 100, r % 100);
+	objs = kcalloc(BENCH_BATCH, sizeof(*objs), GFP_KERNEL);
+	if (!objs)
+		return;
+	for (rep = 0; rep <= BENCH_REPS; rep++) {	/* rep 0 warms up */
+		ns = bench_run(ours, objs, batch);
+		if (ns && rep)
+			bench_add(&o, ns);
+		ns = bench_run(kernel, objs, batch);
+		if (ns && rep)
+			bench_add(&k, ns);
+		cond_resched();
+	}
+	kfree(objs);
+	bench_print("slab", what, &o, &k, "ns");
 }
 
 static int bench_size(struct device *dev, size_t size)
@@ -180,20 +191,20 @@ static int bench_size(struct device *dev, size_t size)
 	p = (struct bench_ops){ pool_alloc, pool_free, pool, size };
 
 	snprintf(what, sizeof(what), "alloc+free %zu B vs kmem_cache", size);
-	print_ratio(what, bench_pairs(&o, false), bench_pairs(&k, false));
+	bench_compare(what, &o, &k, false);
 	snprintf(what, sizeof(what), "alloc+free %zu B vs dma_pool", size);
-	print_ratio(what, bench_pairs(&o, false), bench_pairs(&p, false));
+	bench_compare(what, &o, &p, false);
 	snprintf(what, sizeof(what), "batch %u x %zu B vs kmem_cache",
 		 BENCH_BATCH, size);
-	print_ratio(what, bench_pairs(&o, true), bench_pairs(&k, true));
+	bench_compare(what, &o, &k, true);
 	snprintf(what, sizeof(what), "batch %u x %zu B vs dma_pool",
 		 BENCH_BATCH, size);
-	print_ratio(what, bench_pairs(&o, true), bench_pairs(&p, true));
+	bench_compare(what, &o, &p, true);
 
 	o = (struct bench_ops){ ckmalloc_alloc, ckmalloc_free, (void *)size, size };
 	k = (struct bench_ops){ kmalloc_alloc, kmalloc_free, (void *)size, size };
 	snprintf(what, sizeof(what), "contig_kmalloc %zu B vs kmalloc", size);
-	print_ratio(what, bench_pairs(&o, false), bench_pairs(&k, false));
+	bench_compare(what, &o, &k, false);
 	ret = 0;
 
 	dma_pool_destroy(pool);
