@@ -9,8 +9,9 @@
  *
  *   contig-bench: AREA | CASE | 3657 ns (3502-4120) | 2215 ns (2190-2391) | 1.65
  *
- * The ratio is of the medians.  A side with no repeats (it failed) prints
- * "-".  At most BENCH_STAT_MAX repeats are kept.
+ * The ratio is of the medians, with six decimals when under 0.01.  A side
+ * with a failed repeat (bench_fail()) prints "failed", one with none "-",
+ * and the ratio is then "-".  At most BENCH_STAT_MAX repeats are kept.
  */
 #ifndef _CONTIG_BENCH_STATS_H
 #define _CONTIG_BENCH_STATS_H
@@ -26,12 +27,19 @@
 struct bench_stat {
 	u64 v[BENCH_STAT_MAX];
 	unsigned int n;
+	bool failed;
 };
 
 static inline void bench_add(struct bench_stat *s, u64 v)
 {
 	if (s->n < BENCH_STAT_MAX)
 		s->v[s->n++] = v;
+}
+
+/* A repeat that could not be measured: the side's figure is void. */
+static inline void bench_fail(struct bench_stat *s)
+{
+	s->failed = true;
 }
 
 static inline int __bench_cmp_u64(const void *a, const void *b)
@@ -56,6 +64,8 @@ static inline const char *bench_fmt(struct bench_stat *s, const char *unit,
 {
 	u64 med = bench_median(s);
 
+	if (s->failed)
+		return "failed";
 	if (!s->n)
 		return "-";
 	snprintf(buf, len, "%llu %s (%llu-%llu)", med, unit, s->v[0],
@@ -68,13 +78,21 @@ static inline void bench_print(const char *area, const char *what,
 			       struct bench_stat *ours,
 			       struct bench_stat *kernel, const char *unit)
 {
-	char a[64], b[64];
-	u64 o = bench_median(ours), k = bench_median(kernel);
-	u64 r = ours->n && kernel->n && k ? div64_u64(o * 100, k) : 0;
+	char a[64], b[64], ratio[24] = "-";
+	u64 o = bench_median(ours), k = bench_median(kernel), r;
 
-	pr_info("contig-bench: %s | %s | %s | %s | %llu.%02llu\n", area, what,
+	if (ours->n && kernel->n && !ours->failed && !kernel->failed && k) {
+		r = div64_u64(o * 100, k);
+		if (r)
+			snprintf(ratio, sizeof(ratio), "%llu.%02llu", r / 100,
+				 r % 100);
+		else	/* under 0.01: six decimals rather than 0.00 */
+			snprintf(ratio, sizeof(ratio), "0.%06llu",
+				 div64_u64(o * 1000000, k));
+	}
+	pr_info("contig-bench: %s | %s | %s | %s | %s\n", area, what,
 		bench_fmt(ours, unit, a, sizeof(a)),
-		bench_fmt(kernel, unit, b, sizeof(b)), r / 100, r % 100);
+		bench_fmt(kernel, unit, b, sizeof(b)), ratio);
 }
 
 #endif /* _CONTIG_BENCH_STATS_H */

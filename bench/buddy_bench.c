@@ -34,8 +34,9 @@
  * merges the pieces back, the slow path of any buddy, while alloc_pages()
  * of order 0..3 is served by the per-CPU lists.
  *
- * Every figure is the median of BENCH_ROUNDS timed rounds (ktime_get_ns()
- * around a loop of many pairs), after one untimed warm-up round.  For the
+ * Every figure is the median (min-max) of BENCH_ROUNDS timed rounds
+ * (ktime_get_ns() around a loop of many pairs), after one untimed warm-up
+ * round (bench_stats.h).  For the
  * fixed sizes the rounds interleave the five allocators, so that a slow
  * spell of the host hits them all alike; each churn run is on its own, as
  * it holds its live set across rounds.  Everything allocated is freed
@@ -43,8 +44,9 @@
  * checked to be back where they were.  Only the next-fit rover of the
  * region's buddy is left moved.
  *
- * Lines: "contig-bench: buddy | CASE | ours ns | kernel ns | ours/kernel",
- * below 1 when ours is faster (six decimals when under 0.01).
+ * Lines: "contig-bench: buddy | CASE | ours ns (min-max) | kernel ns
+ * (min-max) | ours/kernel", below 1 when ours is faster (six decimals when
+ * under 0.01).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -61,6 +63,7 @@
 #include <linux/sort.h>
 
 #include "contig_internal.h"
+#include "bench_stats.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 
@@ -85,46 +88,13 @@ static const enum contig_policy policies[] = {
 
 #define NR_POL	ARRAY_SIZE(policies)
 
-static int cmp_u64(const void *a, const void *b)
+/* Record one round's figure, or its failure. */
+static void add_round(struct bench_stat *s, u64 ns)
 {
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Median of BENCH_ROUNDS figures; BENCH_FAILED if any round failed. */
-static u64 median(u64 *v)
-{
-	unsigned int i;
-
-	for (i = 0; i < BENCH_ROUNDS; i++)
-		if (v[i] == BENCH_FAILED)
-			return BENCH_FAILED;
-	sort(v, BENCH_ROUNDS, sizeof(*v), cmp_u64, NULL);
-	return v[BENCH_ROUNDS / 2];
-}
-
-static void print_line(const char *what, u64 ours, u64 kernel)
-{
-	u64 r;
-
-	if (ours == BENCH_FAILED && kernel == BENCH_FAILED) {
-		pr_info("contig-bench: buddy | %s | failed | n/a | -\n", what);
-	} else if (ours == BENCH_FAILED) {
-		pr_info("contig-bench: buddy | %s | failed | %llu ns | -\n",
-			what, kernel);
-	} else if (kernel == BENCH_FAILED) {
-		pr_info("contig-bench: buddy | %s | %llu ns | n/a | -\n",
-			what, ours);
-	} else if (ours * 100 >= kernel) {
-		r = div64_u64(ours * 100, kernel ?: 1);
-		pr_info("contig-bench: buddy | %s | %llu ns | %llu ns | %llu.%02llu\n",
-			what, ours, kernel, r / 100, r % 100);
-	} else {	/* under 0.01: six decimals rather than 0.00 */
-		r = div64_u64(ours * 1000000, kernel);
-		pr_info("contig-bench: buddy | %s | %llu ns | %llu ns | 0.%06llu\n",
-			what, ours, kernel, r);
-	}
+	if (ns == BENCH_FAILED)
+		bench_fail(s);
+	else
+		bench_add(s, ns);
 }
 
 /* ns per contig_buddy_alloc() + contig_buddy_free() of @nr frames. */
@@ -256,27 +226,27 @@ static void bench_fixed(struct contig_buddy *b, const char *name,
 			u64 (*kernel)(unsigned long nr, unsigned int pairs),
 			unsigned int kpairs)
 {
-	u64 ours[NR_POL][BENCH_ROUNDS], kern[BENCH_ROUNDS], k;
+	struct bench_stat ours[NR_POL] = {}, kern = {};
 	unsigned int p, r;
 	char what[64];
+	u64 k;
 
 	for (r = 0; r <= BENCH_ROUNDS; r++) {	/* round 0 warms up */
 		for (p = 0; p < NR_POL; p++) {
 			u64 ns = ours_pairs(b, nr, policies[p], pairs);
 
 			if (r)
-				ours[p][r - 1] = ns;
+				add_round(&ours[p], ns);
 		}
 		k = kernel(nr, kpairs);
 		if (r)
-			kern[r - 1] = k;
+			add_round(&kern, k);
 		cond_resched();
 	}
-	k = median(kern);
 	for (p = 0; p < NR_POL; p++) {
 		snprintf(what, sizeof(what), "%s %s fit vs %s", name,
 			 contig_policy_name(policies[p]), kname);
-		print_line(what, median(ours[p]), k);
+		bench_print("buddy", what, &ours[p], &kern, "ns");
 	}
 }
 
@@ -301,18 +271,20 @@ static void churn_plan_init(struct churn_plan *c)
 	}
 }
 
-/* Median ns per churn step of our buddy under @policy. */
-static u64 churn_ours(struct contig_buddy *b, const struct churn_plan *c,
-		      enum contig_policy policy)
+/* ns per churn step of our buddy under @policy, round by round, in @st. */
+static void churn_ours(struct contig_buddy *b, const struct churn_plan *c,
+		       enum contig_policy policy, struct bench_stat *st)
 {
-	u64 ns[BENCH_ROUNDS], t0;
 	unsigned int i, r, s;
 	bool failed = false;
 	long *live;
+	u64 t0;
 
 	live = kcalloc(CHURN_LIVE, sizeof(*live), GFP_KERNEL);
-	if (!live)
-		return BENCH_FAILED;
+	if (!live) {
+		bench_fail(st);
+		return;
+	}
 	for (i = 0; i < CHURN_LIVE; i++) {
 		live[i] = contig_buddy_alloc(b, c->init[i], 1,
 					     CONTIG_OWNER_UNMOVABLE, policy, 0);
@@ -333,29 +305,32 @@ static u64 churn_ours(struct contig_buddy *b, const struct churn_plan *c,
 				break;
 			}
 		}
-		if (r)
-			ns[r - 1] = div_u64(ktime_get_ns() - t0, CHURN_STEPS);
+		if (r && !failed)
+			bench_add(st, div_u64(ktime_get_ns() - t0, CHURN_STEPS));
 		cond_resched();
 	}
 	for (i = 0; i < CHURN_LIVE; i++)
 		if (live[i] >= 0)
 			contig_buddy_free(b, live[i]);
 	kfree(live);
-	return failed ? BENCH_FAILED : median(ns);
+	if (failed)
+		bench_fail(st);
 }
 
-/* Median ns per churn step of alloc_pages()/__free_pages(). */
-static u64 churn_pages(const struct churn_plan *c)
+/* ns per churn step of alloc_pages()/__free_pages(), in @st. */
+static void churn_pages(const struct churn_plan *c, struct bench_stat *st)
 {
 	struct page **live;
 	u8 order[CHURN_LIVE];
 	unsigned int i, r, s;
-	u64 ns[BENCH_ROUNDS], t0;
 	bool failed = false;
+	u64 t0;
 
 	live = kcalloc(CHURN_LIVE, sizeof(*live), GFP_KERNEL);
-	if (!live)
-		return BENCH_FAILED;
+	if (!live) {
+		bench_fail(st);
+		return;
+	}
 	for (i = 0; i < CHURN_LIVE; i++) {
 		order[i] = order_base_2(c->init[i]);
 		live[i] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order[i]);
@@ -375,35 +350,39 @@ static u64 churn_pages(const struct churn_plan *c)
 				break;
 			}
 		}
-		if (r)
-			ns[r - 1] = div_u64(ktime_get_ns() - t0, CHURN_STEPS);
+		if (r && !failed)
+			bench_add(st, div_u64(ktime_get_ns() - t0, CHURN_STEPS));
 		cond_resched();
 	}
 	for (i = 0; i < CHURN_LIVE; i++)
 		if (live[i])
 			__free_pages(live[i], order[i]);
 	kfree(live);
-	return failed ? BENCH_FAILED : median(ns);
+	if (failed)
+		bench_fail(st);
 }
 
 static int bench_churn(struct contig_buddy *b)
 {
-	struct churn_plan *c;
-	u64 ours[NR_POL], kern;
+	/* On the heap: the figures would take the frame past its limit. */
+	struct {
+		struct churn_plan plan;
+		struct bench_stat ours[NR_POL], kern;
+	} *c;
 	unsigned int p;
 	char what[64];
 
-	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
-	churn_plan_init(c);
+	churn_plan_init(&c->plan);
 	for (p = 0; p < NR_POL; p++)
-		ours[p] = churn_ours(b, c, policies[p]);
-	kern = churn_pages(c);
+		churn_ours(b, &c->plan, policies[p], &c->ours[p]);
+	churn_pages(&c->plan, &c->kern);
 	for (p = 0; p < NR_POL; p++) {
 		snprintf(what, sizeof(what), "churn %u live 1-%u pg %s fit",
 			 CHURN_LIVE, CHURN_MAX, contig_policy_name(policies[p]));
-		print_line(what, ours[p], kern);
+		bench_print("buddy", what, &c->ours[p], &c->kern, "ns");
 	}
 	kfree(c);
 	return 0;
