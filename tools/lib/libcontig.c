@@ -34,7 +34,6 @@ struct contig_buf {
 	uint64_t size;
 	uint64_t id;
 	unsigned int kind;
-	unsigned int buf_flags;
 };
 
 /*
@@ -133,7 +132,6 @@ static int info_buf(struct contig_buf *b)
 		return ret;
 	b->size = in.size;
 	b->kind = in.kind;
-	b->buf_flags = in.buf_flags;
 	b->id = in.id;
 	return 0;
 }
@@ -252,17 +250,28 @@ uint64_t contig_buf_id(const struct contig_buf *b)
 	return b->id;
 }
 
+/*
+ * @access (CONTIG_ACCESS_*) in the flags of one sync ioctl, @rd and @wr;
+ * -EINVAL for neither read nor write, or an unknown bit.
+ */
+static long access_flags(unsigned int access, unsigned long rd,
+			 unsigned long wr)
+{
+	if (!access || access & ~(CONTIG_ACCESS_READ | CONTIG_ACCESS_WRITE))
+		return -EINVAL;
+	return (access & CONTIG_ACCESS_READ ? rd : 0) |
+	       (access & CONTIG_ACCESS_WRITE ? wr : 0);
+}
+
 static int dmabuf_sync(const struct contig_buf *b, uint64_t when,
 		       unsigned int access)
 {
-	struct dma_buf_sync s = { .flags = when };
+	long f = access_flags(access, DMA_BUF_SYNC_READ, DMA_BUF_SYNC_WRITE);
+	struct dma_buf_sync s;
 
-	if (!access || access & ~(CONTIG_ACCESS_READ | CONTIG_ACCESS_WRITE))
-		return -EINVAL;
-	if (access & CONTIG_ACCESS_READ)
-		s.flags |= DMA_BUF_SYNC_READ;
-	if (access & CONTIG_ACCESS_WRITE)
-		s.flags |= DMA_BUF_SYNC_WRITE;
+	if (f < 0)
+		return f;
+	s.flags = when | f;
 	/* The kernel restarts it after a signal; so do we. */
 	while (ioctl(b->fd, DMA_BUF_IOCTL_SYNC, &s))
 		if (errno != EINTR && errno != EAGAIN)
@@ -283,16 +292,14 @@ int contig_cpu_end(const struct contig_buf *b, unsigned int access)
 static int range_sync(const struct contig_buf *b, unsigned int when,
 		      uint64_t offset, uint64_t length, unsigned int access)
 {
+	long f = access_flags(access, CONTIG_SYNC_READ, CONTIG_SYNC_WRITE);
 	struct contig_sync_data s = {
-		.fd = b->fd, .flags = when, .offset = offset, .length = length,
+		.fd = b->fd, .offset = offset, .length = length,
 	};
 
-	if (!access || access & ~(CONTIG_ACCESS_READ | CONTIG_ACCESS_WRITE))
-		return -EINVAL;
-	if (access & CONTIG_ACCESS_READ)
-		s.flags |= CONTIG_SYNC_READ;
-	if (access & CONTIG_ACCESS_WRITE)
-		s.flags |= CONTIG_SYNC_WRITE;
+	if (f < 0)
+		return f;
+	s.flags = when | f;
 	return sized_ioctl(b->c->fd, CONTIG_IOCTL_SYNC, &s, sizeof(s));
 }
 
