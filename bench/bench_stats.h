@@ -58,12 +58,10 @@ static inline u64 bench_median(struct bench_stat *s)
 	return s->v[(s->n - 1) / 2];
 }
 
-/* "MEDIAN UNIT (MIN-MAX)" of @s, sorted by bench_median() first. */
-static inline const char *bench_fmt(struct bench_stat *s, const char *unit,
-				    char *buf, size_t len)
+/* "MEDIAN UNIT (MIN-MAX)" of @s, once bench_median() has sorted it. */
+static inline const char *bench_fmt(const struct bench_stat *s, u64 med,
+				    const char *unit, char *buf, size_t len)
 {
-	u64 med = bench_median(s);
-
 	if (s->failed)
 		return "failed";
 	if (!s->n)
@@ -91,8 +89,8 @@ static inline void bench_print(const char *area, const char *what,
 				 div64_u64(o * 1000000, k));
 	}
 	pr_info("contig-bench: %s | %s | %s | %s | %s\n", area, what,
-		bench_fmt(ours, unit, a, sizeof(a)),
-		bench_fmt(kernel, unit, b, sizeof(b)), ratio);
+		bench_fmt(ours, o, unit, a, sizeof(a)),
+		bench_fmt(kernel, k, unit, b, sizeof(b)), ratio);
 }
 
 #endif /* _CONTIG_BENCH_STATS_H */

@@ -60,7 +60,6 @@
 #include <linux/prandom.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 
 #include "contig_internal.h"
 #include "bench_stats.h"
