@@ -22,6 +22,10 @@ check=0
 kdoc=$(ksrc_dir)/scripts/kernel-doc
 [ -x "$kdoc" ] || die "no scripts/kernel-doc in $(ksrc_dir) (scripts/build-kernel.sh extracts it)"
 out=$ROOT/Documentation/api.rst
+# The reference's sections, in order: the files that export, and titles.
+files=(module/buffer.c module/dma.c module/movable.c module/slab.c module/kmalloc.c)
+titles=("Buffers" "Device mappings" "Movable memory" "Object caches"
+	"kmalloc-like size classes")
 
 # area TITLE FILE: one section, the exports of FILE.
 area() {
@@ -51,11 +55,10 @@ never NULL, and every failure leaves one line in the kernel log saying
 why and changes nothing else.
 
 HEAD
-	area "Buffers" module/buffer.c
-	area "Device mappings" module/dma.c
-	area "Movable memory" module/movable.c
-	area "Object caches" module/slab.c
-	area "kmalloc-like size classes" module/kmalloc.c
+	local i
+	for i in "${!files[@]}"; do
+		area "${titles[$i]}" "${files[$i]}"
+	done
 }
 
 if [ $check = 0 ]; then
@@ -73,8 +76,8 @@ if ! diff -u "$out" "$tmp"; then
 	echo "Documentation/api.rst is out of date: run scripts/api-doc.sh"
 	status=1
 fi
-warn=$(cd "$ROOT" && "$kdoc" -none -Wall -export module/buffer.c module/dma.c \
-	module/movable.c module/slab.c module/kmalloc.c 2>&1 | grep -v 'Sphinx version' || true)
+warn=$(cd "$ROOT" && "$kdoc" -none -Wall -export "${files[@]}" 2>&1 |
+	grep -v 'Sphinx version' || true)
 if [ -n "$warn" ]; then
 	echo "kernel-doc warns:"
 	echo "$warn"

@@ -133,8 +133,20 @@ fail_part() {
 
 # ---- DKMS -------------------------------------------------------------------
 
-# The module as DKMS installed it, decompressed: DKMS compresses like the
-# modules already installed for that kernel on this host, if any.
+# decompress_ko FILE DST: a module as DKMS installed it, decompressed:
+# DKMS compresses like the modules already installed for that kernel on
+# this host, if any.
+decompress_ko() {
+	case $1 in
+	*.ko)		cp "$1" "$2" ;;
+	*.ko.xz)	xz -dc "$1" > "$2" ;;
+	*.ko.zst)	zstd -qdc "$1" > "$2" ;;
+	*.ko.gz)	gzip -dc "$1" > "$2" ;;
+	*) echo "unexpected file installed: $1"; return 1 ;;
+	esac
+}
+
+# The one module DKMS installed for contig, contig.ko, decompressed.
 unpack_installed() {
 	local lib=$1 dst=$2 files
 	mapfile -t files < <(find "$lib" -type f -o -type l)
@@ -145,10 +157,8 @@ unpack_installed() {
 	fi
 	mkdir -p "$(dirname "$dst")"
 	case ${files[0]} in
-	*/updates/dkms/$NAME.ko)	cp "${files[0]}" "$dst" ;;
-	*/updates/dkms/$NAME.ko.xz)	xz -dc "${files[0]}" > "$dst" ;;
-	*/updates/dkms/$NAME.ko.zst)	zstd -qdc "${files[0]}" > "$dst" ;;
-	*/updates/dkms/$NAME.ko.gz)	gzip -dc "${files[0]}" > "$dst" ;;
+	*/updates/dkms/$NAME.ko | */updates/dkms/$NAME.ko.*)
+		decompress_ko "${files[0]}" "$dst" ;;
 	*) echo "unexpected file installed: ${files[0]}"; return 1 ;;
 	esac
 }
@@ -242,13 +252,7 @@ unpack_sample() {
 	local f
 	f=$(find "$1" -name "$SAMPLE_KO.ko*" | head -n 1)
 	echo "installed: ${f:-nothing}"
-	case $f in
-	*.ko)	cp "$f" "$2" ;;
-	*.ko.xz)	xz -dc "$f" > "$2" ;;
-	*.ko.zst)	zstd -qdc "$f" > "$2" ;;
-	*.ko.gz)	gzip -dc "$f" > "$2" ;;
-	*) return 1 ;;
-	esac
+	decompress_ko "$f" "$2" || return 1
 	modinfo -F import_ns "$2" | grep -qx CONTIG && echo "import_ns: CONTIG" &&
 		modinfo -F depends "$2" | grep -qx "$NAME" && echo "depends: $NAME"
 }

@@ -134,7 +134,7 @@ hostcase selftests_build make -s -C "$ROOT/tools" OUT="$OUT/tools" selftests
 # pkg-config, linked to the shared library.  (make -C tools selftests
 # builds it statically the same way for the guests, which run it.)
 installs() {
-	local d=$OUT/destdir lib ma f pc
+	local d=$OUT/destdir lib ma f pcenv
 	ma=$(gcc -print-multiarch)
 	lib=$d/usr/lib/$ma
 	rm -rf "$d" "$OUT/share-dyn"
@@ -151,12 +151,14 @@ installs() {
 	for f in "$d"/usr/share/man/man*/*; do
 		man --warnings -l -Tutf8 "$f" 2>&1 >/dev/null | grep . && return 1
 	done
-	pc=(env PKG_CONFIG_SYSROOT_DIR="$d" PKG_CONFIG_LIBDIR="$lib/pkgconfig" pkg-config)
-	echo "pkg-config: $("${pc[@]}" --modversion libcontig) $("${pc[@]}" --cflags --libs libcontig)"
+	# pkg-config, and make through it, see only the DESTDIR install.
+	pcenv=(env PKG_CONFIG_SYSROOT_DIR="$d" PKG_CONFIG_LIBDIR="$lib/pkgconfig")
+	echo "pkg-config: $("${pcenv[@]}" pkg-config --modversion libcontig)" \
+		"$("${pcenv[@]}" pkg-config --cflags --libs libcontig)"
 	readelf -d "$lib/libcontig.so.0.1.0" | grep -q 'SONAME.*libcontig.so.0' || return 1
 	mkdir -p "$OUT/share-dyn"
-	env PKG_CONFIG_SYSROOT_DIR="$d" PKG_CONFIG_LIBDIR="$lib/pkgconfig" \
-		make -s -C "$ROOT/samples/share" OUT="$OUT/share-dyn" || return 1
+	"${pcenv[@]}" make -s -C "$ROOT/samples/share" OUT="$OUT/share-dyn" ||
+		return 1
 	readelf -d "$OUT/share-dyn/contig_share" | grep 'NEEDED.*libcontig.so.0'
 }
 hostcase make_install installs
