@@ -68,7 +68,7 @@ struct contig_arena *contig_arena_new(struct contig_region *r,
 				      unsigned long nr_frames)
 {
 	struct contig_arena *a;
-	unsigned long slot;
+	unsigned long slot, start;
 	int ret, tries;
 	long frame;
 
@@ -96,7 +96,8 @@ struct contig_arena *contig_arena_new(struct contig_region *r,
 			cond_resched();
 		}
 		if (frame >= 0 || tries ||
-		    contig_lend_take(r, nr_frames, nr_frames, true, NULL) <= 0)
+		    contig_lend_take(r, nr_frames, nr_frames, &start,
+				     NULL) <= 0)
 			break;
 	}
 	if (frame < 0) {

@@ -429,7 +429,7 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 	struct contig_buddy *b = buf->buddy;
 	bool in_region = b == &buf->region->buddy;
 	struct contig_alloc_report lr = { };
-	unsigned long cap = 0;
+	unsigned long cap = 0, start;
 	long frame, lent = 0;
 	int ret;
 
@@ -446,9 +446,16 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 					   CONTIG_POLICY_DEFAULT, bflags);
 	/* Lent memory first (the kernel's pages move), then our own. */
 	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
-		lent = contig_lend_take(buf->region, nr, align_frames, true,
+		lent = contig_lend_take(buf->region, nr, align_frames, &start,
 					&lr);
+		/*
+		 * The window taken, free in contig's buddy now; should
+		 * another allocation claim part of it first, any block.
+		 */
 		if (lent > 0)
+			frame = contig_buddy_alloc_range(b, start, nr,
+							 CONTIG_OWNER_UNMOVABLE);
+		if (lent > 0 && frame < 0)
 			frame = contig_buddy_alloc(b, nr, align_frames,
 						   CONTIG_OWNER_UNMOVABLE,
 						   CONTIG_POLICY_DEFAULT,
@@ -765,7 +772,7 @@ struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
 	ret = __contig_alloc_kind(buf, nr, align_frames, bflags, gfp, rep);
 	if (ret == -ENOMEM && kind != CONTIG_KIND_CONTIGUOUS && !atomic &&
 	    buf->buddy == &r->buddy &&
-	    contig_lend_take(r, nr, align_frames, false, NULL) > 0) {
+	    contig_lend_take(r, nr, align_frames, NULL, NULL) > 0) {
 		/* Frames taken back from the kernel: once more, from scratch. */
 		__contig_free_chunks(buf);
 		ret = __contig_alloc_kind(buf, nr, align_frames, bflags, gfp,

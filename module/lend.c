@@ -315,6 +315,7 @@ static bool __kernel_has_room(unsigned long nr)
 
 struct contig_lend_cand {
 	unsigned long first, last;	/* units [first, last) */
+	unsigned long start;		/* the frame a contiguous run starts at */
 	unsigned long cost;		/* pages the kernel uses there */
 };
 
@@ -374,6 +375,20 @@ static int __cand_cmp(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* Does @c hold one of the @nb pfns @pfns? */
+static bool __cand_holds(const struct contig_lend *l,
+			 const struct contig_lend_cand *c,
+			 const unsigned long *pfns, unsigned long nb)
+{
+	unsigned long j;
+
+	for (j = 0; j < nb; j++)
+		if (pfns[j] >= __unit_pfn(l, c->first) &&
+		    pfns[j] < __unit_pfn(l, c->last))
+			return true;
+	return false;
+}
+
 /* Is unit @u taken and wholly free in contig's buddy? */
 static bool __unit_taken_free(struct contig_lend *l, unsigned long u)
 {
@@ -391,12 +406,14 @@ static bool __unit_taken_free(struct contig_lend *l, unsigned long u)
  * alloc_contig_range() per run of them, adding the kernel's pages in use
  * there to *@moved.  On failure, the runs this call did take stay taken
  * and free in contig's buddy, for the give-back, and the window goes in
- * @lr (may be NULL) with what blocked it.
+ * @lr (may be NULL) with what blocked it; *@blocker is set to the pfn of
+ * a pinned or unmovable page found there, if any.
  * Context: contig_lend_mutex held.
  */
 static int __take_window(struct contig_lend *l,
 			 const struct contig_lend_cand *c,
-			 struct contig_alloc_report *lr, unsigned long *moved)
+			 struct contig_alloc_report *lr, unsigned long *moved,
+			 unsigned long *blocker)
 {
 	unsigned long u, run, pfn = 0, nr, i, in_use, at;
 	u64 t0 = ktime_get_ns(), dt;
@@ -455,8 +472,11 @@ static int __take_window(struct contig_lend *l,
 		return ret;
 	if (ret == -EBUSY) {
 		/* What alloc_contig_range() could not isolate or migrate. */
-		holder = __cand_blocker(l, c, true, &at) ?:
-			 CONTIG_HOLDER_KERNEL_MIGRATION;
+		holder = __cand_blocker(l, c, true, &at);
+		if (holder)
+			*blocker = at;
+		else
+			holder = CONTIG_HOLDER_KERNEL_MIGRATION;
 	} else {
 		holder = CONTIG_HOLDER_KERNEL_NOMEM;
 		at = pfn ?: __unit_pfn(l, c->first);
@@ -466,27 +486,53 @@ static int __take_window(struct contig_lend *l,
 	return ret;
 }
 
+/* A unit no contiguous window may cover: contig's own frames are there. */
+#define CONTIG_LEND_BLOCKED	ULONG_MAX
+
 /*
- * Candidate windows, cheapest first, in *@cands (kvmalloc'ed): with @win
- * frames, the units covering each run of @win frames at a multiple of
- * @win (frame numbers, as contig's buddy aligns them) in the lent span,
- * each lent in an online block, zeroed in the reserve, or taken and free,
- * and not all of them the last; with @win 0, each lent unit of an online
- * block, or zeroed unit, alone.
+ * What covering unit @u costs a contiguous window: the pages the kernel
+ * uses there if it is lent in an online block, 0 if it is in the zeroed
+ * reserve or taken and wholly free, or CONTIG_LEND_BLOCKED.
  */
-static unsigned long __windows(struct contig_lend *l, unsigned long win,
+static unsigned long __unit_cost(struct contig_lend *l, unsigned long u)
+{
+	if (!l->taken_at[u])
+		return __unit_online(l, u) ?
+		       __in_use(__unit_pfn(l, u), l->unit) :
+		       CONTIG_LEND_BLOCKED;
+	if (l->zstate[u] == CONTIG_LEND_ZEROED)
+		return 0;
+	return __unit_taken_free(l, u) ? 0 : CONTIG_LEND_BLOCKED;
+}
+
+/*
+ * Candidate windows, cheapest first, in *@cands (kvmalloc'ed).
+ *
+ * Contiguous (@nr > 0): every run of @nr frames in the lent span whose
+ * first frame is a multiple of @align (frame numbers, as contig's buddy
+ * aligns them) and starts a take unit, or else is the first such frame
+ * in it, with the units covering it each lent in an online block, zeroed
+ * in the reserve, or taken and free.  c->start is the run's first frame:
+ * the caller claims exactly that run (contig_buddy_alloc_range()), so a
+ * window need not be a block of contig's buddy, and CMA-like first frames
+ * at every unit find the cheapest place, where blocks aligned to the
+ * request's size would leave two choices in a block for half its size.
+ *
+ * @nr 0: each lent unit of an online block, or zeroed unit, alone.
+ */
+static unsigned long __windows(struct contig_lend *l, unsigned long nr,
+			       unsigned long align,
 			       struct contig_lend_cand **cands)
 {
 	unsigned long first = l->r->lend_first, end = first + l->r->lend_nr;
-	unsigned long s, u, nc = 0, max;
+	unsigned long s, u, k, nc = 0, prev = ULONG_MAX, *cost;
 	struct contig_lend_cand *c;
 
 	*cands = NULL;
-	max = win ? l->r->lend_nr / win + 1 : l->nr_units;
-	c = kvmalloc_array(max, sizeof(*c), CONTIG_GFP_REQUEST);
+	c = kvmalloc_array(l->nr_units, sizeof(*c), CONTIG_GFP_REQUEST);
 	if (!c)
 		return 0;
-	if (!win) {
+	if (!nr) {
 		for (u = 0; u < l->nr_units; u++) {
 			if (l->zstate[u] == CONTIG_LEND_ZEROED)
 				c[nc].cost = 0;
@@ -497,30 +543,41 @@ static unsigned long __windows(struct contig_lend *l, unsigned long win,
 						      l->unit);
 			c[nc].first = u;
 			c[nc].last = u + 1;
+			c[nc].start = __unit_frame(l, u);
 			nc++;
 		}
 		goto sort;
 	}
-	for (s = round_up(first, win); s + win <= end && nc < max; s += win) {
-		bool takes_any = false;
-
+	cost = kvmalloc_array(l->nr_units, sizeof(*cost), CONTIG_GFP_REQUEST);
+	if (!cost) {
+		kvfree(c);
+		return 0;
+	}
+	/* Each unit judged once: windows overlap. */
+	for (u = 0; u < l->nr_units; u++)
+		cost[u] = __unit_cost(l, u);
+	for (k = 0; k < l->nr_units; k++) {
+		s = round_up(__unit_frame(l, k), align);
+		if (s == prev || s + nr > end)
+			continue;
+		prev = s;
 		c[nc].first = (s - first) / l->unit;
-		c[nc].last = DIV_ROUND_UP(s + win - first, l->unit);
+		c[nc].last = DIV_ROUND_UP(s + nr - first, l->unit);
+		c[nc].start = s;
 		c[nc].cost = 0;
 		for (u = c[nc].first; u < c[nc].last; u++) {
-			if (!l->taken_at[u] && __unit_online(l, u)) {
-				takes_any = true;
-				c[nc].cost += __in_use(__unit_pfn(l, u),
-						       l->unit);
-			} else if (l->zstate[u] == CONTIG_LEND_ZEROED) {
-				takes_any = true;
-			} else if (!__unit_taken_free(l, u)) {
+			if (cost[u] == CONTIG_LEND_BLOCKED)
 				break;
-			}
+			c[nc].cost += cost[u];
 		}
-		if (u == c[nc].last && takes_any)
+		/*
+		 * Units all taken and free are a window too, at no cost: the
+		 * frames are contig's already, but not a block of its buddy.
+		 */
+		if (u == c[nc].last)
 			nc++;
 	}
+	kvfree(cost);
 sort:
 	sort(c, nc, sizeof(*c), __cand_cmp, NULL);
 	*cands = c;
@@ -541,44 +598,49 @@ static unsigned long __online_blocks(const struct contig_lend *l)
  * @r:		the region.
  * @nr:		frames the allocation needs.
  * @align:	their alignment in frames (a power of two).
- * @contiguous:	whether they must be one run.
+ * @start:	NULL, or for frames that must be one run, set to the
+ *		first frame of the window taken.
  * @lr:		NULL, or zeroed and filled in: the lent windows judged
  *		(@nr_windows), those tried and blocked with what blocked
  *		them (CONTIG_HOLDER_KERNEL_*), and @move_bytes, the bytes of
  *		the kernel's pages moved (or on failure, in use in the
  *		cheapest window).
  *
- * For a contiguous request the window is an aligned block of
- * max(roundup_pow_of_two(@nr), @align) frames, the block contig's buddy
- * will hand the request from (its units may include taken, free ones);
- * otherwise lent units are taken one by one, cheapest first, until @nr
- * frames are.  Frames taken but not used go back to the
- * kernel later.
+ * For a contiguous request (@start not NULL) the window is a run of @nr
+ * frames starting at a multiple of @align, the cheapest of those at each
+ * take unit (its units may include taken, free ones), and *@start is set
+ * to its first frame, for the caller to claim with
+ * contig_buddy_alloc_range(); otherwise lent units are taken one by one,
+ * cheapest first, until @nr frames are.  Frames taken but not used go
+ * back to the kernel later.  A window that fails on a pinned or
+ * unmovable page rules out the windows after it that hold that page.
  *
  * Context: process context, may sleep; no contig lock held but
  * contig_users_mutex (an arena being made), which comes before
  * contig_lend_mutex in the lock order.
- * Return: frames taken (> 0), 0 when nothing is lent, or -errno of the
- * last window tried (-EBUSY, -ENOMEM, -EINTR), with a dmesg line.
+ * Return: frames taken (> 0; for a contiguous request, the frames of
+ * the units under the window, some of which may have been taken
+ * already), 0 when nothing is lent, or -errno of the last window tried
+ * (-EBUSY, -ENOMEM, -EINTR), with a dmesg line.
  */
 long contig_lend_take(struct contig_region *r, unsigned long nr,
-		      unsigned long align, bool contiguous,
+		      unsigned long align, unsigned long *start,
 		      struct contig_alloc_report *lr)
 {
 	struct contig_lend *l = &contig_lend_state;
-	unsigned long win = 0, nc, i, got = 0, tries = 0, moved = 0;
+	unsigned long nc, i, got = 0, tries = 0, moved = 0, max_tries;
+	unsigned long blockers[CONTIG_LEND_TRIES], nb = 0, bpfn;
+	bool contiguous = start, online = true;
 	struct contig_lend_cand *c;
 	long ret = -ENOMEM;
-	bool online = true;
 	const char *why;
 
 	if (!l->added || r != l->r)
 		return 0;
-	if (contiguous)
-		win = max(roundup_pow_of_two(nr), align);
+	max_tries = CONTIG_LEND_TRIES + (contiguous ? 0 : nr / l->unit);
 	mutex_lock(&contig_lend_mutex);
 	l->take_requests++;
-	nc = __windows(l, win, &c);
+	nc = __windows(l, contiguous ? nr : 0, align, &c);
 	if (!nc) {
 		online = __online_blocks(l);
 		if (online)
@@ -586,17 +648,26 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 		else
 			l->fail_offline++;
 	}
-	for (i = 0; i < nc && tries < CONTIG_LEND_TRIES + nr / l->unit; i++) {
+	for (i = 0; i < nc && tries < max_tries; i++) {
+		if (__cand_holds(l, &c[i], blockers, nb))
+			continue;	/* a page there did not move */
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			break;
 		}
 		tries++;
-		ret = __take_window(l, &c[i], lr, &moved);
+		bpfn = 0;
+		ret = __take_window(l, &c[i], lr, &moved, &bpfn);
+		if (bpfn && nb < ARRAY_SIZE(blockers))
+			blockers[nb++] = bpfn;
 		if (ret)
 			continue;
 		got += (c[i].last - c[i].first) * l->unit;
-		if (contiguous || got >= nr)
+		if (contiguous) {
+			*start = c[i].start;
+			break;
+		}
+		if (got >= nr)
 			break;
 	}
 	if (!got)
@@ -716,7 +787,7 @@ int contig_lend_judge(struct contig_region *r, unsigned long nr,
 		      unsigned long align, struct contig_alloc_report *lr)
 {
 	struct contig_lend *l = &contig_lend_state;
-	unsigned long win, nc, i, at;
+	unsigned long blockers[CONTIG_LEND_TRIES], nb = 0, nc, i, at;
 	struct contig_lend_cand *c;
 	unsigned int holder;
 	bool busy = false;
@@ -724,23 +795,26 @@ int contig_lend_judge(struct contig_region *r, unsigned long nr,
 
 	if (!l->added || r != l->r)
 		return -ENOMEM;
-	win = max(roundup_pow_of_two(nr), align);
 	mutex_lock(&contig_lend_mutex);
 	l->judged++;
-	nc = __windows(l, win, &c);
+	nc = __windows(l, nr, align, &c);
 	lr->nr_windows = nc;
-	if (nc && !__kernel_has_room(win)) {
+	if (nc && !__kernel_has_room(round_up(nr, l->unit))) {
 		__report_window(l, lr, &c[0], CONTIG_HOLDER_KERNEL_NOMEM,
 				__unit_pfn(l, c[0].first));
 		nc = 0;
 	}
-	for (i = 0; i < nc && i < CONTIG_LEND_TRIES; i++) {
+	/* As contig_lend_take() would try them. */
+	for (i = 0; i < nc && nb < CONTIG_LEND_TRIES; i++) {
+		if (__cand_holds(l, &c[i], blockers, nb))
+			continue;
 		holder = __cand_blocker(l, &c[i], false, &at);
 		if (!holder) {
 			ret = 0;
 			break;
 		}
 		__report_window(l, lr, &c[i], holder, at);
+		blockers[nb++] = at;
 		busy |= holder == CONTIG_HOLDER_KERNEL_PINNED;
 	}
 	if (ret && busy)
@@ -1293,7 +1367,7 @@ void contig_lend_exit(struct contig_region *r)
 }
 
 long contig_lend_take(struct contig_region *r, unsigned long nr,
-		      unsigned long align, bool contiguous,
+		      unsigned long align, unsigned long *start,
 		      struct contig_alloc_report *lr)
 {
 	return 0;

@@ -18,7 +18,7 @@ u64 contig_lend_block_size(void);
 int contig_lend_init(struct contig_region *r);
 void contig_lend_exit(struct contig_region *r);
 long contig_lend_take(struct contig_region *r, unsigned long nr,
-		      unsigned long align, bool contiguous,
+		      unsigned long align, unsigned long *start,
 		      struct contig_alloc_report *lr);
 long contig_lend_take_zeroed(struct contig_region *r, unsigned long nr,
 			     unsigned long align, enum contig_owner owner,

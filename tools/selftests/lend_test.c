@@ -463,10 +463,11 @@ static pid_t reader(int *stop)
 }
 
 /*
- * Pages of [@p, @p + @len) whose frame is in the lent block, and the
- * offset of the first, from /proc/self/pagemap (root reads the frames).
+ * Pages of [@p, @p + @len) at pfns [@lo, @hi) of the lent block (offsets
+ * in pages), with the offset in @p of the first in *@first.
  */
-static int pages_in_block(void *p, size_t len, size_t *first)
+static int pages_within(void *p, size_t len, unsigned long long lo,
+			unsigned long long hi, size_t *first)
 {
 	int fd = open("/proc/self/pagemap", O_RDONLY), n = 0;
 	uint64_t e, pfn;
@@ -478,13 +479,22 @@ static int pages_in_block(void *p, size_t len, size_t *first)
 		if (pread(fd, &e, 8, ((uintptr_t)p + off) / 4096 * 8) != 8)
 			break;
 		pfn = e & ((1ULL << 55) - 1);
-		if (!(e >> 63) || pfn < lent_pfn0 || pfn >= lent_pfn0 + lent_pfns)
+		if (!(e >> 63) || pfn < lent_pfn0 + lo || pfn >= lent_pfn0 + hi)
 			continue;
 		if (!n++ && first)
 			*first = off;
 	}
 	close(fd);
 	return n;
+}
+
+/*
+ * Pages of [@p, @p + @len) whose frame is in the lent block, and the
+ * offset of the first, from /proc/self/pagemap (root reads the frames).
+ */
+static int pages_in_block(void *p, size_t len, size_t *first)
+{
+	return pages_within(p, len, 0, lent_pfns, first);
 }
 
 /* Pages of the ext2 files in the lent block, from a mapping of each. */
@@ -572,14 +582,18 @@ static void *anon_pages(size_t len)
 /*
  * A reference the kernel holds on a page in the block (vmsplice() into a
  * pipe: the pipe keeps the page, as an O_DIRECT read in flight does) keeps
- * the window from being taken; released, the same request succeeds.
+ * the window from being taken; released, the same request succeeds.  The
+ * page held is one more than 8 MiB from either end of the block, so that
+ * every window of 120 MiB holds it (a window may start at any unit).
  */
 static void short_pin(void)
 {
-	size_t len = 4 * MiB, off = 0;
+	size_t len = 16 * MiB, off = 0;
 	int back = wait_given_back();
 	char *anon = anon_pages(len);
-	int in = anon ? pages_in_block(anon, len, &off) : -1;
+	int in = anon ? pages_in_block(anon, len, NULL) : -1;
+	int mid = anon ? pages_within(anon, len, 8 * MiB / 4096,
+				      lent_pfns - 8 * MiB / 4096, &off) : -1;
 	int pp[2] = { -1, -1 }, fd = -1, ret, ret2 = -1, dret;
 	struct contig_alloc_report rep, drep;
 	unsigned long long pin_pfn = 0, at;
@@ -588,7 +602,7 @@ static void short_pin(void)
 	struct iovec iov;
 	ssize_t spliced = -1;
 
-	if (in > 0 && !pipe(pp)) {
+	if (mid > 0 && !pipe(pp)) {
 		iov = (struct iovec){ anon + off, 4096 };
 		spliced = vmsplice(pp[1], &iov, 1, 0);
 		pin_pfn = pfn_of(anon + off);
@@ -605,14 +619,14 @@ static void short_pin(void)
 	if (fd >= 0)
 		close(fd);
 	at = rep_first(&rep, &holder);
-	ktap_check(back && in > 0 && spliced == 4096 && ret == -EBUSY &&
+	ktap_check(back && mid > 0 && spliced == 4096 && ret == -EBUSY &&
 		   rep.result == -EBUSY &&
 		   rep_names(&rep, CONTIG_HOLDER_KERNEL_PINNED, pin_pfn) &&
 		   lend_stat("blocked_pinned") > blocked &&
 		   log_has("lend_test mark 5", "could not be isolated or migrated") &&
 		   log_has("lend_test mark 5", "pinned or held"),
-		   "it keeps the window: 120 MiB CONTIGUOUS is EBUSY (%d; %d of %zu pages were there), the report names pfn %#llx pinned (first: holder %u at %#llx), debugfs counts it, logged",
-		   ret, in, len / 4096, pin_pfn, holder, at);
+		   "it keeps every window: 120 MiB CONTIGUOUS is EBUSY (%d; %d of %zu pages were there, %d of them 8 MiB from the ends), the report names pfn %#llx pinned (first: holder %u at %#llx), debugfs counts it, logged",
+		   ret, in, len / 4096, mid, pin_pfn, holder, at);
 	if (pp[0] >= 0) {
 		close(pp[0]);
 		close(pp[1]);
@@ -624,6 +638,72 @@ static void short_pin(void)
 	ktap_check(!ret2, "released, the same request succeeds (%d)", ret2);
 	if (anon)
 		munmap(anon, len);
+}
+
+/* The physical address of a buffer's first chunk, or 0. */
+static unsigned long long chunk_phys(int fd)
+{
+	struct contig_chunk ch = { 0 };
+	struct contig_info_data in = { .fd = fd, .chunks = (uintptr_t)&ch,
+				       .chunks_cap = 1 };
+
+	return ioctl(ctl, CONTIG_IOCTL_INFO, &in) ? 0 : ch.phys;
+}
+
+/*
+ * A window may start at any unit, not only at a multiple of its size:
+ * with a page held in each half of the block, no 64 MiB window aligned to
+ * 64 MiB can be taken, but one between the two pages can.  Anonymous
+ * memory fills the block until a page lands in each band, two pages are
+ * held by a pipe (vmsplice()), the rest is unmapped.
+ */
+static void between_pins(void)
+{
+	const unsigned long long band = 16 * MiB / 4096, half = lent_pfns / 2;
+	size_t len = 112 * MiB, off_lo = 0, off_hi = 0;
+	int back = wait_given_back();
+	char *anon = anon_pages(len);
+	int lo = anon ? pages_within(anon, len, 0, band, &off_lo) : -1;
+	int hi = anon ? pages_within(anon, len, lent_pfns - band, lent_pfns,
+				     &off_hi) : -1;
+	unsigned long long plo = 0, phi = 0, p = 0;
+	struct contig_alloc_report rep = { 0 };
+	struct iovec iov[2];
+	int pp[2] = { -1, -1 }, fd = -1, ret = -1, dret = -1;
+	ssize_t spliced = -1;
+
+	if (lo > 0 && hi > 0 && !pipe(pp)) {
+		iov[0] = (struct iovec){ anon + off_lo, 4096 };
+		iov[1] = (struct iovec){ anon + off_hi, 4096 };
+		spliced = vmsplice(pp[1], iov, 2, 0);
+		plo = pfn_of(anon + off_lo);
+		phi = pfn_of(anon + off_hi);
+	}
+	if (anon)
+		munmap(anon, len);
+	ktap_check(back && spliced == 8192 && plo >= lent_pfn0 &&
+		   plo < lent_pfn0 + band && phi < lent_pfn0 + lent_pfns &&
+		   phi >= lent_pfn0 + lent_pfns - band && band < half,
+		   "two pages held in the block, one in each half (at +%llu and +%llu MiB; %d and %d pages in the bands): no 64 MiB window aligned to 64 MiB is free of them",
+		   (plo - lent_pfn0) * 4096 / MiB, (phi - lent_pfn0) * 4096 / MiB,
+		   lo, hi);
+	if (spliced == 8192) {
+		dret = alloc_report(64 * MiB, 1, &rep, NULL, &fd);
+		ret = alloc_buf(64 * MiB, CONTIG_KIND_CONTIGUOUS, &fd);
+	}
+	if (!ret)
+		p = chunk_phys(fd) / 4096;
+	ktap_check(!dret && !rep.result && !ret && check_buf(fd, 64 * MiB, 1) &&
+		   p > plo && p + 64 * MiB / 4096 <= phi &&
+		   (p - lent_pfn0) % (64 * MiB / 4096),
+		   "64 MiB CONTIGUOUS (dry run %d, then %d) is taken between them, at +%llu MiB in the block",
+		   dret, ret, p ? (p - lent_pfn0) * 4096 / MiB : 0);
+	if (fd >= 0)
+		close(fd);
+	if (pp[0] >= 0) {
+		close(pp[0]);
+		close(pp[1]);
+	}
 }
 
 /*
@@ -797,16 +877,6 @@ static int private_region(void)
 	ktap_check(!ret, "and it serves 120 MiB CONTIGUOUS as a private region (%d)",
 		   ret);
 	return ktap_finish();
-}
-
-/* The physical address of a buffer's first chunk, or 0. */
-static unsigned long long chunk_phys(int fd)
-{
-	struct contig_chunk ch = { 0 };
-	struct contig_info_data in = { .fd = fd, .chunks = (uintptr_t)&ch,
-				       .chunks_cap = 1 };
-
-	return ioctl(ctl, CONTIG_IOCTL_INFO, &in) ? 0 : ch.phys;
 }
 
 /*
@@ -1195,12 +1265,12 @@ int main(int argc, char **argv)
 		return private_region();
 	if (argc > 1 && !strcmp(argv[1], "--partial"))
 		return partial_region();
-	ktap_header(28);
+	ktap_header(30);
 	ctl = open("/dev/contig", O_RDWR);
 	read_small(MEMDIR "/block_size_bytes", buf, sizeof(buf));
 	if (ctl < 0 || !iomem_lent(&start, &depth)) {
 		ktap_check(0, "lend=1: /proc/iomem shows System RAM (contig) (open: %d)", ctl);
-		for (int i = 1; i < 28; i++)
+		for (int i = 1; i < 30; i++)
 			ktap_check(0, "skipped: contig is not lending");
 		return ktap_finish();
 	}
@@ -1335,6 +1405,7 @@ int main(int argc, char **argv)
 	ktap_check(!ret, "uid 65534's CONTIGUOUS request gets its arena from lent memory (%d)",
 		   ret);
 	short_pin();
+	between_pins();
 	long_pin();
 
 	/*
