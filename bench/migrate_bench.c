@@ -24,9 +24,12 @@
  * The movable pages come back (contig_migrate_bring_back()) between runs,
  * untimed.  CMA filled with movable memory, the kernel's own "full" case,
  * needs user space (anonymous memory): tools/selftests/migrate_bench.
- * Each figure is the best of BENCH_REPS runs.
+ * Ours and the kernel's case run in turns, BENCH_REPS times; each figure
+ * is the median with the min and max (bench_stats.h).  The bytes moved
+ * printed are those of the median run of ours; each memcpy() copies as
+ * many bytes as the run of ours just before it moved.
  *
- * Lines: "contig-bench: migrate | CASE | ours ns | kernel ns | ratio".
+ * Lines: "contig-bench: migrate | CASE | ours | kernel | ratio".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -43,19 +46,12 @@
 
 #include "contig_internal.h"
 #include "migrate.h"
+#include "bench_stats.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 CONTIG_IMPORT_NS();
 
-#define BENCH_REPS	3
-
-static void print_ratio(const char *what, u64 ours, u64 kernel)
-{
-	u64 r = kernel ? div64_u64(ours * 100, kernel) : 0;
-
-	pr_info("contig-bench: migrate | %s | %llu ns | %llu ns | %llu.%02llu\n",
-		what, ours, kernel, r / 100, r % 100);
-}
+#define BENCH_REPS	5
 
 struct handles {
 	struct contig_movable **h;
@@ -124,12 +120,47 @@ static u64 time_copy(struct contig_region *r, size_t bytes)
 	return ns;
 }
 
+/*
+ * One repeat of a case that moves memory: ours took @ns (0: failed) and
+ * moved @moved bytes; the kernel's side is a memcpy() of as many.
+ */
+static void __bench_pair(struct bench_stat *ours, struct bench_stat *kernel,
+			 u64 ns, struct contig_region *r, u64 moved)
+{
+	u64 k;
+
+	if (!ns) {
+		bench_fail(ours);
+		return;
+	}
+	bench_add(ours, ns);
+	k = time_copy(r, moved);
+	if (k)
+		bench_add(kernel, k);
+	else
+		bench_fail(kernel);
+}
+
+/* The bytes moved by the run of ours (times @t) whose time is the median. */
+static u64 __bench_median_moved(struct bench_stat *ours, const u64 *t,
+				const u64 *moved)
+{
+	u64 med = bench_median(ours);
+	unsigned int i;
+
+	for (i = 0; i < BENCH_REPS; i++)
+		if (t[i] && t[i] == med)
+			return moved[i];
+	return 0;
+}
+
 static int __init migrate_bench_init(void)
 {
 	struct contig_region *r = contig_default_region();
 	struct platform_device *pdev;
+	struct bench_stat ours = { }, kernel = { };
 	struct handles hs = { };
-	u64 ours, kernel, ns, moved = 0, best_moved = 0;
+	u64 ns, t[BENCH_REPS], moved[BENCH_REPS] = { };
 	size_t size;
 	dma_addr_t dma;
 	unsigned int rep;
@@ -162,46 +193,42 @@ static int __init migrate_bench_init(void)
 	else
 		dma_free_coherent(&pdev->dev, size, cpu, dma);
 
-	ours = U64_MAX;
-	kernel = U64_MAX;
 	for (rep = 0; rep < BENCH_REPS; rep++) {
 		ns = time_alloc(size, NULL);
 		if (ns)
-			ours = min(ours, ns);
+			bench_add(&ours, ns);
+		else
+			bench_fail(&ours);
 		ns = ktime_get_ns();
 		cpu = dma_alloc_coherent(&pdev->dev, size, &dma, GFP_KERNEL);
 		ns = ktime_get_ns() - ns;
 		if (cpu) {
 			dma_free_coherent(&pdev->dev, size, cpu, dma);
-			kernel = min(kernel, ns);
+			bench_add(&kernel, ns);
+		} else {
+			bench_fail(&kernel);
 		}
 	}
 	snprintf(what, sizeof(what), "contiguous %zu MiB, empty vs CMA",
 		 size >> 20);
-	print_ratio(what, ours == U64_MAX ? 0 : ours,
-		    kernel == U64_MAX ? 0 : kernel);
+	bench_print("migrate", what, &ours, &kernel, "ns");
 
-	ours = U64_MAX;
+	ours = (struct bench_stat){ };
+	kernel = (struct bench_stat){ };
 	for (rep = 0; rep < BENCH_REPS; rep++) {
 		fill(&hs, 256);
 		fill(&hs, 1);
-		ns = time_alloc(size, &moved);
-		if (ns && ns < ours) {
-			ours = ns;
-			best_moved = moved;
-		}
+		t[rep] = time_alloc(size, &moved[rep]);
 		contig_migrate_bring_back();
 		drain(&hs);
+		__bench_pair(&ours, &kernel, t[rep], r, moved[rep]);
 	}
-	kernel = U64_MAX;
-	for (rep = 0; rep < BENCH_REPS; rep++)
-		kernel = min(kernel, time_copy(r, best_moved));
 	snprintf(what, sizeof(what), "contiguous %zu MiB, full (%llu MiB out) vs memcpy",
-		 size >> 20, best_moved >> 20);
-	print_ratio(what, ours == U64_MAX ? 0 : ours, kernel);
+		 size >> 20, __bench_median_moved(&ours, t, moved) >> 20);
+	bench_print("migrate", what, &ours, &kernel, "ns");
 
-	ours = U64_MAX;
-	best_moved = 0;
+	ours = (struct bench_stat){ };
+	kernel = (struct bench_stat){ };
 	for (rep = 0; rep < BENCH_REPS; rep++) {
 		fill(&hs, 4);
 		for (i = 0; i < hs.n; i += 2)
@@ -209,19 +236,13 @@ static int __init migrate_bench_init(void)
 		for (i = 1; i < hs.n; i += 2)
 			hs.h[i / 2] = hs.h[i];
 		hs.n /= 2;
-		ns = time_alloc(r->size / 2, &moved);
-		if (ns && ns < ours) {
-			ours = ns;
-			best_moved = moved;
-		}
+		t[rep] = time_alloc(r->size / 2, &moved[rep]);
 		drain(&hs);
+		__bench_pair(&ours, &kernel, t[rep], r, moved[rep]);
 	}
-	kernel = U64_MAX;
-	for (rep = 0; rep < BENCH_REPS; rep++)
-		kernel = min(kernel, time_copy(r, best_moved));
 	snprintf(what, sizeof(what), "contiguous %llu MiB, within (%llu MiB moved) vs memcpy",
-		 r->size >> 21, best_moved >> 20);
-	print_ratio(what, ours == U64_MAX ? 0 : ours, kernel);
+		 r->size >> 21, __bench_median_moved(&ours, t, moved) >> 20);
+	bench_print("migrate", what, &ours, &kernel, "ns");
 out:
 	platform_device_unregister(pdev);
 	kvfree(hs.h);

@@ -81,36 +81,10 @@ struct chunk {
 static struct chunk chunks[MAX_CHUNKS];
 static unsigned int nchunks, nfiles;
 
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Median, min and max of @n figures (sorted in place); -1 if none. */
-static double median(double *v, int n, double *lo, double *hi)
-{
-	if (n <= 0) {
-		*lo = *hi = -1;
-		return -1;
-	}
-	qsort(v, n, sizeof(*v), cmp_d);
-	*lo = v[0];
-	*hi = v[n - 1];
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static void line(const char *what, double *ours, int no, double *kern, int nk,
 		 const char *unit)
 {
-	double ol, oh, kl, kh, om = median(ours, no, &ol, &oh);
-	double km = median(kern, nk, &kl, &kh);
-
-	printf("contig-bench: lend | %s | %.1f %s (%.1f-%.1f, n=%d) | %.1f %s (%.1f-%.1f, n=%d) | %.2f\n",
-	       what, om, unit, ol, oh, no, km, unit, kl, kh, nk,
-	       om > 0 && km > 0 ? om / km : 0.0);
-	fflush(stdout);
+	bench_line("lend", what, ours, no, kern, nk, unit);
 }
 
 /* ---- filling an area ------------------------------------------------------ */
@@ -428,7 +402,7 @@ static void record(struct figures *f, double secs, uint64_t moved)
 		return;
 	f->ms[f->n] = secs * 1e3;
 	f->mb[f->n] = (double)moved / MB;
-	f->rate[f->n++] = moved / MB / secs;
+	f->rate[f->n++] = (double)moved / MB / secs;
 }
 
 static double memcpy_mbs(size_t size)
@@ -440,7 +414,7 @@ static double memcpy_mbs(size_t size)
 		return -1;
 	for (r = 0; r < REPS; r++)
 		v[r] = size / MB / v[r];
-	return median(v, REPS, &lo, &hi);
+	return bench_median(v, REPS, &lo, &hi);
 }
 
 int main(void)
@@ -502,7 +476,7 @@ int main(void)
 	}
 	line("64 MiB contiguous, areas filled alike (ms)", of.ms, of.n, kf.ms,
 	     kf.n, "ms");
-	median(levels, REPS, &lo, &hi);
+	bench_median(levels, REPS, &lo, &hi);
 	printf("# areas filled to %.0f-%.0f%%\n", lo, hi);
 
 	/*

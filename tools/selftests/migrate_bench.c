@@ -13,17 +13,22 @@
  *  - kernel: DMA_HEAP_IOCTL_ALLOC of as many bytes on /dev/dma_heap/reserved;
  *    "full": anonymous memory is allocated until little is free, which
  *    makes the page allocator place movable pages in the CMA area, then
- *    every page outside the area is freed again (found in
- *    /proc/self/pagemap; small pages only, MADV_NOHUGEPAGE), leaving the
- *    area mostly full of anonymous pages that cma_alloc() must migrate,
- *    with plenty of free memory to go to.  (The allocator only puts
- *    movable pages in CMA once CMA holds half the free memory, so the
- *    area cannot be filled completely without exhausting memory.)
+ *    every page outside the window the heap will take is freed again
+ *    (found in /proc/self/pagemap; small pages only, MADV_NOHUGEPAGE),
+ *    leaving that window (the area's first bytes, as cma_alloc() fits
+ *    first, when the area is larger than the request) mostly full of
+ *    anonymous pages that it must migrate, with plenty of free memory to
+ *    go to.  (The allocator only puts movable pages in CMA once CMA holds
+ *    half the free memory, so the area cannot be filled completely
+ *    without exhausting memory.)
  *
- * Both zero the buffer they hand out.  Each figure is the best of a few
- * runs; the bytes each side moved are printed, and the rate at which they
- * were moved against a plain memcpy() of as many bytes (the physical
- * limit).  Lines: "contig-bench: migrate | CASE | ours | kernel | ratio".
+ * Both zero the buffer they hand out.  Ours and the kernel's case run in
+ * turns, REPS times (the CMA area filled again before each), and each
+ * figure is the median with the min and max (bench_util.h); the bytes
+ * each side moved are printed, and the rate at which they were moved (the
+ * full case less the median empty one, that is less zeroing) against a
+ * plain memcpy() of as many bytes (the physical limit).  Lines:
+ * "contig-bench: migrate | CASE | ours | kernel | ratio".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,17 +51,16 @@
 #define MB		(1UL << 20)
 #define HEAP		"/dev/dma_heap/reserved"
 #define CMA_DBG		"/sys/kernel/debug/cma/reserved/"
-#define REPS		3
+#define REPS		5
 #define FILL_CHUNK	(4 * MB)
 #define MAX_CHUNKS	2048
 
 static int ctl;
 
-static void line(const char *what, double ours, double kernel, const char *unit)
+static void line(const char *what, double *ours, int no, double *kern, int nk,
+		 const char *unit)
 {
-	printf("contig-bench: migrate | %s | %.3f %s | %.3f %s | %.2f\n", what,
-	       ours, unit, kernel, unit, kernel > 0 ? ours / kernel : 0.0);
-	fflush(stdout);
+	bench_line("migrate", what, ours, no, kern, nk, unit);
 }
 
 /* Seconds for one CONTIGUOUS alloc (freed at once), or -1. */
@@ -163,17 +167,14 @@ static unsigned long fill_cma(unsigned long base, unsigned long count,
 	return in;
 }
 
+/* Median seconds of a memcpy() of @size bytes, or -1. */
 static double memcpy_time(size_t size)
 {
-	double t[REPS], best;
-	int r;
+	double t[REPS], lo, hi;
 
 	if (memcpy_secs(size, REPS, t))
 		return -1;
-	for (best = t[0], r = 1; r < REPS; r++)
-		if (t[r] < best)
-			best = t[r];
-	return best;
+	return bench_median(t, REPS, &lo, &hi);
 }
 
 int main(void)
@@ -181,12 +182,14 @@ int main(void)
 	static char *chunks[MAX_CHUNKS];
 	static int fds[1024];
 	struct contig_stats_data st = { 0 };
-	double ours_e = 1e9, ours_f = 1e9, cma_e = 1e9, cma_f = -1, t, cp;
-	double ours_rate, cma_rate;
-	unsigned long base, count, in_cma = 0;
-	uint64_t size, moved = 0, m;
-	unsigned int nchunks = 0, i, n;
-	int heap, r, fd;
+	double oe[REPS], ke[REPS], of[REPS], kf[REPS], om[REPS], km[REPS];
+	double orate[REPS], krate[REPS], ope[REPS], kpe[REPS];
+	double t, cp, oe_med, ke_med, lo, hi;
+	int noe = 0, nke = 0, nof = 0, nkf = 0, nor = 0, nkr = 0, r, i, fd;
+	unsigned long base, count, in_cma;
+	unsigned int nchunks = 0, n;
+	uint64_t size, m;
+	int heap;
 
 	ctl = open("/dev/contig", O_RDWR | O_CLOEXEC);
 	heap = open(HEAP, O_RDWR | O_CLOEXEC);
@@ -198,24 +201,28 @@ int main(void)
 	/* The CMA area is cma= of `make bench`; both take one size, if it fits. */
 	if (heap >= 0 && heap_alloc(heap, size) < 0)
 		size /= 2;
-	printf("# %llu MiB, CMA heap %s\n", (unsigned long long)size / MB,
-	       heap >= 0 ? "present" : "absent");
+	printf("# %llu MiB, CMA heap %s, %d repeats\n",
+	       (unsigned long long)size / MB, heap >= 0 ? "present" : "absent",
+	       REPS);
 
 	for (r = 0; r < REPS; r++) {
 		t = ours_alloc(size, NULL);
-		if (t >= 0 && t < ours_e)
-			ours_e = t;
+		if (t >= 0)
+			oe[noe++] = t * 1e3;
 		t = heap >= 0 ? heap_alloc(heap, size) : -1;
-		if (t >= 0 && t < cma_e)
-			cma_e = t;
+		if (t >= 0)
+			ke[nke++] = t * 1e3;
 	}
-	line("contiguous whole, empty (ms)", ours_e * 1e3,
-	     heap >= 0 ? cma_e * 1e3 : 0, "ms");
+	line("contiguous whole, empty (ms)", oe, noe, ke, nke, "ms");
+	oe_med = bench_median(oe, noe, &lo, &hi) / 1e3;
+	ke_med = bench_median(ke, nke, &lo, &hi) / 1e3;
 
-	/* Ours, full of movable memory. */
+	base = read_ul(CMA_DBG "base_pfn");
+	count = read_ul(CMA_DBG "count");
 	for (r = 0; r < REPS; r++) {
 		struct contig_alloc_data a;
 
+		/* Ours, full of movable memory. */
 		for (n = 0; n < 1024; n++) {
 			char *p;
 
@@ -233,39 +240,46 @@ int main(void)
 				munmap(p, MB);
 			}
 		}
+		m = 0;
 		t = ours_alloc(size, &m);
-		if (t >= 0 && t < ours_f) {
-			ours_f = t;
-			moved = m;
+		if (t >= 0) {
+			of[nof] = t * 1e3;
+			om[nof++] = (double)m / MB;
+			if (t > oe_med)
+				orate[nor++] = (double)m / MB / (t - oe_med);
 		}
-		for (i = 0; i < n; i++)
+		for (i = 0; i < (int)n; i++)
 			close(fds[i]);
 		bring_back();
-	}
 
-	/* The kernel's CMA, full of anonymous memory. */
-	base = read_ul(CMA_DBG "base_pfn");
-	count = read_ul(CMA_DBG "count");
-	if (heap >= 0 && count) {
-		in_cma = fill_cma(base, count, chunks, &nchunks);
-		cma_f = heap_alloc(heap, size);
-		for (i = 0; i < nchunks; i++)
-			munmap(chunks[i], FILL_CHUNK);
+		/* The kernel's CMA, full of anonymous memory. */
+		if (heap < 0 || !count)
+			continue;
+		in_cma = fill_cma(base, count < size / PG ? count : size / PG,
+				  chunks, &nchunks);
+		t = heap_alloc(heap, size);
+		for (n = 0; n < nchunks; n++)
+			munmap(chunks[n], FILL_CHUNK);
+		if (t < 0)
+			continue;
+		kf[nkf] = t * 1e3;
+		km[nkf++] = (double)in_cma * PG / MB;
+		if (t > ke_med)
+			krate[nkr++] = (double)in_cma * PG / MB / (t - ke_med);
 	}
-	printf("contig-bench: migrate | MiB moved (full) | %llu MiB | %lu MiB | %.2f\n",
-	       (unsigned long long)moved / MB, in_cma * PG / MB,
-	       in_cma ? (double)moved / (in_cma * PG) : 0.0);
-	line("contiguous whole, full (ms)", ours_f * 1e3,
-	     cma_f > 0 ? cma_f * 1e3 : 0, "ms");
+	line("MiB moved (full)", om, nof, km, nkf, "MiB");
+	line("contiguous whole, full (ms)", of, nof, kf, nkf, "ms");
 
 	/* Migration alone: the full case less the empty one (zeroing). */
 	cp = size / MB / memcpy_time(size);
-	ours_rate = moved / MB / (ours_f - ours_e);
-	cma_rate = cma_f > cma_e ? in_cma * PG / MB / (cma_f - cma_e) : 0;
-	line("MiB/s moved (full)", ours_rate, cma_rate, "MiB/s");
+	line("MiB/s moved (full)", orate, nor, krate, nkr, "MiB/s");
 	printf("contig-bench: migrate | memcpy() of %llu MiB | %.0f MiB/s | %.0f MiB/s | 1.00\n",
 	       (unsigned long long)size / MB, cp, cp);
-	line("% of memcpy rate", 100 * ours_rate / cp, 100 * cma_rate / cp, "%");
+	for (r = 0; r < nor; r++)
+		ope[r] = 100 * orate[r] / cp;
+	for (r = 0; r < nkr; r++)
+		kpe[r] = 100 * krate[r] / cp;
+	line("% of memcpy rate", ope, nor, kpe, nkr, "%");
 	fd = heap;
 	if (fd >= 0)
 		close(fd);
