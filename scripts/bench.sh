@@ -6,7 +6,9 @@
 # bench/ and every user-space benchmark listed in tools/bench.list, and
 # print one table: our figure, the kernel allocator's figure measured in
 # the same boot, and their ratio.  Also the callgrind instruction counts
-# of the user-space allocator builds.  Benchmarks never judge a test run.
+# of the user-space allocator builds, and SVG plots of the figures in
+# build/bench/plots/ (scripts/bench-plots.py; the README shows a run's).
+# Benchmarks never judge a test run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,7 +16,7 @@ mkdir -p "$BUILD"
 exec 9>"$BUILD/.lock"
 flock 9
 
-"$ROOT/scripts/deps.sh"
+"$ROOT/scripts/deps.sh" --bench
 KDIR=$("$ROOT/scripts/build-kernel.sh" bench)
 OUT=$BUILD/bench
 rm -rf "$OUT"
@@ -49,4 +51,10 @@ if [ -f "$ROOT/tools/buddy/Makefile" ] && command -v valgrind > /dev/null; then
 	echo
 	make -s -C "$ROOT/tools/buddy" callgrind 2>/dev/null || true
 fi
+# The plots (scripts/bench-plots.py): SVG, next to the results.
+echo
+make -s -C "$ROOT/tools/buddy" contig-trace 2>/dev/null || true
+python3 "$ROOT/scripts/bench-plots.py" "$OUT/bench/results.ktap" "$OUT/plots" \
+	"$ROOT/tools/buddy/contig-trace" "$ROOT/tools/buddy/traces/mixed.trace" ||
+	msg "no plots: $OUT/plots"
 grep -q -a '^contig-bench:' "$OUT/bench/results.ktap" || die "no benchmark printed a figure; see $OUT/bench/console.log"

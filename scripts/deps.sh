@@ -7,6 +7,8 @@
 #   scripts/deps.sh --stock    also the headers of Debian's stock 6.1 and
 #                              6.12 kernels (DKMS builds and selftests on
 #                              the distribution kernels)
+#   scripts/deps.sh --bench    also what `make bench` needs: valgrind (the
+#                              callgrind table) and gnuplot (the plots)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,6 +18,7 @@ pkgs=(build-essential linux-source-6.12 qemu-system-x86 busybox-static
 
 want_stock=0
 [ "${1:-}" = --stock ] && want_stock=1
+[ "${1:-}" = --bench ] && pkgs+=(valgrind gnuplot-nox)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -2,11 +2,13 @@
 /*
  * bench_buddy - cost of one contig_buddy_alloc() + contig_buddy_free().
  *
- *   bench_buddy [FRAMES [ITERATIONS [POLICY]]]
+ *   bench_buddy [FRAMES [ITERATIONS [POLICY [FILL]]]]
  *
- * Sets up a 65536-frame region (256 MiB of 4 KiB pages), fragments it
- * with a fixed-seed mix of allocations and frees until about half of it
- * is in use in blocks of every order, then runs bench_run(): ITERATIONS
+ * Sets up a 65536-frame region (256 MiB of 4 KiB pages) and, with FILL
+ * "half" (the default), fragments it with a fixed-seed mix of allocations
+ * and frees until about half of it is in use in blocks of every order;
+ * with "90", the same mix until 90% is; with "empty", nothing.  Then it
+ * runs bench_run(): ITERATIONS
  * (default 100000) times an allocation of FRAMES (default 1) frames
  * followed by its free, under POLICY (default first).  Prints the time
  * per pair.  callgrind.sh runs it under callgrind, collecting only inside
@@ -23,12 +25,12 @@
 
 #define REGION	65536UL
 
-static void fragment(struct contig_buddy *b)
+static void fragment(struct contig_buddy *b, unsigned long keep_free)
 {
 	static long held[REGION];
 	unsigned long n = 0, i;
 
-	while (b->free_frames > REGION / 2) {
+	while (b->free_frames > keep_free) {
 		long f = contig_buddy_alloc(b, 1 + rng() % (rng() % 4 ? 8 : 600),
 					    1, CONTIG_OWNER_UNMOVABLE,
 					    CONTIG_POLICY_FIRST_FIT, 0);
@@ -69,18 +71,22 @@ int main(int argc, char **argv)
 	unsigned long nr = argc > 1 ? strtoul(argv[1], NULL, 0) : 1;
 	unsigned long iters = argc > 2 ? strtoul(argv[2], NULL, 0) : 100000;
 	int policy = argc > 3 ? contig_policy_from_name(argv[3]) : 0;
+	const char *fill = argc > 4 ? argv[4] : "half";
 	struct contig_buddy b;
 	struct timespec t0, t1;
 	char why[160];
 	double ns;
 
 	rng_state = 1;	/* the seed these figures were always taken with */
-	if (policy < 0 || !iters || contig_buddy_init(&b, REGION, 0)) {
-		fprintf(stderr, "usage: bench_buddy [FRAMES [ITERATIONS [POLICY]]]\n");
+	if (policy < 0 || !iters || (strcmp(fill, "half") &&
+	    strcmp(fill, "90") && strcmp(fill, "empty")) ||
+	    contig_buddy_init(&b, REGION, 0)) {
+		fprintf(stderr, "usage: bench_buddy [FRAMES [ITERATIONS [POLICY [half|90|empty]]]]\n");
 		return 2;
 	}
 	b.quiet = true;
-	fragment(&b);
+	if (strcmp(fill, "empty"))
+		fragment(&b, !strcmp(fill, "90") ? REGION / 10 : REGION / 2);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	bench_run(&b, nr, iters, policy);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -89,8 +95,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ns = (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec);
-	printf("bench_buddy: %lu frames, %s fit: %.1f ns per alloc+free\n",
-	       nr, contig_policy_name(policy), ns / iters);
+	printf("bench_buddy: %lu frames, %s fit, region %s: %.1f ns per alloc+free\n",
+	       nr, contig_policy_name(policy), fill, ns / iters);
 	contig_buddy_fini(&b);
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * contig-trace - replay an allocation trace under each placement policy.
  *
- *   contig-trace [--check] [--policy NAME] TRACE
+ *   contig-trace [--check] [--policy NAME] [--series N] TRACE
  *   contig-trace --generate [--seed N] [--ops N] [--frames N] > TRACE
  *
  * Replays TRACE against the buddy core once per policy (or only NAME) and
@@ -11,6 +11,11 @@
  * and the final unusable free space and external fragmentation indices
  * (as mm/vmstat.c computes them) at order 9 and at the order of the
  * largest request in the trace.
+ *
+ * --series N prints, instead of the table, one tab-separated line every N
+ * operations (and after the last) per policy, for plots
+ * (scripts/bench-plots.sh): policy, operations done, frames in use,
+ * largest free block, frames refused so far.
  *
  * --check runs contig_buddy_check() after every operation and compares
  * the buddy with the brute-force model (model.c) every 256 operations and
@@ -158,6 +163,9 @@ static unsigned int order_of(unsigned long nr)
 	return o;
 }
 
+/* --series: a line every this many operations, or 0. */
+static unsigned long series_every;
+
 static int replay(const struct trace *t, enum contig_policy policy,
 		  bool check, struct result *r)
 {
@@ -246,6 +254,14 @@ static int replay(const struct trace *t, enum contig_policy policy,
 			contig_buddy_get_stats(&b, &st);
 			used = st.nr_frames - st.free_frames;
 		}
+		if (series_every &&
+		    ((i + 1) % series_every == 0 || i + 1 == t->nr_ops)) {
+			contig_buddy_get_stats(&b, &st);
+			printf("%s\t%lu\t%lu\t%lu\t%lu\n",
+			       contig_policy_name(policy), i + 1, used,
+			       st.largest_free,
+			       r->failed_frames);
+		}
 	}
 	contig_buddy_get_stats(&b, &r->end);
 	if (check)
@@ -276,6 +292,15 @@ static int run(const char *path, int only, bool check)
 	for (i = 0; i < t.nr_ops; i++)
 		allocs += t.ops[i].kind == 'a';
 	k = order_of(t.max_nr);
+	if (series_every) {
+		printf("# %s: policy, operations, frames used, largest free block, frames refused\n",
+		       path);
+		for (p = 0; p < CONTIG_NR_POLICIES; p++)
+			if (only < 0 || p == only)
+				ret |= replay(&t, p, check, &r);
+		free(t.ops);
+		return ret;
+	}
 	printf("# %s: %lu frames, %lu operations (%lu allocations), largest request %lu frames (order %u)\n",
 	       path, t.frames, t.nr_ops, allocs, t.max_nr, k);
 	printf("# failed: allocations refused (and their frames); largest free block at the peak of use,\n");
@@ -388,7 +413,7 @@ static void generate(u64 seed, unsigned long nr_ops, unsigned long frames)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: contig-trace [--check] [--policy first|best|worst|next] TRACE\n"
+		"usage: contig-trace [--check] [--policy first|best|worst|next] [--series N] TRACE\n"
 		"       contig-trace --generate [--seed N] [--ops N] [--frames N]\n");
 	exit(2);
 }
@@ -411,6 +436,8 @@ int main(int argc, char **argv)
 			nr_ops = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--frames") && i + 1 < argc)
 			frames = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--series") && i + 1 < argc)
+			series_every = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--policy") && i + 1 < argc &&
 			 (only = contig_policy_from_name(argv[++i])) >= 0)
 			continue;
