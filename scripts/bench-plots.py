@@ -12,7 +12,7 @@ bar from min to max:
                      against alloc_pages() and alloc_contig_range();
   contig-64m.svg     ms for a 64 MiB contiguous request, contig against
                      the CMA heap: idle, full of movable memory, lent and
-                     half full (idle and full from migrate_bench, lent
+                     filled alike (idle and full from migrate_bench, lent
                      from lend_bench);
   policies.svg       the four placement policies replaying TRACE with
                      CONTIG_TRACE --series (tools/buddy/): the largest
@@ -102,7 +102,7 @@ plot $d using ($1-0.15):2:3:4 with yerrorbars pt 7 lc rgb "#1f77b4" title "conti
 def contig_64m(r, outdir):
     cases = [('migrate', r'^contiguous whole, empty', 'idle'),
              ('migrate', r'^contiguous whole, full', 'full'),
-             ('lend', r'^64 MiB contiguous, areas filled alike', 'lent, half full'),
+             ('lend', r'^64 MiB contiguous, areas filled alike', 'lent, filled alike'),
              ('lend', r'^64 MiB contiguous, filled, reserve', 'lent, reserve=64M')]
     data = []
     for area, pat, label in cases:
