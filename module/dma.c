@@ -241,6 +241,62 @@ static unsigned int __contig_cut_table(struct __contig_cutter *c,
 }
 
 /*
+ * One pass over @cpu: its size in *@size, and whether cutting it would
+ * leave every entry whole and alone (none physically adjacent to the one
+ * before, none longer than the max segment size or, behind an IOMMU,
+ * across a multiple of it from the start of the buffer, none across a
+ * segment boundary in the direct case).  Then the private table is a
+ * plain copy, and the counting pass of the cut is saved.
+ */
+static bool __contig_cut_is_copy(const struct __contig_cutter *c,
+				 struct sg_table *cpu, size_t *size)
+{
+	phys_addr_t end = 0;
+	struct scatterlist *s;
+	bool copy = true;
+	size_t at = 0;
+	unsigned int i;
+
+	*size = 0;
+	for_each_sgtable_sg(cpu, s, i) {
+		size_t len = s->length;
+		phys_addr_t p;
+		dma_addr_t dma;
+
+		*size += len;
+		if (!copy)
+			continue;
+		p = sg_phys(s);
+		if ((i && p == end) || at + len > c->seg_max) {
+			copy = false;
+			continue;
+		}
+		if (c->direct && c->boundary != ULONG_MAX) {
+			dma = phys_to_dma(c->dev, p);
+			if (len > (u64)c->boundary - (dma & c->boundary) + 1)
+				copy = false;
+		}
+		end = p + len;
+		/* Behind an IOMMU the cuts count from the buffer's start. */
+		if (!c->direct)
+			at = at + len == c->seg_max ? 0 : at + len;
+	}
+	return copy;
+}
+
+/* The private table as a copy of @cpu (__contig_cut_is_copy()). */
+static void __contig_copy_table(struct sg_table *to, struct sg_table *cpu)
+{
+	struct scatterlist *s, *d = to->sgl;
+	unsigned int i;
+
+	for_each_sgtable_sg(cpu, s, i) {
+		sg_set_page(d, sg_page(s), s->length, s->offset);
+		d = sg_next(d);
+	}
+}
+
+/*
  * Without an IOMMU: refuse what the device cannot reach, or could only
  * through swiotlb, before the DMA layer gets a chance to bounce it; and in
  * the ONE RANGE shape what is not physically contiguous.
@@ -363,10 +419,9 @@ static struct sg_table *__contig_map_table(struct device *dev,
 	struct __contig_cutter c = { .dev = dev };
 	struct contig_mapping *m;
 	unsigned int max, extents;
-	struct scatterlist *s;
 	unsigned long flags;
-	size_t size = 0;
-	unsigned int i;
+	size_t size;
+	bool copy;
 	int ret;
 
 	if (!dev) {
@@ -386,12 +441,6 @@ static struct sg_table *__contig_map_table(struct device *dev,
 		dev_err_ratelimited(dev, "contig: nothing to map\n");
 		return ERR_PTR(-EINVAL);
 	}
-	for_each_sgtable_sg(cpu, s, i)
-		size += s->length;
-	if (!size) {
-		dev_err_ratelimited(dev, "contig: nothing to map\n");
-		return ERR_PTR(-EINVAL);
-	}
 
 	c.direct = !contig_dev_is_translated(dev);
 	c.boundary = dma_get_seg_boundary(dev);
@@ -400,6 +449,11 @@ static struct sg_table *__contig_map_table(struct device *dev,
 	if (!c.seg_max || c.boundary < PAGE_SIZE - 1) {
 		dev_err_ratelimited(dev, "contig: device's max DMA segment size %#x or segment boundary %#lx is below a page: refusing to map\n",
 				    max, c.boundary);
+		return ERR_PTR(-EINVAL);
+	}
+	copy = __contig_cut_is_copy(&c, cpu, &size);
+	if (!size) {
+		dev_err_ratelimited(dev, "contig: nothing to map\n");
 		return ERR_PTR(-EINVAL);
 	}
 	if (c.direct) {
@@ -411,14 +465,23 @@ static struct sg_table *__contig_map_table(struct device *dev,
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
-	extents = __contig_cut_table(&c, cpu);
+	if (copy) {
+		extents = cpu->orig_nents;
+		c.count = extents;
+	} else {
+		extents = __contig_cut_table(&c, cpu);
+	}
 	ret = sg_alloc_table(&m->sgt, c.count, GFP_KERNEL);
 	if (ret)
 		goto free_mapping;
-	c.off = 0;
-	c.count = 0;
-	c.out = m->sgt.sgl;
-	__contig_cut_table(&c, cpu);
+	if (copy) {
+		__contig_copy_table(&m->sgt, cpu);
+	} else {
+		c.off = 0;
+		c.count = 0;
+		c.out = m->sgt.sgl;
+		__contig_cut_table(&c, cpu);
+	}
 
 	ret = contig_should_fail(CONTIG_FAULT_DMA_MAP) ? -ENOMEM :
 	      dma_map_sgtable(dev, &m->sgt, dir, attrs);
