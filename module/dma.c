@@ -107,6 +107,8 @@
  * @dir:	direction given at map time.
  * @attrs:	DMA_ATTR_* given at map time.
  * @syncs:	syncs in flight on this mapping; contig_unmap() waits for 0.
+ * @one:	the table's entry when it has one (a contiguous buffer within
+ *		the device's max segment size): no allocation of its own.
  *
  * All fields but @node and @syncs are written before the mapping is
  * published and read-only afterwards.
@@ -120,7 +122,26 @@ struct contig_mapping {
 	enum dma_data_direction dir;
 	unsigned long attrs;
 	atomic_t syncs;
+	struct scatterlist one;
 };
+
+/* A table of @nents for @m: its own entry when one will do. */
+static int __contig_mapping_table(struct contig_mapping *m, unsigned int nents)
+{
+	if (nents > 1)
+		return sg_alloc_table(&m->sgt, nents, GFP_KERNEL);
+	sg_init_table(&m->one, 1);
+	m->sgt.sgl = &m->one;
+	m->sgt.orig_nents = 1;
+	m->sgt.nents = 1;
+	return 0;
+}
+
+static void __contig_mapping_table_free(struct contig_mapping *m)
+{
+	if (m->sgt.sgl != &m->one)
+		sg_free_table(&m->sgt);
+}
 
 static DEFINE_SPINLOCK(contig_maps_lock);
 static DEFINE_HASHTABLE(contig_maps, 8);
@@ -471,7 +492,7 @@ static struct sg_table *__contig_map_table(struct device *dev,
 	} else {
 		extents = __contig_cut_table(&c, cpu);
 	}
-	ret = sg_alloc_table(&m->sgt, c.count, GFP_KERNEL);
+	ret = __contig_mapping_table(m, c.count);
 	if (ret)
 		goto free_mapping;
 	if (copy) {
@@ -511,7 +532,7 @@ static struct sg_table *__contig_map_table(struct device *dev,
 unmap:
 	dma_unmap_sgtable(dev, &m->sgt, dir, attrs);
 free_table:
-	sg_free_table(&m->sgt);
+	__contig_mapping_table_free(m);
 free_mapping:
 	kfree(m);
 	return ERR_PTR(ret);
@@ -694,7 +715,7 @@ int contig_unmap(struct device *dev, struct contig_buffer *buf,
 	/* Unpublished: no new sync can find it; let those in flight finish. */
 	wait_var_event(&m->syncs, !atomic_read(&m->syncs));
 	dma_unmap_sgtable(m->dev, &m->sgt, m->dir, m->attrs);
-	sg_free_table(&m->sgt);
+	__contig_mapping_table_free(m);
 	if (m->buf)
 		contig_put(m->buf);
 	kfree(m);
