@@ -204,6 +204,15 @@ struct __contig_cutter {
 	struct scatterlist *out;	/* next entry to fill, or NULL */
 };
 
+/* Bytes from @phys to the end of its DMA segment boundary window. */
+static u64 __contig_boundary_left(const struct __contig_cutter *c,
+				  phys_addr_t phys)
+{
+	dma_addr_t dma = phys_to_dma(c->dev, phys);
+
+	return (u64)c->boundary - (dma & c->boundary) + 1;
+}
+
 static void __contig_cut_extent(struct __contig_cutter *c, phys_addr_t phys,
 				size_t len)
 {
@@ -213,12 +222,9 @@ static void __contig_cut_extent(struct __contig_cutter *c, phys_addr_t phys,
 		size_t at = c->direct ? done : c->off;
 		size_t piece = c->seg_max - at % c->seg_max;
 
-		if (c->direct && c->boundary != ULONG_MAX) {
-			dma_addr_t dma = phys_to_dma(c->dev, phys);
-			u64 left = (u64)c->boundary - (dma & c->boundary) + 1;
-
-			piece = min_t(u64, piece, left);
-		}
+		if (c->direct && c->boundary != ULONG_MAX)
+			piece = min_t(u64, piece,
+				      __contig_boundary_left(c, phys));
 		piece = min(piece, len);
 		if (c->out) {
 			sg_set_page(c->out, pfn_to_page(PHYS_PFN(phys)), piece,
@@ -282,7 +288,6 @@ static bool __contig_cut_is_copy(const struct __contig_cutter *c,
 	for_each_sgtable_sg(cpu, s, i) {
 		size_t len = s->length;
 		phys_addr_t p;
-		dma_addr_t dma;
 
 		*size += len;
 		if (!copy)
@@ -292,11 +297,9 @@ static bool __contig_cut_is_copy(const struct __contig_cutter *c,
 			copy = false;
 			continue;
 		}
-		if (c->direct && c->boundary != ULONG_MAX) {
-			dma = phys_to_dma(c->dev, p);
-			if (len > (u64)c->boundary - (dma & c->boundary) + 1)
-				copy = false;
-		}
+		if (c->direct && c->boundary != ULONG_MAX &&
+		    len > __contig_boundary_left(c, p))
+			copy = false;
 		end = p + len;
 		/* Behind an IOMMU the cuts count from the buffer's start. */
 		if (!c->direct)
