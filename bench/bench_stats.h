@@ -42,6 +42,15 @@ static inline void bench_fail(struct bench_stat *s)
 	s->failed = true;
 }
 
+/* A repeat's figure @v if it was measured (@ok), else its failure. */
+static inline void bench_record(struct bench_stat *s, bool ok, u64 v)
+{
+	if (ok)
+		bench_add(s, v);
+	else
+		bench_fail(s);
+}
+
 static inline int __bench_cmp_u64(const void *a, const void *b)
 {
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;

@@ -87,15 +87,6 @@ static const enum contig_policy policies[] = {
 
 #define NR_POL	ARRAY_SIZE(policies)
 
-/* Record one round's figure, or its failure. */
-static void add_round(struct bench_stat *s, u64 ns)
-{
-	if (ns == BENCH_FAILED)
-		bench_fail(s);
-	else
-		bench_add(s, ns);
-}
-
 /* ns per contig_buddy_alloc() + contig_buddy_free() of @nr frames. */
 static u64 ours_pairs(struct contig_buddy *b, unsigned long nr,
 		      enum contig_policy policy, unsigned int pairs)
@@ -235,11 +226,11 @@ static void bench_fixed(struct contig_buddy *b, const char *name,
 			u64 ns = ours_pairs(b, nr, policies[p], pairs);
 
 			if (r)
-				add_round(&ours[p], ns);
+				bench_record(&ours[p], ns != BENCH_FAILED, ns);
 		}
 		k = kernel(nr, kpairs);
 		if (r)
-			add_round(&kern, k);
+			bench_record(&kern, k != BENCH_FAILED, k);
 		cond_resched();
 	}
 	for (p = 0; p < NR_POL; p++) {

@@ -218,10 +218,7 @@ static void bench_layout(struct layout *l)
 		t = ktime_get_ns();
 		ret = dma_map_sgtable(dev, &raw, DMA_TO_DEVICE, 0);
 		t = ktime_get_ns() - t;
-		if (ret)
-			bench_fail(&kcut);
-		else
-			bench_add(&kcut, t);
+		bench_record(&kcut, !ret, t);
 		if (!ret)
 			dma_unmap_sgtable(dev, &raw, DMA_TO_DEVICE, 0);
 		sg_free_table(&raw);

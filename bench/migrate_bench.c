@@ -129,16 +129,11 @@ static void __bench_pair(struct bench_stat *ours, struct bench_stat *kernel,
 {
 	u64 k;
 
-	if (!ns) {
-		bench_fail(ours);
+	bench_record(ours, ns, ns);
+	if (!ns)
 		return;
-	}
-	bench_add(ours, ns);
 	k = time_copy(r, moved);
-	if (k)
-		bench_add(kernel, k);
-	else
-		bench_fail(kernel);
+	bench_record(kernel, k, k);
 }
 
 /* The bytes moved by the run of ours (times @t) whose time is the median. */
@@ -195,19 +190,13 @@ static int __init migrate_bench_init(void)
 
 	for (rep = 0; rep < BENCH_REPS; rep++) {
 		ns = time_alloc(size, NULL);
-		if (ns)
-			bench_add(&ours, ns);
-		else
-			bench_fail(&ours);
+		bench_record(&ours, ns, ns);
 		ns = ktime_get_ns();
 		cpu = dma_alloc_coherent(&pdev->dev, size, &dma, GFP_KERNEL);
 		ns = ktime_get_ns() - ns;
-		if (cpu) {
+		bench_record(&kernel, cpu, ns);
+		if (cpu)
 			dma_free_coherent(&pdev->dev, size, cpu, dma);
-			bench_add(&kernel, ns);
-		} else {
-			bench_fail(&kernel);
-		}
 	}
 	snprintf(what, sizeof(what), "contiguous %zu MiB, empty vs CMA",
 		 size >> 20);
