@@ -57,6 +57,18 @@
  * the middle of an allocation.  Migration (migrate.c) scans the owner bits
  * to find windows worth emptying.
  *
+ * Known-zero frames (@clean, one bit per frame).  A free frame is either
+ * "zeroed", known to hold only zero bytes, or "dirty"; the bit is set for
+ * zeroed free frames and for every allocated frame, so the first clear bit
+ * from any frame is the next dirty free frame.  Freeing makes frames dirty
+ * (whoever held them wrote to them); contig_buddy_zero_next() lets a
+ * background worker clear one dirty free frame at a time under the lock
+ * and mark it zeroed, without taking it off its block, so no request ever
+ * finds it missing; an allocation reports how many of its frames, from
+ * its first on, were zeroed (contig_buddy_alloc_zeroed()), and they need
+ * no clearing.  The truth is per frame, so splitting and merging blocks
+ * cannot lose it.
+ *
  * Invariants, checked by contig_buddy_check():
  *   - walking the frames from 0, every frame lies in exactly one free
  *     block or exactly one allocation, and every free block of the
@@ -66,7 +78,9 @@
  *   - @nr_free, @free_frames, @owner_frames, @nr_allocs - @nr_frees agree
  *     with what the walk found;
  *   - an allocation's frames all carry its owner, only its first frame is
- *     a head, and its size digits are well formed.
+ *     a head, and its size digits are well formed;
+ *   - every allocated frame has its @clean bit set, @zeroed_frames counts
+ *     the free frames that have it, and bits past the region are clear.
  *
  * Locking.  Each exported function takes b->lock with irqsave around its
  * work.  The __ helpers that read or write the buddy's state expect it
@@ -80,8 +94,9 @@
  * __owner_is_valid(), __frag_info() (over a stats snapshot) and __fail()
  * touch no buddy state and need no lock.  Nothing here sleeps or
  * allocates after contig_buddy_init(), so the buddy may be used from any
- * context.  Bad calls are reported through contig_buddy_report() after
- * the lock is dropped.  contig_buddy_check() and
+ * context.  The one call out under the lock is contig_buddy_zero_next()'s
+ * @clear of a single frame, a leaf that clears memory.  Bad calls are
+ * reported through contig_buddy_report() after the lock is dropped.  contig_buddy_check() and
  * contig_buddy_count_owners() are O(n) in the frames they look at, with
  * interrupts off: tests, and debugfs (the map counts one character's
  * worth of frames per call).  contig_buddy_get_owners(), which migration
@@ -303,15 +318,117 @@ static void __give_back(struct contig_buddy *b, unsigned long start,
 	}
 }
 
+/* ---- known-zero frames --------------------------------------------------- */
+
+/* Bits [@i % 64, @i % 64 + @n) of a word, for 1 <= @n <= 64 - @i % 64. */
+static u64 __word_mask(unsigned long i, unsigned long n)
+{
+	return (n == 64 ? ~0ULL : (1ULL << n) - 1) << (i % 64);
+}
+
+/* Frames of [@i, @end) in the word of @i. */
+static unsigned long __word_span(unsigned long i, unsigned long end)
+{
+	unsigned long n = 64 - i % 64;
+
+	return end - i < n ? end - i : n;
+}
+
+/*
+ * Frames [@start, @start + @nr), free until now, become allocated: set
+ * their clean bits, and the zeroed ones among them leave @zeroed_frames.
+ * Return: how many of them, from @start on, were zeroed.
+ * Context: b->lock held.
+ */
+static unsigned long __clean_take(struct contig_buddy *b, unsigned long start,
+				  unsigned long nr)
+{
+	unsigned long i, n, end = start + nr, lead = 0;
+	bool leading = true;
+
+	lockdep_assert_held(&b->lock);
+	for (i = start; i < end; i += n) {
+		u64 *w = &b->clean[i / 64];
+		u64 mask, have;
+
+		n = __word_span(i, end);
+		mask = __word_mask(i, n);
+		have = *w & mask;
+		b->zeroed_frames -= hweight64(have);
+		if (leading && have == mask) {
+			lead += n;
+		} else if (leading) {
+			lead += __ffs64(~have & mask) - i % 64;
+			leading = false;
+		}
+		*w |= mask;
+	}
+	return lead;
+}
+
+/*
+ * Allocated frames [@start, @start + @nr) become free and dirty.
+ * Context: b->lock held.
+ */
+static void __clean_drop(struct contig_buddy *b, unsigned long start,
+			 unsigned long nr)
+{
+	unsigned long i, n, end = start + nr;
+
+	lockdep_assert_held(&b->lock);
+	for (i = start; i < end; i += n) {
+		n = __word_span(i, end);
+		b->clean[i / 64] &= ~__word_mask(i, n);
+	}
+}
+
+/* Set clean bits in [@start, @start + @nr).  Context: b->lock held. */
+static unsigned long __clean_count(const struct contig_buddy *b,
+				   unsigned long start, unsigned long nr)
+{
+	unsigned long i, n, end = start + nr, count = 0;
+
+	lockdep_assert_held(&b->lock);
+	for (i = start; i < end; i += n) {
+		n = __word_span(i, end);
+		count += hweight64(b->clean[i / 64] & __word_mask(i, n));
+	}
+	return count;
+}
+
+/*
+ * The first dirty free frame in [@from, @to), or NO_SLOT.
+ * Context: b->lock held.
+ */
+static unsigned long __next_dirty(const struct contig_buddy *b,
+				  unsigned long from, unsigned long to)
+{
+	unsigned long i = from;
+
+	lockdep_assert_held(&b->lock);
+	while (i < to) {
+		u64 w = ~b->clean[i / 64] >> (i % 64);
+
+		if (w) {
+			i += __ffs64(w);
+			return i < to ? i : NO_SLOT;
+		}
+		i = (i | 63) + 1;
+	}
+	return NO_SLOT;
+}
+
 /* ---- per-frame metadata -------------------------------------------------- */
 
 /*
  * Write the metadata of an allocation of [@start, @start + @nr) to @owner.
+ * Return: how many of its frames, from @start on, were zeroed.
  * Context: b->lock held.
  */
-static void __mark_alloc(struct contig_buddy *b, unsigned long start,
-			 unsigned long nr, enum contig_owner owner)
+static unsigned long __mark_alloc(struct contig_buddy *b, unsigned long start,
+				  unsigned long nr, enum contig_owner owner)
 {
+	unsigned long lead = __clean_take(b, start, nr);
 	u8 *m = b->meta + start;
 
 	lockdep_assert_held(&b->lock);
@@ -324,6 +441,19 @@ static void __mark_alloc(struct contig_buddy *b, unsigned long start,
 			*m |= META_MORE;
 		m++;
 	} while (nr);
+	return lead;
+}
+
+/*
+ * Free frames [@start, @start + @nr) of an allocation: metadata and clean
+ * bits.  Counters are the caller's business.  Context: b->lock held.
+ */
+static void __mark_free(struct contig_buddy *b, unsigned long start,
+			unsigned long nr)
+{
+	lockdep_assert_held(&b->lock);
+	memset(b->meta + start, 0, nr);
+	__clean_drop(b, start, nr);
 }
 
 /*
@@ -513,9 +643,12 @@ int contig_buddy_init(struct contig_buddy *b, unsigned long nr_frames,
 	}
 	b->meta = kvcalloc(nr_frames, sizeof(*b->meta), GFP_KERNEL);
 	b->words = kvcalloc(nr_words, sizeof(*b->words), GFP_KERNEL);
-	if (!b->meta || !b->words) {
+	b->clean = kvcalloc(__words(nr_frames), sizeof(*b->clean), GFP_KERNEL);
+	if (!b->meta || !b->words || !b->clean) {
+		kvfree(b->clean);
 		kvfree(b->words);
 		kvfree(b->meta);
+		b->clean = NULL;
 		b->words = NULL;
 		b->meta = NULL;
 		return -ENOMEM;
@@ -557,8 +690,10 @@ void contig_buddy_fini(struct contig_buddy *b)
 	if (b->meta && b->free_frames != b->nr_frames)
 		contig_buddy_report(b, false, "frames still allocated at fini",
 				    b->nr_frames - b->free_frames);
+	kvfree(b->clean);
 	kvfree(b->words);
 	kvfree(b->meta);
+	b->clean = NULL;
 	b->words = NULL;
 	b->meta = NULL;
 	b->nr_frames = 0;
@@ -606,7 +741,8 @@ static const char *__alloc_refusal(const struct contig_buddy *b,
 }
 
 /**
- * contig_buddy_alloc() - allocate a run of frames.
+ * contig_buddy_alloc_zeroed() - allocate a run of frames, saying how many
+ *	are known to hold only zero bytes.
  * @b:		the buddy.
  * @nr_frames:	frames wanted, exactly; 1..the largest block.
  * @align_frames: alignment of the first frame, a power of two up to the
@@ -614,6 +750,9 @@ static const char *__alloc_refusal(const struct contig_buddy *b,
  * @owner:	who will hold the frames; not CONTIG_OWNER_FREE.
  * @policy:	placement policy, or CONTIG_POLICY_DEFAULT.
  * @flags:	CONTIG_BUDDY_ATOMIC, CONTIG_BUDDY_TOPDOWN, CONTIG_BUDDY_BOTTOMUP.
+ * @zeroed:	if not NULL, set on success to the number of frames of the
+ *		run, from its first on, that were zeroed while free
+ *		(contig_buddy_zero_next()): the caller need not clear them.
  *
  * The frames come from a free block of order max(ceil(log2 @nr_frames),
  * log2 @align_frames) chosen by @policy; what the request does not use
@@ -625,11 +764,13 @@ static const char *__alloc_refusal(const struct contig_buddy *b,
  * or -EINVAL for a request that can never succeed (reported; nothing
  * changes).
  */
-long contig_buddy_alloc(struct contig_buddy *b, unsigned long nr_frames,
-			unsigned long align_frames, enum contig_owner owner,
-			enum contig_policy policy, unsigned int flags)
+long contig_buddy_alloc_zeroed(struct contig_buddy *b, unsigned long nr_frames,
+			       unsigned long align_frames,
+			       enum contig_owner owner,
+			       enum contig_policy policy, unsigned int flags,
+			       unsigned long *zeroed)
 {
-	unsigned long irqflags, start, end, pos, val;
+	unsigned long irqflags, start, end, pos, val, lead;
 	unsigned int order, border;
 	const char *why;
 	bool bug, down, fail;
@@ -661,7 +802,7 @@ long contig_buddy_alloc(struct contig_buddy *b, unsigned long nr_frames,
 	pos = down ? (end - nr_frames) & ~(align_frames - 1) : start;
 	__give_back(b, start, pos);
 	__give_back(b, pos + nr_frames, end);
-	__mark_alloc(b, pos, nr_frames, owner);
+	lead = __mark_alloc(b, pos, nr_frames, owner);
 	if (policy == CONTIG_POLICY_NEXT_FIT)
 		b->rover[down] = down ? pos : pos + nr_frames;
 	b->free_frames -= nr_frames;
@@ -669,10 +810,83 @@ long contig_buddy_alloc(struct contig_buddy *b, unsigned long nr_frames,
 	b->owner_frames[owner] += nr_frames;
 	b->nr_allocs++;
 	spin_unlock_irqrestore(&b->lock, irqflags);
+	if (zeroed)
+		*zeroed = lead;
 	return pos;
 }
 
+CONTIG_EXPORT_FOR_TESTS(contig_buddy_alloc_zeroed);
+
+/**
+ * contig_buddy_alloc() - allocate a run of frames.
+ * @b:		the buddy.
+ * @nr_frames:	frames wanted, exactly; 1..the largest block.
+ * @align_frames: alignment of the first frame, a power of two up to the
+ *		largest block.
+ * @owner:	who will hold the frames; not CONTIG_OWNER_FREE.
+ * @policy:	placement policy, or CONTIG_POLICY_DEFAULT.
+ * @flags:	CONTIG_BUDDY_ATOMIC, CONTIG_BUDDY_TOPDOWN, CONTIG_BUDDY_BOTTOMUP.
+ *
+ * contig_buddy_alloc_zeroed() for a caller that clears what it needs
+ * cleared itself, or nothing.
+ *
+ * Context: any; takes and releases b->lock.
+ * Return: as contig_buddy_alloc_zeroed().
+ */
+long contig_buddy_alloc(struct contig_buddy *b, unsigned long nr_frames,
+			unsigned long align_frames, enum contig_owner owner,
+			enum contig_policy policy, unsigned int flags)
+{
+	return contig_buddy_alloc_zeroed(b, nr_frames, align_frames, owner,
+					 policy, flags, NULL);
+}
+
 CONTIG_EXPORT_FOR_TESTS(contig_buddy_alloc);
+
+/**
+ * contig_buddy_zero_next() - clear the next dirty free frame of a range.
+ * @b:		the buddy.
+ * @from:	first frame to look at.
+ * @to:		frame after the last to look at; at most the region's end.
+ * @clear:	clears the memory of one frame; called with b->lock held and
+ *		interrupts off, so it must not sleep nor call the buddy.
+ * @arg:	passed to @clear.
+ *
+ * For a background worker that keeps free memory zeroed: the lowest free
+ * frame of [@from, @to) not known to be zero is cleared by @clear and
+ * marked zeroed.  It stays free and in its block throughout, so no
+ * request finds it missing or waits for more than one frame's clearing;
+ * once allocated it is no longer marked, and when freed it is dirty.
+ *
+ * Context: any; takes and releases b->lock.
+ * Return: the frame cleared, -ENOENT when every free frame of the range
+ * is zeroed, -EINVAL for a range outside the region.
+ */
+long contig_buddy_zero_next(struct contig_buddy *b, unsigned long from,
+			    unsigned long to,
+			    void (*clear)(void *arg, unsigned long frame),
+			    void *arg)
+{
+	unsigned long irqflags, frame;
+
+	if (from > to || to > b->nr_frames) {
+		__bad_call(b, true, "zero_next outside the region (frame)", to);
+		return -EINVAL;
+	}
+	spin_lock_irqsave(&b->lock, irqflags);
+	frame = __next_dirty(b, from, to);
+	if (frame == NO_SLOT) {
+		spin_unlock_irqrestore(&b->lock, irqflags);
+		return -ENOENT;
+	}
+	clear(arg, frame);
+	b->clean[frame / 64] |= 1ULL << (frame % 64);
+	b->zeroed_frames++;
+	spin_unlock_irqrestore(&b->lock, irqflags);
+	return frame;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buddy_zero_next);
 
 /*
  * The free block containing @frame, in *@start and *@order; false when
@@ -835,7 +1049,7 @@ int contig_buddy_free(struct contig_buddy *b, unsigned long frame)
 		return -EINVAL;
 	}
 	owner = b->meta[frame] & META_OWNER;
-	memset(b->meta + frame, 0, nr);
+	__mark_free(b, frame, nr);
 	__give_back(b, frame, frame + nr);
 	b->free_frames += nr;
 	b->owner_frames[owner] -= nr;
@@ -906,7 +1120,7 @@ long contig_buddy_convert_range(struct contig_buddy *b, unsigned long start,
 			continue;
 		}
 		nr = __alloc_frames(b, pos, NULL);
-		memset(b->meta + pos, 0, nr);
+		__mark_free(b, pos, nr);
 		__give_back(b, pos, pos + nr);
 		b->free_frames += nr;
 		b->owner_frames[from] -= nr;
@@ -1144,6 +1358,7 @@ void contig_buddy_get_stats(struct contig_buddy *b,
 	st->alloc_failures = b->alloc_failures;
 	st->range_busy = b->range_busy;
 	st->bad_calls = b->bad_calls;
+	st->zeroed_frames = b->zeroed_frames;
 	spin_unlock_irqrestore(&b->lock, irqflags);
 	for (o = st->max_order; o >= 0; o--) {
 		if (st->nr_free[o]) {
@@ -1324,6 +1539,9 @@ static int __check_alloc(const struct contig_buddy *b, unsigned long pos,
 			return __fail(c, "frame %lu: stray size digits in the allocation at %lu",
 				      i, pos);
 	}
+	if (__clean_count(b, pos, *nr) != *nr)
+		return __fail(c, "allocation at %lu: %lu of its %lu frames not marked clean",
+			      pos, *nr - __clean_count(b, pos, *nr), *nr);
 	return 0;
 }
 
@@ -1368,12 +1586,16 @@ static int __check(const struct contig_buddy *b, struct __check *c)
 {
 	unsigned long owners[CONTIG_NR_OWNERS] = { 0 };
 	unsigned long pos, nr, bits = 0, blocks = 0, allocs = 0, free = 0;
+	unsigned long zeroed = 0;
 	unsigned int o;
 	int ret;
 
 	lockdep_assert_held(&b->lock);
 	if (!b->meta)
 		return __fail(c, "not initialised");
+	if (b->nr_frames % 64 &&
+	    b->clean[b->nr_frames / 64] >> (b->nr_frames % 64))
+		return __fail(c, "clean bits past the end of the region");
 	for (o = 0; o <= b->max_order; o++) {
 		ret = __check_bitmap(b, o, c);
 		if (ret)
@@ -1400,6 +1622,7 @@ static int __check(const struct contig_buddy *b, struct __check *c)
 				return ret;
 			nr = 1UL << o;
 			owners[CONTIG_OWNER_FREE] += nr;
+			zeroed += __clean_count(b, pos, nr);
 			blocks++;
 		} else {
 			return __fail(c, "frame %lu: metadata %#x outside any allocation",
@@ -1414,6 +1637,9 @@ static int __check(const struct contig_buddy *b, struct __check *c)
 			return __fail(c, "%lu %s frames, owner_frames says %lu",
 				      owners[o], contig_owner_names[o],
 				      b->owner_frames[o]);
+	if (zeroed != b->zeroed_frames)
+		return __fail(c, "%lu free frames zeroed, zeroed_frames says %lu",
+			      zeroed, b->zeroed_frames);
 	if (allocs != b->nr_allocs - b->nr_frees)
 		return __fail(c, "%lu allocations, counters say %lu - %lu",
 			      allocs, b->nr_allocs, b->nr_frees);

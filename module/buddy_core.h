@@ -143,6 +143,10 @@ struct contig_buddy_bitmap {
  * @alloc_failures: contig_buddy_alloc() calls that found no block (-ENOMEM).
  * @range_busy:	contig_buddy_alloc_range() calls refused with -EBUSY.
  * @bad_calls:	calls refused with -EINVAL (or -EUCLEAN).
+ * @clean:	one bit per frame: set when the frame is allocated or is free
+ *		and known to hold only zero bytes; clear for a free frame
+ *		whose contents are unknown ("dirty").  See buddy_core.c.
+ * @zeroed_frames: free frames whose @clean bit is set.
  */
 struct contig_buddy {
 	spinlock_t lock;		/* protects what follows */
@@ -164,6 +168,8 @@ struct contig_buddy {
 	unsigned long alloc_failures;
 	unsigned long range_busy;
 	unsigned long bad_calls;
+	u64 *clean;
+	unsigned long zeroed_frames;
 };
 
 /**
@@ -181,6 +187,7 @@ struct contig_buddy {
  * @alloc_failures: allocations refused for lack of a free block.
  * @range_busy:	range claims refused because a frame was in use.
  * @bad_calls:	calls refused as invalid.
+ * @zeroed_frames: free frames known to hold only zero bytes.
  */
 struct contig_buddy_stats {
 	unsigned long nr_frames;
@@ -195,6 +202,7 @@ struct contig_buddy_stats {
 	unsigned long alloc_failures;
 	unsigned long range_busy;
 	unsigned long bad_calls;
+	unsigned long zeroed_frames;
 };
 
 int contig_buddy_init(struct contig_buddy *b, unsigned long nr_frames,
@@ -203,6 +211,15 @@ void contig_buddy_fini(struct contig_buddy *b);
 long contig_buddy_alloc(struct contig_buddy *b, unsigned long nr_frames,
 			unsigned long align_frames, enum contig_owner owner,
 			enum contig_policy policy, unsigned int flags);
+long contig_buddy_alloc_zeroed(struct contig_buddy *b, unsigned long nr_frames,
+			       unsigned long align_frames,
+			       enum contig_owner owner,
+			       enum contig_policy policy, unsigned int flags,
+			       unsigned long *zeroed);
+long contig_buddy_zero_next(struct contig_buddy *b, unsigned long from,
+			    unsigned long to,
+			    void (*clear)(void *arg, unsigned long frame),
+			    void *arg);
 long contig_buddy_alloc_range(struct contig_buddy *b, unsigned long start,
 			      unsigned long nr_frames, enum contig_owner owner);
 long contig_buddy_convert_range(struct contig_buddy *b, unsigned long start,

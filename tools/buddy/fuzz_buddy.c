@@ -7,15 +7,22 @@
  * stream of operations - allocations of every size class with random
  * alignment, owner, policy and flags (invalid ones included), frees of
  * live allocations, frees of arbitrary frames, range claims, owner
- * changes and queries.  After every operation:
+ * changes, queries, and background zeroing of free frames.  Beside the
+ * model, the fuzzer keeps what each frame holds: zero bytes, or data
+ * (every frame at first, and every frame once allocated: its holder
+ * writes to it).  After every operation:
  *
  *   - the return value must be the one the model (model.c) predicts:
  *     the exact frame for a successful allocation under every policy,
  *     -ENOMEM exactly when no free block is large enough, -EINVAL exactly
  *     for invalid calls, -EBUSY exactly when a claimed range is not free;
+ *   - contig_buddy_zero_next() must clear exactly the first free frame
+ *     of its range that holds data, and every allocation must report as
+ *     zeroed exactly the frames from its first on that hold zero bytes;
  *   - contig_buddy_check() must pass;
  *   - the buddy's counters, per-order free blocks and per-frame owners and
- *     sizes must equal the model's.
+ *     sizes must equal the model's, and its count of zeroed free frames
+ *     the free frames that hold zero bytes.
  *
  * Any difference aborts with a message, which libFuzzer (or fuzz_main.c's
  * standalone driver) reports as a crash with the input that caused it.
@@ -51,8 +58,13 @@ static void fail(const char *op, const char *why)
 	abort();
 }
 
+/* Per frame: 1 when it may hold data, 0 when it holds only zero bytes. */
+static u8 *dirty;
+
 static void verify(struct contig_buddy *b, struct model *m, const char *op)
 {
+	struct contig_buddy_stats st;
+	unsigned long i, zeroed = 0;
 	char why[160];
 
 	if (contig_buddy_check(b, why, sizeof(why)))
@@ -60,6 +72,43 @@ static void verify(struct contig_buddy *b, struct model *m, const char *op)
 	model_update(m);
 	if (model_compare(m, b, why, sizeof(why)))
 		fail(op, why);
+	for (i = 0; i < m->n; i++)
+		zeroed += m->owner[i] == CONTIG_OWNER_FREE && !dirty[i];
+	contig_buddy_get_stats(b, &st);
+	if (st.zeroed_frames != zeroed) {
+		snprintf(why, sizeof(why), "%lu zeroed free frames, %lu hold zeros",
+			 st.zeroed_frames, zeroed);
+		fail(op, why);
+	}
+}
+
+/*
+ * The frames of a new allocation: the first @zeroed must hold zero
+ * bytes, and the next one data (unless there is none); then the holder
+ * writes to them all.
+ */
+static void use_frames(const char *op, unsigned long start, unsigned long nr,
+		       unsigned long zeroed)
+{
+	unsigned long i, want = 0;
+
+	while (want < nr && !dirty[start + want])
+		want++;
+	if (zeroed != want) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "%lu+%lu: %lu reported zeroed, %lu hold zeros",
+			 start, nr, zeroed, want);
+		fail(op, why);
+	}
+	fuzz_stats[FUZZ_ZEROED_USED] += zeroed;
+	for (i = 0; i < nr; i++)
+		dirty[start + i] = 1;
+}
+
+static void clear_frame(void *arg, unsigned long frame)
+{
+	dirty[frame] = 0;
 }
 
 #define EXPECT(op, cond, ...)					\
@@ -91,6 +140,7 @@ static void op_alloc(struct input *in, struct contig_buddy *b,
 	unsigned long nr, align;
 	unsigned int flags = 0;
 	int owner, policy, valid;
+	unsigned long zeroed = ~0UL;
 	long ret, want;
 
 	switch (s >> 6) {
@@ -145,7 +195,11 @@ static void op_alloc(struct input *in, struct contig_buddy *b,
 		flags |= 0x100;
 
 	valid = model_alloc_valid(m, nr, align, owner, policy, flags);
-	ret = contig_buddy_alloc(b, nr, align, owner, policy, flags);
+	if (a & 0x40)
+		ret = contig_buddy_alloc(b, nr, align, owner, policy, flags);
+	else
+		ret = contig_buddy_alloc_zeroed(b, nr, align, owner, policy,
+						flags, &zeroed);
 	fuzz_stats[ret >= 0 ? FUZZ_ALLOC_OK : ret == -ENOMEM ?
 		   FUZZ_ALLOC_NOMEM : FUZZ_EINVAL]++;
 	if (valid) {
@@ -159,6 +213,12 @@ static void op_alloc(struct input *in, struct contig_buddy *b,
 	       "nr %lu align %lu owner %d policy %d flags %#x: %ld, model says %ld",
 	       nr, align, owner, policy, flags, ret, want);
 	if (ret >= 0) {
+		EXPECT("alloc", !!(a & 0x40) == (zeroed == ~0UL),
+		       "zeroed %lu written by the plain call", zeroed);
+		if (zeroed == ~0UL)
+			memset(dirty + ret, 1, nr);
+		else
+			use_frames("alloc_zeroed", ret, nr, zeroed);
 		model_mark(m, ret, nr, owner);
 		l->start[l->nr++] = ret;
 	}
@@ -220,6 +280,7 @@ static void op_range(struct input *in, struct contig_buddy *b,
 	} else {
 		EXPECT("range", ret == (long)start, "%lu+%lu: %ld", start, nr,
 		       ret);
+		memset(dirty + start, 1, nr);
 		model_mark(m, start, nr, owner);
 		l->start[l->nr++] = start;
 	}
@@ -231,9 +292,10 @@ static void op_misc(struct input *in, struct contig_buddy *b,
 	unsigned int what = get8(in), x = get16(in);
 	unsigned long counts[CONTIG_NR_OWNERS], want[CONTIG_NR_OWNERS] = { 0 };
 	unsigned long frame, i, start, nr;
-	int owner, ret;
+	int owner;
+	long ret;
 
-	switch (what % 4) {
+	switch (what % 5) {
 	case 0:	/* set_owner of a live allocation, or of any frame */
 		owner = what >= 250 ? (what & 1) * CONTIG_NR_OWNERS :
 			1 + (what >> 2) % 4;
@@ -242,11 +304,11 @@ static void op_misc(struct input *in, struct contig_buddy *b,
 		ret = contig_buddy_set_owner(b, frame, owner);
 		if (owner > 0 && owner < CONTIG_NR_OWNERS && frame < m->n &&
 		    m->size[frame]) {
-			EXPECT("set_owner", !ret, "frame %lu: %d", frame, ret);
+			EXPECT("set_owner", !ret, "frame %lu: %ld", frame, ret);
 			nr = m->size[frame];
 			model_mark(m, frame, nr, owner);
 		} else {
-			EXPECT("set_owner", ret == -EINVAL, "frame %lu owner %d: %d",
+			EXPECT("set_owner", ret == -EINVAL, "frame %lu owner %d: %ld",
 			       frame, owner, ret);
 		}
 		break;
@@ -260,6 +322,31 @@ static void op_misc(struct input *in, struct contig_buddy *b,
 			EXPECT("count_owners", counts[i] == want[i],
 			       "%lu+%lu owner %lu: %lu, want %lu", start, nr,
 			       i, counts[i], want[i]);
+		break;
+	case 4:	/* background zeroing: up to 32 frames of a range */
+		start = x % (m->n + 2);
+		nr = start + get8(in);
+		for (frame = 0; frame <= what / 8; frame++) {
+			for (i = start; i < nr && i < m->n; i++)
+				if (m->owner[i] == CONTIG_OWNER_FREE && dirty[i])
+					break;
+			ret = contig_buddy_zero_next(b, start, nr, clear_frame,
+						     NULL);
+			if (nr > m->n) {
+				EXPECT("zero_next", ret == -EINVAL,
+				       "%lu..%lu: %ld", start, nr, ret);
+				break;
+			}
+			EXPECT("zero_next",
+			       i < nr ? ret == (long)i : ret == -ENOENT,
+			       "%lu..%lu: %ld, want %ld", start, nr, ret,
+			       i < nr ? (long)i : -ENOENT);
+			if (ret < 0)
+				break;
+			EXPECT("zero_next", !dirty[ret],
+			       "frame %ld not cleared", ret);
+			fuzz_stats[FUZZ_ZEROED]++;
+		}
 		break;
 	case 2:	/* change the default policy */
 		owner = (int)(x % 6) - 1;
@@ -301,7 +388,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		fail("model_init", "out of memory");
 	l.start = calloc(n, sizeof(*l.start));
 	l.nr = 0;
-	if (!l.start)
+	dirty = malloc(n);
+	if (dirty)
+		memset(dirty, 1, n);
+	if (!l.start || !dirty)
 		fail("calloc", "out of memory");
 	verify(&b, &m, "init");
 
@@ -333,6 +423,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (contig_buddy_check(&b, why, sizeof(why)))
 		fail("final check", why);
 	free(l.start);
+	free(dirty);
 	model_fini(&m);
 	contig_buddy_fini(&b);
 	return 0;

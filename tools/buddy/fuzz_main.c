@@ -133,5 +133,7 @@ int main(int argc, char **argv)
 	       fuzz_stats[FUZZ_ALLOC_OK], fuzz_stats[FUZZ_ALLOC_NOMEM],
 	       fuzz_stats[FUZZ_FREE_OK], fuzz_stats[FUZZ_RANGE_OK],
 	       fuzz_stats[FUZZ_RANGE_BUSY], fuzz_stats[FUZZ_EINVAL]);
+	printf("fuzz_buddy: %lu frames zeroed in the background, %lu allocated frames reported zeroed\n",
+	       fuzz_stats[FUZZ_ZEROED], fuzz_stats[FUZZ_ZEROED_USED]);
 	return 0;
 }
