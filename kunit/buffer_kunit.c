@@ -18,7 +18,8 @@
  *    pin would) keeps the memory out of the allocator until it is dropped;
  *  - ZERO: all free memory is first filled with a pattern, so a ZERO
  *    buffer that were not zeroed would show it, and a buffer without ZERO
- *    must show it (proving the pattern was there to see);
+ *    must show it (proving the pattern was there to see); the background
+ *    clearing (prezero.c) is paused meanwhile;
  *  - SG under fragmentation: the whole region is taken a frame at a time
  *    through the buddy, then holes of 16, 4, 4, 1 and 1 frames are made;
  *    an SG request for exactly that much must get those blocks, largest
@@ -50,6 +51,7 @@
 #include "contig_internal.h"
 #include "buffer.h"
 #include "dmabuf.h"
+#include "prezero.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 CONTIG_IMPORT_NS();
@@ -258,6 +260,11 @@ static void __fill_all_free(struct kunit *test, u8 pattern)
 	kunit_release_action(test, __put_action, buf);
 }
 
+static void __prezero_resume(void *unused)
+{
+	contig_prezero_pause(false);
+}
+
 /*
  * ZERO clears every byte, whatever the region held: 256 KiB of each kind,
  * cleared by the caller, and 18 MiB and 3 pages of the two kinds that
@@ -282,6 +289,10 @@ static void buffer_zero_test(struct kunit *test)
 	u8 *va;
 
 	__region(test);
+	/* The pattern must stay in free memory until the request takes it. */
+	contig_prezero_pause(true);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __prezero_resume,
+							NULL), 0);
 	__stats(&before);
 	for (k = 0; k < ARRAY_SIZE(cases); k++) {
 		size = cases[k].size;

@@ -140,6 +140,7 @@
 #include "lend.h"
 #include "migrate.h"
 #include "movable.h"
+#include "prezero.h"
 #include "zero.h"
 
 /* Largest sg entry we build: sg lengths are unsigned int. */
@@ -418,7 +419,9 @@ static void __contig_merge_lend_report(struct contig_alloc_report *rep,
  * region, not in an arena) a window of lent memory taken back from the
  * kernel (lend.c), or a window emptied by moving movable memory out of it
  * (migrate.c).  A zeroing request looks first in lend.c's zeroed reserve,
- * whose frames need no clearing (buf->zeroed).
+ * whose frames need no clearing (buf->zeroed); a block of the buddy tells
+ * how many of its first frames the background clearing got to
+ * (prezero.c), and those need none either.
  */
 static int __contig_alloc_contiguous(struct contig_buffer *buf,
 				     unsigned long nr,
@@ -429,7 +432,7 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 	struct contig_buddy *b = buf->buddy;
 	bool in_region = b == &buf->region->buddy;
 	struct contig_alloc_report lr = { };
-	unsigned long cap = 0, start;
+	unsigned long cap = 0, start, zeroed = 0;
 	long frame, lent = 0;
 	int ret;
 
@@ -440,10 +443,14 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 		frame = contig_lend_take_zeroed(buf->region, nr, align_frames,
 						CONTIG_OWNER_UNMOVABLE,
 						&buf->zeroed);
-	if (frame < 0)
-		frame = contig_buddy_alloc(b, nr, align_frames,
-					   CONTIG_OWNER_UNMOVABLE,
-					   CONTIG_POLICY_DEFAULT, bflags);
+	if (frame < 0) {
+		frame = contig_buddy_alloc_zeroed(b, nr, align_frames,
+						  CONTIG_OWNER_UNMOVABLE,
+						  CONTIG_POLICY_DEFAULT, bflags,
+						  &zeroed);
+		if (frame >= 0 && (buf->flags & CONTIG_FLAG_ZERO))
+			buf->zeroed = zeroed;
+	}
 	/* Lent memory first (the kernel's pages move), then our own. */
 	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
 		lent = contig_lend_take(buf->region, nr, align_frames, &start,
@@ -490,6 +497,8 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 	ret = __contig_add_chunk(buf, &cap, buf->buddy_base + frame, nr, gfp);
 	if (ret)
 		contig_buddy_free(b, frame);
+	else if (zeroed && (buf->flags & CONTIG_FLAG_ZERO))
+		contig_prezero_note_skipped(zeroed);
 	return ret;
 }
 

@@ -18,17 +18,18 @@
  * the fault injection sites (fault.c, a leaf):
  *
  *   chardev.c   ioctls         calls dmabuf, buffer, user, lend
- *   debugfs.c   debugfs files  calls buffer, migrate, kmalloc, lend
+ *   debugfs.c   debugfs files  calls buffer, migrate, kmalloc, lend, prezero
  *   dmabuf.c    the exporter   calls dma, buffer, movable
  *   dma.c       device maps    calls buffer
  *   kmalloc.c   size classes   calls slab
- *   buffer.c    buffers        calls migrate, movable, lend, zero
+ *   buffer.c    buffers        calls migrate, movable, lend, zero, prezero
  *   user.c      per-user charges calls arena
  *   arena.c     users' blocks  calls migrate, lend
  *   migrate.c   the engine     calls movable
  *   main.c also calls lend (lending at load, taking back at unload)
+ *   and prezero (the background clearing of free memory)
  *   lend.c      lending        calls zero
- *   movable.c, slab.c, zero.c: leaves
+ *   movable.c, slab.c, zero.c, prezero.c: leaves
  *
  * LOCK ORDER.  The one list for the whole module, outermost first; no
  * file takes two of these in another order, and each file's essay points
@@ -65,8 +66,10 @@
  *      dma.c)
  *  16. region->buddy.lock, and an arena's buddy.lock (arena.c): a buddy
  *      allocator (spinlock; any; buddy_core.c).  Innermost: nothing is
- *      called with it held but the buddy's own helpers, so no two buddy
- *      locks are ever held together.
+ *      called with it held but the buddy's own helpers and the
+ *      clear_page() of one free frame (prezero.c, through
+ *      contig_buddy_zero_next()), so no two buddy locks are ever held
+ *      together.
  *
  * The spinlocks, 12 to 16, are leaves: no path holds one of them while it
  * takes another lock of this list or calls the buddy, and none is held

@@ -20,6 +20,8 @@
  *   slabinfo       the object caches (slab.c)
  *   buffers        live and quarantined buffers (buffer.c)
  *   migrate        movable memory and migration counters (migrate.c)
+ *   lend           what is lent to the kernel and taken back (lend.c)
+ *   prezero        the background clearing of free memory (prezero.c)
  *   bring_back     write anything: bring pushed-out pages back
  *   query          write "SIZE [ALIGN]", read the dry-run report of a
  *                  CONTIGUOUS request of that size
@@ -53,6 +55,7 @@
 #include "migrate.h"
 #include "kmalloc.h"
 #include "lend.h"
+#include "prezero.h"
 
 static int region_show(struct seq_file *m, void *unused)
 {
@@ -73,6 +76,7 @@ static int region_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(region);
 DEFINE_SHOW_ATTRIBUTE(contig_lend);
+DEFINE_SHOW_ATTRIBUTE(contig_prezero);
 
 /* ---- the buddy ------------------------------------------------------------ */
 
@@ -411,6 +415,7 @@ void contig_debugfs_init(struct contig_region *r)
 	debugfs_create_file("buffers", 0400, dir, NULL, &contig_buffers_fops);
 	debugfs_create_file("migrate", 0400, dir, NULL, &contig_migrate_fops);
 	debugfs_create_file("lend", 0400, dir, NULL, &contig_lend_fops);
+	debugfs_create_file("prezero", 0400, dir, NULL, &contig_prezero_fops);
 	debugfs_create_file("bring_back", 0200, dir, NULL, &bring_back_fops);
 	debugfs_create_file("query", 0600, dir, NULL, &query_fops);
 }

@@ -8,7 +8,8 @@
  * they cannot be onlined, the region is claimed anew without lending), publish
  * it (contig_default_region() answers from then on; no other module can
  * call in before the load completes), set up the allocators over it
- * (movable memory, migration, slab caches, buffer mappings), then open it
+ * (movable memory, migration, slab caches, buffer mappings), start
+ * clearing its free memory in the background (prezero.c), then open it
  * to the world: debugfs and /dev/contig.  Unload undoes that
  * in reverse.  A load that fails anywhere leaves nothing behind.
  */
@@ -26,6 +27,7 @@
 #include "movable.h"
 #include "kmalloc.h"
 #include "lend.h"
+#include "prezero.h"
 #include "user.h"
 
 #define CONTIG_VERSION "0.1.0"
@@ -101,6 +103,7 @@ static int __init contig_init(void)
 	contig_buffers_init(r);
 	contig_user_init(r);
 
+	contig_prezero_start(r);
 	contig_debugfs_init(r);
 	ret = contig_chardev_init();
 	if (ret)
@@ -112,6 +115,7 @@ static int __init contig_init(void)
 
 debugfs_fini:
 	contig_debugfs_fini(r);
+	contig_prezero_stop();
 	contig_slab_exit();
 movable_exit:
 	contig_migrate_exit();
@@ -132,6 +136,7 @@ static void __exit contig_exit(void)
 
 	contig_chardev_exit();
 	contig_debugfs_fini(r);
+	contig_prezero_stop();
 	contig_buffers_exit();
 	contig_user_exit();
 	contig_slab_exit();

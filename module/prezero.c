@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prezero.c - keeping the region's free memory zeroed in the background,
+ * so that a request for zeroed memory need not clear it on the spot.
+ *
+ * Every buffer a program gets is zeroed, and for a large one clearing is
+ * most of the request's time (64 MiB: 45 to 88 ms under QEMU TCG, see
+ * zero.c).  The buddy knows, per free frame, whether it holds only zero
+ * bytes (buddy_core.c, "Known-zero frames"): a frame is dirty once freed,
+ * and zeroed once contig_buddy_zero_next() has cleared it.  A CONTIGUOUS
+ * request with CONTIG_FLAG_ZERO learns from contig_buddy_alloc_zeroed()
+ * how many of its frames, from its first on, were zeroed, and clears only
+ * the rest (buffer.c).
+ *
+ * The worker.  One kernel thread per loaded region, "contig_prezero", at
+ * the lowest priority (nice 19).  It clears the lowest dirty free frame
+ * after a rover, one frame per hold of the buddy's lock: the frame stays
+ * free and in its block, so an allocation never finds memory missing
+ * because of it, and waits at most for one page's clearing.  It works in
+ * batches of CONTIG_PREZERO_BATCH frames and after each sleeps long
+ * enough that its time clearing stays under prezero_share= percent of one
+ * CPU; with nothing dirty it sleeps CONTIG_PREZERO_IDLE_MS between looks.
+ * prezero=0 stops it clearing (the thread stays, asleep).
+ *
+ * What is not cleared: frames of the lent span (lend.c).  contig holds
+ * them free only between a take and the give-back to the kernel, which
+ * does not want them zeroed; the reserve= there is kept zeroed by lend.c.
+ * So with lending, the worker covers the part of the region outside whole
+ * memory blocks, and without lending (lend=0, or a kernel or region where
+ * it is impossible) the whole region.
+ *
+ * Counted (debugfs "prezero"): frames cleared, the time spent clearing
+ * (wall time of the batches, nearly all of it with one frame's clearing
+ * per hold of the buddy's lock, so CPU time), batches, and frames that
+ * requests did not have to clear.
+ *
+ * Locking: none of its own; the counters are atomic.  The buddy's lock is
+ * held while one frame is cleared (clear_page(), a leaf).  Calls only the
+ * buddy: a leaf of the call graph (contig_internal.h).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+
+#include "contig_internal.h"
+#include "prezero.h"
+
+/* Frames cleared between two looks at the time spent (1 MiB). */
+#define CONTIG_PREZERO_BATCH	256
+/* Sleep between looks when nothing is dirty. */
+#define CONTIG_PREZERO_IDLE_MS	200
+
+static bool prezero = true;
+module_param(prezero, bool, 0644);
+MODULE_PARM_DESC(prezero,
+		 "clear the region's free memory in the background, so that zeroed requests find it cleared (default on)");
+
+static unsigned int prezero_share = 10;
+module_param(prezero_share, uint, 0644);
+MODULE_PARM_DESC(prezero_share,
+		 "most of one CPU's time the background clearing may use, in percent (1-100, default 10)");
+
+/**
+ * struct contig_prezero - the background clearing of one region.
+ * @region:	the region.
+ * @task:	the worker thread, or NULL when it could not be started.
+ * @rover:	the worker's next frame to look at.
+ * @cleared:	frames cleared.
+ * @busy_ns:	time spent clearing them.
+ * @batches:	batches that cleared at least one frame.
+ * @skipped:	frames that requests found zeroed and did not clear.
+ * @pause:	tests: the worker clears nothing while non-zero.
+ */
+struct contig_prezero {
+	struct contig_region *region;
+	struct task_struct *task;
+	unsigned long rover;
+	atomic64_t cleared;
+	atomic64_t busy_ns;
+	atomic64_t batches;
+	atomic64_t skipped;
+	atomic_t pause;
+};
+
+static struct contig_prezero contig_prezero_state;
+
+static void __prezero_clear(void *arg, unsigned long frame)
+{
+	clear_page(contig_frame_to_virt(arg, frame));
+}
+
+/*
+ * The next span [*@from, *@to) of frames the worker covers at or after
+ * @frame: the region less its lent span.  False past the last one.
+ */
+static bool __prezero_span(const struct contig_region *r, unsigned long frame,
+			   unsigned long *from, unsigned long *to)
+{
+	unsigned long lend_end = r->lend_first + r->lend_nr;
+
+	if (r->lend_nr && frame < r->lend_first) {
+		*from = frame;
+		*to = r->lend_first;
+		return true;
+	}
+	if (r->lend_nr && frame < lend_end)
+		frame = lend_end;
+	if (frame >= r->nr_pages)
+		return false;
+	*from = frame;
+	*to = r->nr_pages;
+	return true;
+}
+
+/*
+ * Clear the next dirty free frame at or after @frame, wrapping around
+ * once.  Return: the frame cleared, or -ENOENT when none is dirty.
+ */
+static long __prezero_one(struct contig_region *r, unsigned long frame)
+{
+	unsigned long from, to, pos = frame;
+	bool wrapped = false;
+	long ret;
+
+	for (;;) {
+		if (!__prezero_span(r, pos, &from, &to)) {
+			if (wrapped)
+				return -ENOENT;
+			wrapped = true;
+			pos = 0;
+			continue;
+		}
+		if (wrapped && from >= frame)
+			return -ENOENT;
+		if (wrapped && to > frame)
+			to = frame;
+		ret = contig_buddy_zero_next(&r->buddy, from, to,
+					     __prezero_clear, r);
+		if (ret != -ENOENT)
+			return ret;
+		pos = to;
+	}
+}
+
+/**
+ * contig_prezero_run() - clear up to @max dirty free frames now.
+ * @max: frames.
+ *
+ * The worker's batch, also called by tests to reach a known state
+ * without waiting.
+ *
+ * Context: process context; holds the buddy's lock for one frame at a
+ * time.
+ * Return: frames cleared; fewer than @max when no dirty frame is left.
+ */
+unsigned long contig_prezero_run(unsigned long max)
+{
+	struct contig_prezero *p = &contig_prezero_state;
+	struct contig_region *r = p->region;
+	unsigned long n = 0;
+	u64 t0 = ktime_get_ns();
+	long frame;
+
+	if (!r)
+		return 0;
+	while (n < max) {
+		frame = __prezero_one(r, READ_ONCE(p->rover));
+		if (frame < 0)
+			break;
+		WRITE_ONCE(p->rover, frame + 1);
+		n++;
+		cond_resched();
+	}
+	if (n) {
+		atomic64_add(n, &p->cleared);
+		atomic64_add(ktime_get_ns() - t0, &p->busy_ns);
+		atomic64_inc(&p->batches);
+	}
+	return n;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_prezero_run);
+
+/**
+ * contig_prezero_pause() - stop the worker clearing, for a test.
+ * @pause: true to stop (nests), false to let it go on.
+ *
+ * Context: process context.
+ */
+void contig_prezero_pause(bool pause)
+{
+	if (pause)
+		atomic_inc(&contig_prezero_state.pause);
+	else
+		atomic_dec(&contig_prezero_state.pause);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_prezero_pause);
+
+/**
+ * contig_prezero_get_stats() - the counters of debugfs "prezero".
+ * @st: filled in.
+ *
+ * Context: any.
+ */
+void contig_prezero_get_stats(struct contig_prezero_stats *st)
+{
+	struct contig_prezero *p = &contig_prezero_state;
+
+	st->cleared = atomic64_read(&p->cleared);
+	st->busy_ns = atomic64_read(&p->busy_ns);
+	st->batches = atomic64_read(&p->batches);
+	st->skipped = atomic64_read(&p->skipped);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_prezero_get_stats);
+
+/**
+ * contig_prezero_note_skipped() - count frames a request did not clear.
+ * @nr: frames found zeroed.
+ *
+ * Context: any.
+ */
+void contig_prezero_note_skipped(unsigned long nr)
+{
+	atomic64_add(nr, &contig_prezero_state.skipped);
+}
+
+static int contig_prezero_thread(void *arg)
+{
+	struct contig_prezero *p = arg;
+
+	set_user_nice(current, MAX_NICE);
+	while (!kthread_should_stop()) {
+		unsigned int share = clamp(READ_ONCE(prezero_share), 1U, 100U);
+		u64 t0, busy;
+
+		if (!READ_ONCE(prezero) || atomic_read(&p->pause)) {
+			schedule_timeout_interruptible(msecs_to_jiffies(CONTIG_PREZERO_IDLE_MS));
+			continue;
+		}
+		t0 = ktime_get_ns();
+		if (!contig_prezero_run(CONTIG_PREZERO_BATCH)) {
+			schedule_timeout_interruptible(msecs_to_jiffies(CONTIG_PREZERO_IDLE_MS));
+			continue;
+		}
+		/* Sleep so that busy / (busy + sleep) <= share %. */
+		busy = ktime_get_ns() - t0;
+		busy = div_u64(busy * (100 - share), share * NSEC_PER_USEC);
+		if (busy >= 20 * USEC_PER_MSEC)
+			schedule_timeout_interruptible(usecs_to_jiffies(busy));
+		else if (busy)
+			usleep_range(busy, busy + busy / 4 + 1);
+	}
+	return 0;
+}
+
+/**
+ * contig_prezero_start() - start clearing @r's free memory.
+ * @r: the region, set up; lending (if any) decided.
+ *
+ * A thread that cannot be started is reported, not an error: requests
+ * then clear what they need, as before.
+ *
+ * Context: process context, module load.
+ */
+void contig_prezero_start(struct contig_region *r)
+{
+	struct contig_prezero *p = &contig_prezero_state;
+	struct task_struct *t;
+
+	p->region = r;
+	p->rover = 0;
+	t = kthread_run(contig_prezero_thread, p, "contig_prezero");
+	if (IS_ERR(t)) {
+		pr_warn("no background zeroing (%pe): requests clear their memory themselves\n",
+			t);
+		return;
+	}
+	p->task = t;
+}
+
+/**
+ * contig_prezero_stop() - stop clearing; the worker is gone on return.
+ *
+ * Context: process context, module unload or failed load.
+ */
+void contig_prezero_stop(void)
+{
+	struct contig_prezero *p = &contig_prezero_state;
+
+	if (p->task)
+		kthread_stop(p->task);
+	p->task = NULL;
+	p->region = NULL;
+}
+
+/**
+ * contig_prezero_show() - debugfs "prezero": the state and the counters.
+ * @m: the seq_file.
+ * @v: unused.
+ *
+ * Context: process context.
+ * Return: 0.
+ */
+int contig_prezero_show(struct seq_file *m, void *v)
+{
+	struct contig_prezero *p = &contig_prezero_state;
+	struct contig_region *r = p->region;
+	struct contig_prezero_stats ps;
+	struct contig_buddy_stats st;
+
+	contig_prezero_get_stats(&ps);
+	seq_printf(m, "enabled: %s\n",
+		   !p->task ? "no (no worker)" :
+		   !READ_ONCE(prezero) ? "no (prezero=0)" :
+		   atomic_read(&p->pause) ? "paused" : "yes");
+	seq_printf(m, "share: %u%% of one CPU\n",
+		   clamp(READ_ONCE(prezero_share), 1U, 100U));
+	if (r) {
+		contig_buddy_get_stats(&r->buddy, &st);
+		seq_printf(m, "free_zeroed: %lu of %lu free frames\n",
+			   st.zeroed_frames, st.free_frames);
+		if (r->lend_nr)
+			seq_printf(m, "not_covered: frames %lu-%lu (lent span)\n",
+				   r->lend_first,
+				   r->lend_first + r->lend_nr - 1);
+	}
+	seq_printf(m, "cleared: %llu frames\n", ps.cleared);
+	seq_printf(m, "busy_ns: %llu\n", ps.busy_ns);
+	seq_printf(m, "batches: %llu\n", ps.batches);
+	seq_printf(m, "skipped: %llu frames requests found zeroed\n",
+		   ps.skipped);
+	return 0;
+}
