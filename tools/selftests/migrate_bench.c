@@ -22,6 +22,13 @@
  *    half the free memory, so the area cannot be filled completely
  *    without exhausting memory.)
  *
+ *  - "idle, pre-zeroed": ours waits (untimed) until the background
+ *    clearing (prezero.c) has cleared every free frame of the region, as
+ *    on a machine where the region sat idle a moment, then allocates; the
+ *    heap's figure is the same as for "empty".  The waits are printed.
+ *    The other cases run with prezero=0, so ours clears on the spot, as
+ *    the heap always does.
+ *
  * Both zero the buffer they hand out.  Ours and the kernel's case run in
  * turns, REPS times (the CMA area filled again before each), and each
  * figure is the median with the min and max (bench_util.h); the bytes
@@ -32,6 +39,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <linux/dma-heap.h>
 #include <stdint.h>
@@ -93,6 +101,51 @@ static double heap_alloc(int heap, uint64_t size)
 	t = now() - t;
 	close(h.fd);
 	return t;
+}
+
+/* Turn the background clearing on or off; false when there is none. */
+static bool set_prezero(bool on)
+{
+	int fd = open("/sys/module/contig/parameters/prezero", O_WRONLY);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = write(fd, on ? "Y" : "N", 1) == 1;
+	close(fd);
+	return ok;
+}
+
+/*
+ * Wait until debugfs "prezero" says every free frame is zeroed: the
+ * seconds waited, or -1 after @max seconds (or without the file).
+ */
+static double wait_zeroed(double max)
+{
+	double t0 = now();
+	unsigned long z, f;
+	char buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	for (;;) {
+		fd = open("/sys/kernel/debug/contig/prezero", O_RDONLY);
+		if (fd < 0)
+			return -1;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return -1;
+		buf[n] = '\0';
+		p = strstr(buf, "free_zeroed: ");
+		if (!p || sscanf(p, "free_zeroed: %lu of %lu", &z, &f) != 2)
+			return -1;
+		if (z == f)
+			return now() - t0;
+		if (now() - t0 > max)
+			return -1;
+		usleep(20000);
+	}
 }
 
 static void bring_back(void)
@@ -204,6 +257,31 @@ int main(void)
 	printf("# %llu MiB, CMA heap %s, %d repeats\n",
 	       (unsigned long long)size / MB, heap >= 0 ? "present" : "absent",
 	       REPS);
+
+	/* Idle: the background clearing has been through the region. */
+	if (set_prezero(true)) {
+		double oz[REPS], kz[REPS], wz[REPS];
+		int noz = 0, nkz = 0;
+
+		for (r = 0; r < REPS; r++) {
+			double w = wait_zeroed(30);
+
+			t = w >= 0 ? ours_alloc(size, NULL) : -1;
+			if (t >= 0) {
+				wz[noz] = w * 1e3;
+				oz[noz++] = t * 1e3;
+			}
+			t = heap >= 0 ? heap_alloc(heap, size) : -1;
+			if (t >= 0)
+				kz[nkz++] = t * 1e3;
+		}
+		t = bench_median(wz, noz, &lo, &hi);
+		printf("# pre-zeroed: waited %.0f ms (%.0f-%.0f) for the background clearing of %llu MiB\n",
+		       t, lo, hi, (unsigned long long)size / MB);
+		line("contiguous whole, idle, pre-zeroed (ms)", oz, noz, kz,
+		     nkz, "ms");
+		set_prezero(false);
+	}
 
 	for (r = 0; r < REPS; r++) {
 		t = ours_alloc(size, NULL);
