@@ -109,10 +109,12 @@ static inline void bench_line(const char *area, const char *what,
 {
 	double ol, oh, kl, kh, om = bench_median(ours, no, &ol, &oh);
 	double km = bench_median(kern, nk, &kl, &kh);
+	double ratio = om > 0 && km > 0 ? om / km : 0.0;
 
-	printf("contig-bench: %s | %s | %.1f %s (%.1f-%.1f, n=%d) | %.1f %s (%.1f-%.1f, n=%d) | %.2f\n",
+	/* Four decimals under 0.01, so that a ratio never reads 0.00. */
+	printf("contig-bench: %s | %s | %.1f %s (%.1f-%.1f, n=%d) | %.1f %s (%.1f-%.1f, n=%d) | %.*f\n",
 	       area, what, om, unit, ol, oh, no, km, unit, kl, kh, nk,
-	       om > 0 && km > 0 ? om / km : 0.0);
+	       ratio > 0 && ratio < 0.01 ? 4 : 2, ratio);
 	fflush(stdout);
 }
 
