@@ -11,8 +11,9 @@ bar from min to max:
   buddy-orders.svg   ns per alloc+free by size, contig's buddy (first fit)
                      against alloc_pages() and alloc_contig_range();
   contig-64m.svg     ms for a 64 MiB contiguous request, contig against
-                     the CMA heap: idle, full of movable memory, lent and
-                     filled alike (idle and full from migrate_bench, lent
+                     the CMA heap: idle and pre-zeroed, empty (cleared on
+                     the spot), full of movable memory, lent and filled
+                     alike (the first three from migrate_bench, lent
                      from lend_bench);
   policies.svg       the four placement policies replaying TRACE with
                      CONTIG_TRACE --series (tools/buddy/): the largest
@@ -100,7 +101,8 @@ plot $d using ($1-0.15):2:3:4 with yerrorbars pt 7 lc rgb "#1f77b4" title "conti
 
 
 def contig_64m(r, outdir):
-    cases = [('migrate', r'^contiguous whole, empty', 'idle'),
+    cases = [('migrate', r'^contiguous whole, idle, pre-zeroed', 'idle, pre-zeroed'),
+             ('migrate', r'^contiguous whole, empty', 'empty, cleared then'),
              ('migrate', r'^contiguous whole, full', 'full'),
              ('lend', r'^64 MiB contiguous, areas filled alike', 'lent, filled alike'),
              ('lend', r'^64 MiB contiguous, filled, reserve', 'lent, reserve=64M')]
@@ -116,7 +118,7 @@ def contig_64m(r, outdir):
     pts = '\n'.join(f'{i} {a[0]} {a[1]} {a[2]} {k[0]} {k[1]} {k[2]}'
                     for i, (_, a, k) in enumerate(data))
     gnuplot(HEAD + f'''set output "{out}"
-set title "64 MiB contiguous request: median, bar from min to max\\n(idle, full: migrate_bench; lent: lend_bench)"
+set title "64 MiB contiguous request: median, bar from min to max\\n(pre-zeroed, empty, full: migrate_bench; lent: lend_bench)"
 set ylabel "ms (log scale)"
 set logscale y
 set xrange [-0.5:{len(data) - 0.5}]
