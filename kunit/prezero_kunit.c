@@ -11,8 +11,8 @@
  *    pattern is still there, so the check after could fail), and is zero
  *    once contig_prezero_run() has been through it;
  *  - the worker thread clears freed memory by itself, and counts its time;
- *  - property (seeded, seed printed, seed= repeats it): random CONTIGUOUS
- *    and SG buffers with and without ZERO, every one written over with a
+ *  - property (seeded, seed printed, seed= repeats it): random CONTIGUOUS,
+ *    SG and MOVABLE buffers with and without ZERO, every one written over with a
  *    pattern, random frees, random amounts of clearing, and the real
  *    worker let loose in between; every ZERO buffer must read zero in
  *    every byte, the buddy must pass its check after every step, and some
@@ -263,9 +263,10 @@ static void prezero_property_test(struct kunit *test)
 	for (step = 0; step < PROP_STEPS; step++) {
 		u32 v = prandom_u32_state(&rnd);
 		size_t size = PAGE_SIZE << (v % 9);	/* 4 KiB .. 1 MiB */
-		unsigned int kind = (v >> 4) & 1 ? CONTIG_KIND_SG :
+		unsigned int kind = (v >> 4) % 4 == 1 ? CONTIG_KIND_SG :
+				    (v >> 4) % 4 == 2 ? CONTIG_KIND_MOVABLE :
 				    CONTIG_KIND_CONTIGUOUS;
-		unsigned int flags = (v >> 5) & 1 ? CONTIG_FLAG_ZERO : 0;
+		unsigned int flags = (v >> 28) & 1 ? CONTIG_FLAG_ZERO : 0;
 		struct contig_buffer *buf;
 		u8 *va;
 

@@ -268,7 +268,8 @@ int contig_alloc_check(size_t size, size_t align, unsigned int kind,
 
 /* Append a chunk, growing the array by doubling. */
 static int __contig_add_chunk(struct contig_buffer *buf, unsigned long *cap,
-			      unsigned long frame, unsigned long nr, gfp_t gfp)
+			      unsigned long frame, unsigned long nr,
+			      unsigned long zeroed, gfp_t gfp)
 {
 	struct contig_buf_chunk *c;
 
@@ -290,7 +291,10 @@ static int __contig_add_chunk(struct contig_buffer *buf, unsigned long *cap,
 	c->frame = frame;
 	c->nr = nr;
 	c->pgoff = buf->nr_chunks ? c[-1].pgoff + c[-1].nr : 0;
+	c->zeroed = (buf->flags & CONTIG_FLAG_ZERO) ? zeroed : 0;
 	buf->nr_chunks++;
+	if (c->zeroed)
+		contig_prezero_note_skipped(c->zeroed);
 	return 0;
 }
 
@@ -335,7 +339,7 @@ static int __contig_alloc_sg(struct contig_buffer *buf, unsigned long nr,
 	struct contig_buddy *b = buf->buddy;
 	int min_order = ilog2(align_frames);
 	int max_order = INT_MAX;
-	unsigned long cap = 0;
+	unsigned long cap = 0, zeroed = 0;
 	long frame;
 	int order, ret;
 
@@ -355,21 +359,24 @@ static int __contig_alloc_sg(struct contig_buffer *buf, unsigned long nr,
 			 */
 			if (nr >= align_frames)
 				return -ENOMEM;
-			frame = contig_buddy_alloc(b, nr, align_frames, owner,
-						   CONTIG_POLICY_DEFAULT, bflags);
+			frame = contig_buddy_alloc_zeroed(b, nr, align_frames,
+							  owner,
+							  CONTIG_POLICY_DEFAULT,
+							  bflags, &zeroed);
 			if (frame < 0)
 				return frame;
 			ret = __contig_add_chunk(buf, &cap,
 						 buf->buddy_base + frame, nr,
-						 gfp);
+						 zeroed, gfp);
 			if (ret) {
 				contig_buddy_free(b, frame);
 				return ret;
 			}
 			return 0;
 		}
-		frame = contig_buddy_alloc(b, 1UL << order, 1UL << order,
-					   owner, CONTIG_POLICY_DEFAULT, bflags);
+		frame = contig_buddy_alloc_zeroed(b, 1UL << order, 1UL << order,
+						  owner, CONTIG_POLICY_DEFAULT,
+						  bflags, &zeroed);
 		if (frame < 0) {
 			if (frame != -ENOMEM)
 				return frame;
@@ -377,7 +384,7 @@ static int __contig_alloc_sg(struct contig_buffer *buf, unsigned long nr,
 			continue;
 		}
 		ret = __contig_add_chunk(buf, &cap, buf->buddy_base + frame,
-					 1UL << order, gfp);
+					 1UL << order, zeroed, gfp);
 		if (ret) {
 			contig_buddy_free(b, frame);
 			return ret;
@@ -419,9 +426,9 @@ static void __contig_merge_lend_report(struct contig_alloc_report *rep,
  * region, not in an arena) a window of lent memory taken back from the
  * kernel (lend.c), or a window emptied by moving movable memory out of it
  * (migrate.c).  A zeroing request looks first in lend.c's zeroed reserve,
- * whose frames need no clearing (buf->zeroed); a block of the buddy tells
- * how many of its first frames the background clearing got to
- * (prezero.c), and those need none either.
+ * whose frames need no clearing; a block of the buddy tells how many of
+ * its first frames the background clearing got to (prezero.c), and those
+ * need none either (the chunk's zeroed).
  */
 static int __contig_alloc_contiguous(struct contig_buffer *buf,
 				     unsigned long nr,
@@ -437,20 +444,16 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 	int ret;
 
 	frame = -ENOMEM;
-	buf->zeroed = 0;
 	if ((buf->flags & CONTIG_FLAG_ZERO) && in_region &&
 	    !(bflags & CONTIG_BUDDY_ATOMIC))
 		frame = contig_lend_take_zeroed(buf->region, nr, align_frames,
 						CONTIG_OWNER_UNMOVABLE,
-						&buf->zeroed);
-	if (frame < 0) {
+						&zeroed);
+	if (frame < 0)
 		frame = contig_buddy_alloc_zeroed(b, nr, align_frames,
 						  CONTIG_OWNER_UNMOVABLE,
 						  CONTIG_POLICY_DEFAULT, bflags,
 						  &zeroed);
-		if (frame >= 0 && (buf->flags & CONTIG_FLAG_ZERO))
-			buf->zeroed = zeroed;
-	}
 	/* Lent memory first (the kernel's pages move), then our own. */
 	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
 		lent = contig_lend_take(buf->region, nr, align_frames, &start,
@@ -494,11 +497,10 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 		__contig_merge_lend_report(rep, &lr);
 	if (frame < 0)
 		return frame;
-	ret = __contig_add_chunk(buf, &cap, buf->buddy_base + frame, nr, gfp);
+	ret = __contig_add_chunk(buf, &cap, buf->buddy_base + frame, nr,
+				 zeroed, gfp);
 	if (ret)
 		contig_buddy_free(b, frame);
-	else if (zeroed && (buf->flags & CONTIG_FLAG_ZERO))
-		contig_prezero_note_skipped(zeroed);
 	return ret;
 }
 
@@ -583,7 +585,7 @@ static void __contig_prepare_memory(struct contig_buffer *buf)
 
 		/* On several CPUs when large (zero.c). */
 		if (buf->flags & CONTIG_FLAG_ZERO) {
-			size_t off = i ? 0 : (size_t)buf->zeroed << PAGE_SHIFT;
+			size_t off = (size_t)buf->chunks[i].zeroed << PAGE_SHIFT;
 
 			if (off < len)
 				contig_zero(va + off, len - off,

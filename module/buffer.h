@@ -29,6 +29,9 @@ struct seq_file;
  * @frame:	first region frame.
  * @nr:		frames.
  * @pgoff:	page offset of the chunk within the buffer.
+ * @zeroed:	frames from @frame on known to be zero when allocated (from
+ *		lend.c's zeroed reserve, or cleared in the background by
+ *		prezero.c): a ZERO buffer does not clear them again.
  *
  * The kernel-side twin of the ABI's struct contig_chunk, which gives the
  * same run as a physical address and a size.
@@ -37,6 +40,7 @@ struct contig_buf_chunk {
 	unsigned long frame;
 	unsigned long nr;
 	unsigned long pgoff;
+	unsigned long zeroed;
 };
 
 /**
@@ -71,8 +75,6 @@ struct contig_buffer_release {
  * @buddy:	the allocator @chunks came from: the region's, or an arena's
  *		(arena.c); written at allocation.
  * @buddy_base:	region frame of @buddy's frame 0 (0 for the region's).
- * @zeroed:	CONTIGUOUS: frames from the first known to be zero already
- *		(taken from lend.c's zeroed reserve); written at allocation.
  * @pin_out:	MOVABLE: pinned in system memory, never in the region (an
  *		unprivileged user's, see user.c); set by the owner before
  *		the buffer is shared.
@@ -104,7 +106,6 @@ struct contig_buffer {
 	struct contig_buffer_release on_release;
 	struct contig_buddy *buddy;
 	unsigned long buddy_base;
-	unsigned long zeroed;
 	bool pin_out;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];

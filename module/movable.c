@@ -153,8 +153,11 @@ struct contig_movable *contig_movable_alloc(size_t size, unsigned int flags)
 
 	mutex_lock(&contig_movable_mutex);
 	for (i = 0; i < nr; i++) {
-		f = contig_buddy_alloc(&r->buddy, 1, 1, CONTIG_OWNER_MOVABLE,
-				       CONTIG_POLICY_DEFAULT, 0);
+		unsigned long zeroed = 0;
+
+		f = contig_buddy_alloc_zeroed(&r->buddy, 1, 1,
+					      CONTIG_OWNER_MOVABLE,
+					      CONTIG_POLICY_DEFAULT, 0, &zeroed);
 		if (f < 0) {
 			__contig_movable_release(mov);
 			mutex_unlock(&contig_movable_mutex);
@@ -162,7 +165,8 @@ struct contig_movable *contig_movable_alloc(size_t size, unsigned int flags)
 			kvfree(mov);
 			return ERR_PTR(-ENOMEM);
 		}
-		if (flags & CONTIG_FLAG_ZERO)
+		/* Not if cleared in the background (prezero.c). */
+		if ((flags & CONTIG_FLAG_ZERO) && !zeroed)
 			clear_page(contig_frame_to_virt(r, f));
 		/* Frames come top-down: fill from the end, so they ascend. */
 		mov->slots[nr - 1 - i].frame = f;

@@ -7,10 +7,11 @@
  * most of the request's time (64 MiB: 45 to 88 ms under QEMU TCG, see
  * zero.c).  The buddy knows, per free frame, whether it holds only zero
  * bytes (buddy_core.c, "Known-zero frames"): a frame is dirty once freed,
- * and zeroed once contig_buddy_zero_next() has cleared it.  A CONTIGUOUS
- * request with CONTIG_FLAG_ZERO learns from contig_buddy_alloc_zeroed()
- * how many of its frames, from its first on, were zeroed, and clears only
- * the rest (buffer.c).
+ * and zeroed once contig_buddy_zero_next() has cleared it.  A request
+ * with CONTIG_FLAG_ZERO learns from contig_buddy_alloc_zeroed() how many
+ * frames of each block it gets, from the block's first on, were zeroed,
+ * and clears only the rest (buffer.c: every chunk of an SG buffer, the
+ * one of a CONTIGUOUS buffer).
  *
  * The worker.  One kernel thread per loaded region, "contig_prezero", at
  * the lowest priority (nice 19).  It clears the lowest dirty free frame
@@ -32,7 +33,8 @@
  * Counted (debugfs "prezero"): frames cleared, the time spent clearing
  * (wall time of the batches, nearly all of it with one frame's clearing
  * per hold of the buddy's lock, so CPU time), batches, and frames that
- * requests did not have to clear.
+ * ZERO requests did not have to clear (found zeroed here, or taken from
+ * lend.c's zeroed reserve).
  *
  * Locking: none of its own; the counters are atomic.  The buddy's lock is
  * held while one frame is cleared (clear_page(), a leaf).  Calls only the
@@ -78,7 +80,7 @@ MODULE_PARM_DESC(prezero_share,
  * @cleared:	frames cleared.
  * @busy_ns:	time spent clearing them.
  * @batches:	batches that cleared at least one frame.
- * @skipped:	frames that requests found zeroed and did not clear.
+ * @skipped:	frames that ZERO requests found zeroed and did not clear.
  * @pause:	tests: the worker clears nothing while non-zero.
  */
 struct contig_prezero {
@@ -339,7 +341,7 @@ int contig_prezero_show(struct seq_file *m, void *v)
 	seq_printf(m, "cleared: %llu frames\n", ps.cleared);
 	seq_printf(m, "busy_ns: %llu\n", ps.busy_ns);
 	seq_printf(m, "batches: %llu\n", ps.batches);
-	seq_printf(m, "skipped: %llu frames requests found zeroed\n",
+	seq_printf(m, "skipped: %llu frames ZERO requests found zeroed\n",
 		   ps.skipped);
 	return 0;
 }

@@ -16,7 +16,8 @@ struct seq_file;
  * @cleared:	frames cleared.
  * @busy_ns:	time spent clearing them.
  * @batches:	batches that cleared at least one frame.
- * @skipped:	frames that requests found zeroed and did not clear.
+ * @skipped:	frames that ZERO requests found zeroed and did not clear
+ *		(here, or in lend.c's zeroed reserve).
  */
 struct contig_prezero_stats {
 	u64 cleared;
