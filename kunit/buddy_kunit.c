@@ -23,6 +23,9 @@
  *  - every alignment, both directions, and where each request must land;
  *  - each policy on a hand-built layout: the block each must pick;
  *  - ranges, owners, names, atomic context;
+ *  - the stash: what goes in (and what does not), LIFO reuse, a double
+ *    free of a stashed block refused, the accounting, and every way it is
+ *    merged back (a request no block serves, a range claim, stats);
  *  - concurrency: threads on every CPU and a hard-irq timer at once;
  *  - every bad call, each leaving the buddy bit-for-bit unchanged;
  *  - the report of a bad call (one WARN, between expect-warn markers);
@@ -1425,6 +1428,108 @@ static void __snapshot_check(struct kunit *test, struct contig_buddy *b,
 				    nr, i);
 }
 
+/* Frames in @b's stash, read directly (the stats would merge it back). */
+static unsigned long __stashed(struct contig_buddy *b)
+{
+	return READ_ONCE(b->stash_frames);
+}
+
+static long __alloc_cached(struct contig_buddy *b, unsigned long nr,
+			   enum contig_owner owner)
+{
+	return contig_buddy_alloc(b, nr, 1, owner, CONTIG_POLICY_DEFAULT,
+				  CONTIG_BUDDY_CACHED | CONTIG_BUDDY_BOTTOMUP);
+}
+
+static void buddy_stash_test(struct kunit *test)
+{
+	struct contig_buddy *b = __new_buddy(test, 64, CONTIG_POLICY_FIRST_FIT);
+	struct contig_buddy_stats st;
+	long f, g, held[CONTIG_BUDDY_STASH_DEPTH + 1];
+	unsigned int i;
+
+	/* The stash is empty: a cached request is an ordinary one. */
+	f = __alloc_cached(b, 1, CONTIG_OWNER_UNMOVABLE);
+	KUNIT_ASSERT_EQ(test, f, 0L);
+	g = __alloc_cached(b, 16, CONTIG_OWNER_SLAB);
+	KUNIT_ASSERT_EQ(test, g, 16L);
+	KUNIT_EXPECT_EQ(test, b->stash_hits, 0UL);
+
+	/* In: free, counted free, not merged, owned by nobody. */
+	KUNIT_ASSERT_EQ(test, contig_buddy_free_cached(b, f), 0);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free_cached(b, g), 0);
+	check(test, b);
+	KUNIT_EXPECT_EQ(test, __stashed(b), 17UL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(b->free_frames), 64UL);
+	KUNIT_EXPECT_EQ(test, contig_buddy_owner(b, 0), CONTIG_OWNER_FREE);
+	KUNIT_EXPECT_EQ(test, contig_buddy_alloc_size(b, 0), -EINVAL);
+	/* A second free of a stashed block is a double free. */
+	KUNIT_EXPECT_EQ(test, contig_buddy_free(b, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, contig_buddy_free_cached(b, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, __stashed(b), 17UL);
+	/* Not free for placement: an ordinary request goes elsewhere. */
+	f = __alloc(b, 1, 1, 0);
+	KUNIT_EXPECT_EQ(test, f, 1L);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free(b, f), 0);
+
+	/* Out: the same blocks, last in first out, any owner. */
+	f = __alloc_cached(b, 16, CONTIG_OWNER_UNMOVABLE);
+	KUNIT_EXPECT_EQ(test, f, 16L);
+	g = __alloc_cached(b, 1, CONTIG_OWNER_SLAB);
+	KUNIT_EXPECT_EQ(test, g, 0L);
+	KUNIT_EXPECT_EQ(test, b->stash_hits, 2UL);
+	KUNIT_EXPECT_EQ(test, __stashed(b), 0UL);
+	check(test, b);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free(b, f), 0);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free(b, g), 0);
+
+	/* Not in: movable, not a power of two, or the order is full. */
+	f = contig_buddy_alloc(b, 1, 1, CONTIG_OWNER_MOVABLE,
+			       CONTIG_POLICY_DEFAULT, CONTIG_BUDDY_BOTTOMUP);
+	KUNIT_ASSERT_GE(test, f, 0L);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free_cached(b, f), 0);
+	f = __alloc(b, 3, 1, 0);
+	KUNIT_ASSERT_GE(test, f, 0L);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free_cached(b, f), 0);
+	KUNIT_EXPECT_EQ(test, __stashed(b), 0UL);
+	for (i = 0; i < ARRAY_SIZE(held); i++) {
+		held[i] = __alloc(b, 1, 1, 0);
+		KUNIT_ASSERT_GE(test, held[i], 0L);
+	}
+	for (i = 0; i < ARRAY_SIZE(held); i++)
+		KUNIT_ASSERT_EQ(test, contig_buddy_free_cached(b, held[i]), 0);
+	KUNIT_EXPECT_EQ(test, __stashed(b), (unsigned long)CONTIG_BUDDY_STASH_DEPTH);
+	check(test, b);
+
+	/* Merged back before a request fails: the whole region is had. */
+	f = __alloc(b, 64, 1, 0);
+	KUNIT_EXPECT_EQ(test, f, 0L);
+	KUNIT_EXPECT_EQ(test, __stashed(b), 0UL);
+	KUNIT_EXPECT_EQ(test, b->stash_drains, 1UL);
+	check(test, b);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free(b, f), 0);
+
+	/* ... before a range claim, and when stats are taken. */
+	f = __alloc_cached(b, 4, CONTIG_OWNER_UNMOVABLE);
+	KUNIT_ASSERT_EQ(test, f, 0L);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free_cached(b, f), 0);
+	KUNIT_EXPECT_EQ(test, contig_buddy_alloc_range(b, 2, 60,
+						       CONTIG_OWNER_UNMOVABLE), 2L);
+	KUNIT_EXPECT_EQ(test, __stashed(b), 0UL);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free_cached(b, 2), 0);
+	f = __alloc_cached(b, 2, CONTIG_OWNER_UNMOVABLE);
+	KUNIT_ASSERT_EQ(test, f, 0L);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free_cached(b, f), 0);
+	KUNIT_EXPECT_EQ(test, __stashed(b), 2UL);
+	contig_buddy_get_stats(b, &st);
+	KUNIT_EXPECT_EQ(test, __stashed(b), 0UL);
+	KUNIT_EXPECT_EQ(test, st.largest_free, 64UL);
+	KUNIT_EXPECT_EQ(test, st.free_frames, 64UL);
+	KUNIT_EXPECT_EQ(test, st.stash_hits, b->stash_hits);
+	check(test, b);
+	__expect_whole(test, b);
+}
+
 static void buddy_snapshot_test(struct kunit *test)
 {
 	static const struct {
@@ -1508,6 +1613,7 @@ static struct kunit_case buddy_cases[] = {
 	KUNIT_CASE(buddy_owner_test),
 	KUNIT_CASE(buddy_names_test),
 	KUNIT_CASE(buddy_atomic_test),
+	KUNIT_CASE(buddy_stash_test),
 	KUNIT_CASE(buddy_concurrency_test),
 	KUNIT_CASE_PARAM(buddy_bad_call_test, bad_case_gen_params),
 	KUNIT_CASE(buddy_checker_catches_test),

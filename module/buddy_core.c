@@ -69,6 +69,25 @@
  * no clearing.  The truth is per frame, so splitting and merging blocks
  * cannot lose it.
  *
+ * The stash.  A buddy's small path is its slow one on an empty region: one
+ * frame splits the top block down through every order and its free
+ * merges it all back.  Callers that churn small blocks (slab pages,
+ * contig_kmalloc()'s whole frames) free them with
+ * contig_buddy_free_cached(): a block of 1 to 16 frames (a power of two,
+ * aligned to its size) held unmovable or as slab goes on a short stack of
+ * its order, free but unmerged and off the bitmaps, and the next
+ * CONTIG_BUDDY_CACHED request of that size takes it back: no search, no
+ * split, no merge (the "lazy buddy" of Barkley and Lee).  Movable frames
+ * are never stashed, so grouping by mobility holds.  Stashed frames count
+ * as free everywhere: @free_frames, the owners, the known-zero bits (the
+ * background clearing clears them in place), contig_buddy_owner().  A
+ * free of a stashed frame is refused as a double free, as any free
+ * frame's.  The stash is merged back, under the same hold of the lock,
+ * before a request fails for want of a block, before a range is claimed
+ * or converted, and when stats are taken, so no request ever fails and no
+ * figure is smaller because of it.  It holds at most 8 blocks per order,
+ * 248 frames.
+ *
  * Invariants, checked by contig_buddy_check():
  *   - walking the frames from 0, every frame lies in exactly one free
  *     block or exactly one allocation, and every free block of the
@@ -80,7 +99,9 @@
  *   - an allocation's frames all carry its owner, only its first frame is
  *     a head, and its size digits are well formed;
  *   - every allocated frame has its @clean bit set, @zeroed_frames counts
- *     the free frames that have it, and bits past the region are clear.
+ *     the free frames that have it, and bits past the region are clear;
+ *   - every stashed block is free, aligned, in no bitmap, met once on the
+ *     walk, and @stash_frames counts their frames.
  *
  * Locking.  Each exported function takes b->lock with irqsave around its
  * work.  The __ helpers that read or write the buddy's state expect it
@@ -578,6 +599,63 @@ static bool __pick(struct contig_buddy *b, unsigned int order,
 	}
 }
 
+/* ---- the stash ------------------------------------------------------------ */
+
+/*
+ * The stash order a free of @nr frames at @frame by @owner may use, or -1.
+ * Arithmetic on the arguments only.
+ */
+static int __stash_order(unsigned long frame, unsigned long nr,
+			 enum contig_owner owner)
+{
+	unsigned int o;
+
+	if (owner != CONTIG_OWNER_UNMOVABLE && owner != CONTIG_OWNER_SLAB)
+		return -1;
+	if (!__is_pow2(nr) || (frame & (nr - 1)))
+		return -1;
+	o = __floor_log2(nr);
+	return o < CONTIG_BUDDY_STASH_ORDERS ? (int)o : -1;
+}
+
+/*
+ * Merge every stashed block back into the bitmaps.
+ * Context: b->lock held.
+ */
+static void __stash_drain(struct contig_buddy *b)
+{
+	unsigned int o;
+
+	lockdep_assert_held(&b->lock);
+	if (!b->stash_frames)
+		return;
+	for (o = 0; o < CONTIG_BUDDY_STASH_ORDERS; o++) {
+		while (b->nr_stash[o]) {
+			unsigned long f = b->stash[o][--b->nr_stash[o]];
+
+			__give_back(b, f, f + (1UL << o));
+		}
+	}
+	b->stash_frames = 0;
+	b->stash_drains++;
+}
+
+/*
+ * The order of the stashed block starting at @frame, or -1.
+ * Context: b->lock held.
+ */
+static int __stashed_at(const struct contig_buddy *b, unsigned long frame)
+{
+	unsigned int o, i;
+
+	lockdep_assert_held(&b->lock);
+	for (o = 0; o < CONTIG_BUDDY_STASH_ORDERS; o++)
+		for (i = 0; i < b->nr_stash[o]; i++)
+			if (b->stash[o][i] == frame)
+				return o;
+	return -1;
+}
+
 /* ---- reporting ------------------------------------------------------------ */
 
 /* Count a refused call and report it; the lock must not be held. */
@@ -773,7 +851,7 @@ long contig_buddy_alloc_zeroed(struct contig_buddy *b, unsigned long nr_frames,
 	unsigned long irqflags, start, end, pos, val, lead;
 	unsigned int order, border;
 	const char *why;
-	bool bug, down, fail;
+	bool bug, down, fail, cached;
 
 	why = __alloc_refusal(b, nr_frames, align_frames, owner, policy, flags,
 			      &bug, &val);
@@ -788,11 +866,28 @@ long contig_buddy_alloc_zeroed(struct contig_buddy *b, unsigned long nr_frames,
 	       (owner == CONTIG_OWNER_MOVABLE &&
 		!(flags & CONTIG_BUDDY_BOTTOMUP));
 	fail = contig_buddy_should_fail(b);
+	cached = (flags & CONTIG_BUDDY_CACHED) && !down &&
+		 __is_pow2(nr_frames) && align_frames <= nr_frames &&
+		 order < CONTIG_BUDDY_STASH_ORDERS;
 
 	spin_lock_irqsave(&b->lock, irqflags);
 	if (policy == CONTIG_POLICY_DEFAULT)
 		policy = b->policy;
-	if (fail || !__pick(b, order, policy, down, &start, &border)) {
+	if (!fail && cached && b->nr_stash[order]) {
+		pos = b->stash[order][--b->nr_stash[order]];
+		b->stash_frames -= nr_frames;
+		b->stash_hits++;
+		goto mark;
+	}
+	if (!fail) {
+		fail = !__pick(b, order, policy, down, &start, &border);
+		/* The stash merged back before a request fails. */
+		if (fail && b->stash_frames) {
+			__stash_drain(b);
+			fail = !__pick(b, order, policy, down, &start, &border);
+		}
+	}
+	if (fail) {
 		b->alloc_failures++;
 		spin_unlock_irqrestore(&b->lock, irqflags);
 		return -ENOMEM;
@@ -802,9 +897,10 @@ long contig_buddy_alloc_zeroed(struct contig_buddy *b, unsigned long nr_frames,
 	pos = down ? (end - nr_frames) & ~(align_frames - 1) : start;
 	__give_back(b, start, pos);
 	__give_back(b, pos + nr_frames, end);
-	lead = __mark_alloc(b, pos, nr_frames, owner);
 	if (policy == CONTIG_POLICY_NEXT_FIT)
 		b->rover[down] = down ? pos : pos + nr_frames;
+mark:
+	lead = __mark_alloc(b, pos, nr_frames, owner);
 	b->free_frames -= nr_frames;
 	b->owner_frames[CONTIG_OWNER_FREE] -= nr_frames;
 	b->owner_frames[owner] += nr_frames;
@@ -933,8 +1029,8 @@ static bool __range_in_region(struct contig_buddy *b, unsigned long start,
 static void __claim_free_range(struct contig_buddy *b, unsigned long start,
 			       unsigned long end, enum contig_owner owner)
 {
-	unsigned long pos, bstart, bend;
-	unsigned int border;
+	unsigned long pos, bstart = start, bend;
+	unsigned int border = 0;
 
 	lockdep_assert_held(&b->lock);
 	for (pos = start; pos < end; pos = bend) {
@@ -982,6 +1078,7 @@ long contig_buddy_alloc_range(struct contig_buddy *b, unsigned long start,
 		return -EINVAL;
 
 	spin_lock_irqsave(&b->lock, irqflags);
+	__stash_drain(b);
 	for (pos = start; pos < end; pos = bstart + (1UL << border)) {
 		if (!__free_block_of(b, pos, &bstart, &border)) {
 			b->range_busy++;
@@ -1017,24 +1114,14 @@ static const char *__head_refusal(struct contig_buddy *b, unsigned long frame,
 	return NULL;
 }
 
-/**
- * contig_buddy_free() - free an allocation.
- * @b:		the buddy.
- * @frame:	the first frame of the allocation, as returned by
- *		contig_buddy_alloc() or contig_buddy_alloc_range().
- *
- * All the frames of the allocation go back; the buddy remembers its size.
- *
- * Context: any; takes and releases b->lock.
- * Return: 0, or -EINVAL when @frame does not start an allocation (double
- * free, a frame never handed out, the middle of an allocation), reported
- * as a bug; nothing changes then.
- */
-int contig_buddy_free(struct contig_buddy *b, unsigned long frame)
+/* contig_buddy_free() and contig_buddy_free_cached(). */
+static int __free_alloc(struct contig_buddy *b, unsigned long frame,
+			bool cached)
 {
 	unsigned long irqflags, nr = 0;
 	enum contig_owner owner;
 	const char *why;
+	int o;
 
 	if (frame >= b->nr_frames) {
 		__bad_call(b, true, "free of a frame outside the region", frame);
@@ -1050,7 +1137,13 @@ int contig_buddy_free(struct contig_buddy *b, unsigned long frame)
 	}
 	owner = b->meta[frame] & META_OWNER;
 	__mark_free(b, frame, nr);
-	__give_back(b, frame, frame + nr);
+	o = cached ? __stash_order(frame, nr, owner) : -1;
+	if (o >= 0 && b->nr_stash[o] < CONTIG_BUDDY_STASH_DEPTH) {
+		b->stash[o][b->nr_stash[o]++] = frame;
+		b->stash_frames += nr;
+	} else {
+		__give_back(b, frame, frame + nr);
+	}
 	b->free_frames += nr;
 	b->owner_frames[owner] -= nr;
 	b->owner_frames[CONTIG_OWNER_FREE] += nr;
@@ -1059,7 +1152,67 @@ int contig_buddy_free(struct contig_buddy *b, unsigned long frame)
 	return 0;
 }
 
+/**
+ * contig_buddy_free() - free an allocation.
+ * @b:		the buddy.
+ * @frame:	the first frame of the allocation, as returned by
+ *		contig_buddy_alloc() or contig_buddy_alloc_range().
+ *
+ * All the frames of the allocation go back; the buddy remembers its size.
+ *
+ * Context: any; takes and releases b->lock.
+ * Return: 0, or -EINVAL when @frame does not start an allocation (double
+ * free, a frame never handed out, the middle of an allocation), reported
+ * as a bug; nothing changes then.
+ */
+int contig_buddy_free(struct contig_buddy *b, unsigned long frame)
+{
+	return __free_alloc(b, frame, false);
+}
+
 CONTIG_EXPORT_FOR_TESTS(contig_buddy_free);
+
+/**
+ * contig_buddy_free_cached() - free an allocation, into the stash if it
+ *	fits there.
+ * @b:		the buddy.
+ * @frame:	the first frame of the allocation.
+ *
+ * As contig_buddy_free(), but an allocation of 1 to 16 frames, a power of
+ * two aligned to its size, held unmovable or as slab, goes unmerged to
+ * the stash of its size, for the next CONTIG_BUDDY_CACHED request of that
+ * size, while the stash has room (see the file comment).
+ *
+ * Context: any; takes and releases b->lock.
+ * Return: as contig_buddy_free().
+ */
+int contig_buddy_free_cached(struct contig_buddy *b, unsigned long frame)
+{
+	return __free_alloc(b, frame, true);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buddy_free_cached);
+
+/**
+ * contig_buddy_drain() - merge the stash back into the free blocks.
+ * @b:	the buddy.
+ *
+ * Nobody needs to call this for a request to succeed: the buddy drains
+ * the stash itself before a request fails.  For tests, and for a caller
+ * that wants the free blocks as large as they can be.
+ *
+ * Context: any; takes and releases b->lock.
+ */
+void contig_buddy_drain(struct contig_buddy *b)
+{
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&b->lock, irqflags);
+	__stash_drain(b);
+	spin_unlock_irqrestore(&b->lock, irqflags);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buddy_drain);
 
 /**
  * contig_buddy_convert_range() - claim a range held by placeholders.
@@ -1097,6 +1250,7 @@ long contig_buddy_convert_range(struct contig_buddy *b, unsigned long start,
 		return -EINVAL;
 
 	spin_lock_irqsave(&b->lock, irqflags);
+	__stash_drain(b);
 	for (pos = start; pos < end; pos += nr) {
 		m = b->meta[pos];
 		if (!m) {
@@ -1337,6 +1491,9 @@ CONTIG_EXPORT_FOR_TESTS(contig_buddy_get_owners);
  * @b:	the buddy.
  * @st:	filled in; every field is consistent with every other.
  *
+ * The stash is merged back first, so the free blocks are those any
+ * request can have.
+ *
  * Context: any; takes and releases b->lock.
  */
 void contig_buddy_get_stats(struct contig_buddy *b,
@@ -1347,6 +1504,8 @@ void contig_buddy_get_stats(struct contig_buddy *b,
 
 	memset(st, 0, sizeof(*st));
 	spin_lock_irqsave(&b->lock, irqflags);
+	/* Figures of the merged state: what any request can have. */
+	__stash_drain(b);
 	st->nr_frames = b->nr_frames;
 	st->max_order = b->max_order;
 	st->policy = b->policy;
@@ -1359,6 +1518,8 @@ void contig_buddy_get_stats(struct contig_buddy *b,
 	st->range_busy = b->range_busy;
 	st->bad_calls = b->bad_calls;
 	st->zeroed_frames = b->zeroed_frames;
+	st->stash_hits = b->stash_hits;
+	st->stash_drains = b->stash_drains;
 	spin_unlock_irqrestore(&b->lock, irqflags);
 	for (o = st->max_order; o >= 0; o--) {
 		if (st->nr_free[o]) {
@@ -1581,18 +1742,55 @@ static int __check_free(const struct contig_buddy *b, unsigned long pos,
 	return 0;
 }
 
+/*
+ * The stashed block of @nr frames at @pos: aligned, in the region, free,
+ * in no bitmap.  Context: b->lock held.
+ */
+static int __check_stashed(const struct contig_buddy *b, unsigned long pos,
+			   unsigned long nr, struct __check *c)
+{
+	unsigned long i;
+	unsigned int o;
+
+	lockdep_assert_held(&b->lock);
+	if (pos & (nr - 1) || nr > b->nr_frames - pos)
+		return __fail(c, "stashed block %lu+%lu misaligned or outside",
+			      pos, nr);
+	for (i = pos; i < pos + nr; i++)
+		if (b->meta[i])
+			return __fail(c, "frame %lu: metadata %#x in the stashed block %lu+%lu",
+				      i, b->meta[i], pos, nr);
+	for (o = 0; o <= b->max_order; o++) {
+		unsigned long s = pos & ~((1UL << o) - 1);
+
+		if (__block_is_free(b, s, o) && s + (1UL << o) > pos)
+			return __fail(c, "stashed block %lu+%lu inside the free block %lu/%u",
+				      pos, nr, s, o);
+	}
+	return 0;
+}
+
 /* Every invariant of the file comment.  Context: b->lock held. */
 static int __check(const struct contig_buddy *b, struct __check *c)
 {
 	unsigned long owners[CONTIG_NR_OWNERS] = { 0 };
 	unsigned long pos, nr, bits = 0, blocks = 0, allocs = 0, free = 0;
-	unsigned long zeroed = 0;
+	unsigned long zeroed = 0, stashed = 0, in_stash = 0;
 	unsigned int o;
 	int ret;
 
 	lockdep_assert_held(&b->lock);
 	if (!b->meta)
 		return __fail(c, "not initialised");
+	for (o = 0; o < CONTIG_BUDDY_STASH_ORDERS; o++) {
+		if (b->nr_stash[o] > CONTIG_BUDDY_STASH_DEPTH)
+			return __fail(c, "order %u: %u blocks stashed", o,
+				      b->nr_stash[o]);
+		in_stash += (unsigned long)b->nr_stash[o] << o;
+	}
+	if (in_stash != b->stash_frames)
+		return __fail(c, "%lu frames stashed, stash_frames says %lu",
+			      in_stash, b->stash_frames);
 	if (b->nr_frames % 64 &&
 	    b->clean[b->nr_frames / 64] >> (b->nr_frames % 64))
 		return __fail(c, "clean bits past the end of the region");
@@ -1603,9 +1801,9 @@ static int __check(const struct contig_buddy *b, struct __check *c)
 		bits += b->nr_free[o];
 		free += b->nr_free[o] << o;
 	}
-	if (free != b->free_frames)
-		return __fail(c, "free blocks hold %lu frames, free_frames %lu",
-			      free, b->free_frames);
+	if (free + b->stash_frames != b->free_frames)
+		return __fail(c, "free blocks hold %lu frames and the stash %lu, free_frames %lu",
+			      free, b->stash_frames, b->free_frames);
 
 	for (pos = 0; pos < b->nr_frames; pos += nr) {
 		u8 m = b->meta[pos];
@@ -1616,6 +1814,14 @@ static int __check(const struct contig_buddy *b, struct __check *c)
 				return ret;
 			owners[m & META_OWNER] += nr;
 			allocs++;
+		} else if (!m && __stashed_at(b, pos) >= 0) {
+			nr = 1UL << __stashed_at(b, pos);
+			ret = __check_stashed(b, pos, nr, c);
+			if (ret)
+				return ret;
+			owners[CONTIG_OWNER_FREE] += nr;
+			zeroed += __clean_count(b, pos, nr);
+			stashed += nr;
 		} else if (!m) {
 			ret = __check_free(b, pos, &o, c);
 			if (ret)
@@ -1637,6 +1843,9 @@ static int __check(const struct contig_buddy *b, struct __check *c)
 			return __fail(c, "%lu %s frames, owner_frames says %lu",
 				      owners[o], contig_owner_names[o],
 				      b->owner_frames[o]);
+	if (stashed != b->stash_frames)
+		return __fail(c, "%lu stashed frames met on the walk, stash_frames %lu (overlap)",
+			      stashed, b->stash_frames);
 	if (zeroed != b->zeroed_frames)
 		return __fail(c, "%lu free frames zeroed, zeroed_frames says %lu",
 			      zeroed, b->zeroed_frames);

@@ -85,6 +85,14 @@ enum contig_policy {
 #define CONTIG_NR_POLICIES	CONTIG_POLICY_DEFAULT
 
 /*
+ * The stash (buddy_core.c): blocks of 1 << 0 .. 1 << (STASH_ORDERS - 1)
+ * frames freed by contig_buddy_free_cached(), kept unmerged, up to
+ * STASH_DEPTH per order, for CONTIG_BUDDY_CACHED requests of their size.
+ */
+#define CONTIG_BUDDY_STASH_ORDERS	5
+#define CONTIG_BUDDY_STASH_DEPTH	8
+
+/*
  * Flags of contig_buddy_alloc().
  *
  * CONTIG_BUDDY_ATOMIC: the caller may be in atomic context.  The buddy
@@ -98,12 +106,18 @@ enum contig_policy {
  * unmovable request means moving movable frames only.
  *
  * CONTIG_BUDDY_BOTTOMUP: place from the low end even when movable.
+ *
+ * CONTIG_BUDDY_CACHED: a request for a power of two of frames up to
+ * 1 << (CONTIG_BUDDY_STASH_ORDERS - 1), aligned to no more than its size
+ * and placed bottom-up, takes the block last stashed at its size if
+ * there is one, whatever the policy: no split, no search.
  */
 #define CONTIG_BUDDY_ATOMIC	0x1U
 #define CONTIG_BUDDY_TOPDOWN	0x2U
 #define CONTIG_BUDDY_BOTTOMUP	0x4U
+#define CONTIG_BUDDY_CACHED	0x8U
 #define CONTIG_BUDDY_FLAGS	(CONTIG_BUDDY_ATOMIC | CONTIG_BUDDY_TOPDOWN | \
-				 CONTIG_BUDDY_BOTTOMUP)
+				 CONTIG_BUDDY_BOTTOMUP | CONTIG_BUDDY_CACHED)
 
 /**
  * struct contig_buddy_bitmap - the free blocks of one order.
@@ -147,6 +161,13 @@ struct contig_buddy_bitmap {
  *		and known to hold only zero bytes; clear for a free frame
  *		whose contents are unknown ("dirty").  See buddy_core.c.
  * @zeroed_frames: free frames whose @clean bit is set.
+ * @stash:	per order, the first frames of the stashed blocks; the last
+ *		is the next one handed out.
+ * @nr_stash:	per order, blocks in @stash.
+ * @stash_frames: frames in the stash; part of @free_frames.
+ * @stash_hits:	CONTIG_BUDDY_CACHED allocations served from the stash.
+ * @stash_drains: times the stash was merged back (contig_buddy_drain(),
+ *		a request no free block served, a range claim, stats).
  */
 struct contig_buddy {
 	spinlock_t lock;		/* protects what follows */
@@ -170,6 +191,11 @@ struct contig_buddy {
 	unsigned long bad_calls;
 	u64 *clean;
 	unsigned long zeroed_frames;
+	unsigned long stash[CONTIG_BUDDY_STASH_ORDERS][CONTIG_BUDDY_STASH_DEPTH];
+	unsigned int nr_stash[CONTIG_BUDDY_STASH_ORDERS];
+	unsigned long stash_frames;
+	unsigned long stash_hits;
+	unsigned long stash_drains;
 };
 
 /**
@@ -188,6 +214,8 @@ struct contig_buddy {
  * @range_busy:	range claims refused because a frame was in use.
  * @bad_calls:	calls refused as invalid.
  * @zeroed_frames: free frames known to hold only zero bytes.
+ * @stash_hits:	CONTIG_BUDDY_CACHED allocations served from the stash.
+ * @stash_drains: times the stash was merged back.
  */
 struct contig_buddy_stats {
 	unsigned long nr_frames;
@@ -203,6 +231,8 @@ struct contig_buddy_stats {
 	unsigned long range_busy;
 	unsigned long bad_calls;
 	unsigned long zeroed_frames;
+	unsigned long stash_hits;
+	unsigned long stash_drains;
 };
 
 int contig_buddy_init(struct contig_buddy *b, unsigned long nr_frames,
@@ -226,6 +256,8 @@ long contig_buddy_convert_range(struct contig_buddy *b, unsigned long start,
 				unsigned long nr_frames, enum contig_owner from,
 				enum contig_owner to);
 int contig_buddy_free(struct contig_buddy *b, unsigned long frame);
+int contig_buddy_free_cached(struct contig_buddy *b, unsigned long frame);
+void contig_buddy_drain(struct contig_buddy *b);
 long contig_buddy_alloc_size(struct contig_buddy *b, unsigned long frame);
 enum contig_owner contig_buddy_owner(struct contig_buddy *b,
 				     unsigned long frame);

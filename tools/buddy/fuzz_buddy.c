@@ -61,7 +61,12 @@ static void fail(const char *op, const char *why)
 /* Per frame: 1 when it may hold data, 0 when it holds only zero bytes. */
 static u8 *dirty;
 
-static void verify(struct contig_buddy *b, struct model *m, const char *op)
+/*
+ * The checker and every frame after every operation; the stats (which
+ * merge the stash back, in the buddy and in the model) when @stats.
+ */
+static void verify(struct contig_buddy *b, struct model *m, const char *op,
+		   bool stats)
 {
 	struct contig_buddy_stats st;
 	unsigned long i, zeroed = 0;
@@ -70,6 +75,10 @@ static void verify(struct contig_buddy *b, struct model *m, const char *op)
 	if (contig_buddy_check(b, why, sizeof(why)))
 		fail(op, why);
 	model_update(m);
+	if (model_compare_frames(m, b, why, sizeof(why)))
+		fail(op, why);
+	if (!stats)
+		return;
 	if (model_compare(m, b, why, sizeof(why)))
 		fail(op, why);
 	for (i = 0; i < m->n; i++)
@@ -136,11 +145,12 @@ static void live_remove(struct live *l, unsigned long idx)
 static void op_alloc(struct input *in, struct contig_buddy *b,
 		     struct model *m, struct live *l)
 {
-	unsigned int s = get8(in), a = get8(in), f = get8(in);
+	unsigned int s = get8(in), a = get8(in), f = get8(in), c = get8(in);
 	unsigned long nr, align;
 	unsigned int flags = 0;
 	int owner, policy, valid;
 	unsigned long zeroed = ~0UL;
+	unsigned int hits;
 	long ret, want;
 
 	switch (s >> 6) {
@@ -193,6 +203,8 @@ static void op_alloc(struct input *in, struct contig_buddy *b,
 		flags |= CONTIG_BUDDY_ATOMIC;
 	if (f == 0xf7)
 		flags |= 0x100;
+	if (c & 1)
+		flags |= CONTIG_BUDDY_CACHED;
 
 	valid = model_alloc_valid(m, nr, align, owner, policy, flags);
 	if (a & 0x40)
@@ -208,7 +220,12 @@ static void op_alloc(struct input *in, struct contig_buddy *b,
 		       nr, align, owner, policy, flags, ret);
 		return;
 	}
+	hits = m->nr_stash[0] + m->nr_stash[1] + m->nr_stash[2] +
+	       m->nr_stash[3] + m->nr_stash[4];
 	want = model_place(m, nr, align, owner, policy, flags);
+	if (want >= 0 && m->nr_stash[0] + m->nr_stash[1] + m->nr_stash[2] +
+	    m->nr_stash[3] + m->nr_stash[4] == hits - 1)
+		fuzz_stats[FUZZ_STASH_HITS]++;
 	EXPECT("alloc", want < 0 ? ret == -ENOMEM : ret == want,
 	       "nr %lu align %lu owner %d policy %d flags %#x: %ld, model says %ld",
 	       nr, align, owner, policy, flags, ret, want);
@@ -228,16 +245,30 @@ static void op_free_live(struct input *in, struct contig_buddy *b,
 			 struct model *m, struct live *l)
 {
 	unsigned long idx, frame;
+	unsigned int hits;
+	bool cached;
 	int ret;
 
 	if (!l->nr)
 		return;
-	idx = get16(in) % l->nr;
+	idx = get16(in);
+	cached = idx & 1;
+	idx = (idx >> 1) % l->nr;
 	frame = l->start[idx];
-	ret = contig_buddy_free(b, frame);
+	ret = cached ? contig_buddy_free_cached(b, frame) :
+		       contig_buddy_free(b, frame);
 	fuzz_stats[FUZZ_FREE_OK]++;
 	EXPECT("free", !ret, "frame %lu: %d", frame, ret);
-	model_unmark(m, frame);
+	if (cached) {
+		hits = m->nr_stash[0] + m->nr_stash[1] + m->nr_stash[2] +
+		       m->nr_stash[3] + m->nr_stash[4];
+		model_unmark_cached(m, frame);
+		if (m->nr_stash[0] + m->nr_stash[1] + m->nr_stash[2] +
+		    m->nr_stash[3] + m->nr_stash[4] > hits)
+			fuzz_stats[FUZZ_STASHED]++;
+	}
+	else
+		model_unmark(m, frame);
 	live_remove(l, idx);
 }
 
@@ -269,6 +300,12 @@ static void op_range(struct input *in, struct contig_buddy *b,
 	unsigned long nr = get8(in) % 65;
 	int owner = 1 + get8(in) % 4;
 	long ret = contig_buddy_alloc_range(b, start, nr, owner);
+
+	/* A range claim merges the stash back first. */
+	if (nr && start < m->n && nr <= m->n - start) {
+		model_drain(m);
+		model_update(m);
+	}
 
 	fuzz_stats[ret >= 0 ? FUZZ_RANGE_OK : ret == -EBUSY ? FUZZ_RANGE_BUSY :
 		   FUZZ_EINVAL]++;
@@ -354,7 +391,12 @@ static void op_misc(struct input *in, struct contig_buddy *b,
 		if (owner >= 0 && owner < CONTIG_NR_POLICIES)
 			m->policy = owner;
 		break;
-	default: /* owner of a frame out of range */
+	case 3:	/* merge the stash back, or the owner of a frame out of range */
+		if (what & 0x80) {
+			contig_buddy_drain(b);
+			model_drain(m);
+			break;
+		}
 		EXPECT("owner", contig_buddy_owner(b, m->n + x) ==
 		       CONTIG_OWNER_FREE, "frame %lu", m->n + x);
 		EXPECT("alloc_size", contig_buddy_alloc_size(b, m->n + x) ==
@@ -393,7 +435,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		memset(dirty, 1, n);
 	if (!l.start || !dirty)
 		fail("calloc", "out of memory");
-	verify(&b, &m, "init");
+	verify(&b, &m, "init", true);
 
 	fuzz_stats[FUZZ_INPUTS]++;
 	while (more(&in)) {
@@ -410,7 +452,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			op_range(&in, &b, &m, &l);
 		else
 			op_misc(&in, &b, &m, &l);
-		verify(&b, &m, "after op");
+		verify(&b, &m, "after op", !(fuzz_stats[FUZZ_OPS] % 8));
 	}
 
 	/* Free everything: the region must be whole again. */
@@ -419,7 +461,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			fail("final free", "refused");
 	for (i = 0; i < l.nr; i++)
 		model_unmark(&m, l.start[i]);
-	verify(&b, &m, "all freed");
+	verify(&b, &m, "all freed", true);
 	if (contig_buddy_check(&b, why, sizeof(why)))
 		fail("final check", why);
 	free(l.start);

@@ -135,5 +135,7 @@ int main(int argc, char **argv)
 	       fuzz_stats[FUZZ_RANGE_BUSY], fuzz_stats[FUZZ_EINVAL]);
 	printf("fuzz_buddy: %lu frames zeroed in the background, %lu allocated frames reported zeroed\n",
 	       fuzz_stats[FUZZ_ZEROED], fuzz_stats[FUZZ_ZEROED_USED]);
+	printf("fuzz_buddy: %lu blocks stashed, %lu allocations served from the stash\n",
+	       fuzz_stats[FUZZ_STASHED], fuzz_stats[FUZZ_STASH_HITS]);
 	return 0;
 }

@@ -26,8 +26,9 @@ int model_init(struct model *m, unsigned long n, enum contig_policy policy)
 	m->prefix = calloc(n + 1, sizeof(*m->prefix));
 	m->blk_start = calloc(n, sizeof(*m->blk_start));
 	m->blk_order = calloc(n, sizeof(*m->blk_order));
+	m->stashed = calloc(n, sizeof(*m->stashed));
 	if (!m->owner || !m->size || !m->prefix || !m->blk_start ||
-	    !m->blk_order) {
+	    !m->blk_order || !m->stashed) {
 		model_fini(m);
 		return -ENOMEM;
 	}
@@ -42,6 +43,7 @@ void model_fini(struct model *m)
 	free(m->prefix);
 	free(m->blk_start);
 	free(m->blk_order);
+	free(m->stashed);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -55,14 +57,15 @@ void model_update(struct model *m)
 {
 	unsigned long i, pos;
 
+	/* Free for placement: free and not stashed. */
 	for (i = 0; i < m->n; i++)
-		m->prefix[i + 1] = m->prefix[i] + !m->owner[i];
+		m->prefix[i + 1] = m->prefix[i] + (!m->owner[i] && !m->stashed[i]);
 	memset(m->nr_free, 0, sizeof(m->nr_free));
 	m->nr_blocks = 0;
 	for (pos = 0; pos < m->n;) {
 		unsigned int o = 0;
 
-		if (m->owner[pos]) {
+		if (m->owner[pos] || m->stashed[pos]) {
 			pos += m->size[pos] ? m->size[pos] : 1;
 			continue;
 		}
@@ -98,9 +101,60 @@ int model_alloc_valid(const struct model *m, unsigned long nr,
 	return 0;
 }
 
+static long __model_place(struct model *m, unsigned long nr,
+			  unsigned long align, enum contig_owner owner,
+			  enum contig_policy policy, unsigned int flags);
+
+static bool model_has_stash(const struct model *m)
+{
+	unsigned int o;
+
+	for (o = 0; o < CONTIG_BUDDY_STASH_ORDERS; o++)
+		if (m->nr_stash[o])
+			return true;
+	return false;
+}
+
+void model_drain(struct model *m)
+{
+	unsigned int o;
+
+	for (o = 0; o < CONTIG_BUDDY_STASH_ORDERS; o++) {
+		while (m->nr_stash[o])
+			memset(m->stashed + m->stash[o][--m->nr_stash[o]], 0,
+			       1UL << o);
+	}
+}
+
 long model_place(struct model *m, unsigned long nr, unsigned long align,
 		 enum contig_owner owner, enum contig_policy policy,
 		 unsigned int flags)
+{
+	bool down = (flags & CONTIG_BUDDY_TOPDOWN) ||
+		    (owner == CONTIG_OWNER_MOVABLE &&
+		     !(flags & CONTIG_BUDDY_BOTTOMUP));
+	unsigned int o = ceil_log2(nr);
+	long pos;
+
+	if ((flags & CONTIG_BUDDY_CACHED) && !down && !(nr & (nr - 1)) &&
+	    align <= nr && o < CONTIG_BUDDY_STASH_ORDERS && m->nr_stash[o]) {
+		pos = m->stash[o][--m->nr_stash[o]];
+		memset(m->stashed + pos, 0, nr);
+		model_update(m);
+		return pos;
+	}
+	pos = __model_place(m, nr, align, owner, policy, flags);
+	if (pos < 0 && model_has_stash(m)) {
+		model_drain(m);
+		model_update(m);
+		pos = __model_place(m, nr, align, owner, policy, flags);
+	}
+	return pos;
+}
+
+static long __model_place(struct model *m, unsigned long nr,
+			  unsigned long align, enum contig_owner owner,
+			  enum contig_policy policy, unsigned int flags)
 {
 	unsigned int k = ceil_log2(nr), a = ceil_log2(align);
 	bool down = (flags & CONTIG_BUDDY_TOPDOWN) ||
@@ -167,13 +221,47 @@ void model_unmark(struct model *m, unsigned long start)
 	m->size[start] = 0;
 }
 
+void model_unmark_cached(struct model *m, unsigned long start)
+{
+	unsigned long nr = m->size[start];
+	unsigned int owner = m->owner[start], o = ceil_log2(nr);
+
+	model_unmark(m, start);
+	if ((owner != CONTIG_OWNER_UNMOVABLE && owner != CONTIG_OWNER_SLAB) ||
+	    (nr & (nr - 1)) || (start & (nr - 1)) ||
+	    o >= CONTIG_BUDDY_STASH_ORDERS ||
+	    m->nr_stash[o] == CONTIG_BUDDY_STASH_DEPTH)
+		return;
+	m->stash[o][m->nr_stash[o]++] = start;
+	memset(m->stashed + start, 1, nr);
+}
+
 #define FAIL(...)					\
 	do {						\
 		snprintf(why, len, __VA_ARGS__);	\
 		return -1;				\
 	} while (0)
 
-int model_compare(const struct model *m, struct contig_buddy *b, char *why,
+int model_compare_frames(const struct model *m, struct contig_buddy *b,
+			 char *why, size_t len)
+{
+	unsigned long i;
+
+	for (i = 0; i < m->n; i++) {
+		enum contig_owner ow = contig_buddy_owner(b, i);
+		long sz = contig_buddy_alloc_size(b, i);
+
+		if (ow != m->owner[i])
+			FAIL("frame %lu: owner %d, model says %d", i, ow,
+			     m->owner[i]);
+		if (m->size[i] ? sz != (long)m->size[i] : sz != -EINVAL)
+			FAIL("frame %lu: alloc_size %ld, model says %lu", i,
+			     sz, m->size[i]);
+	}
+	return 0;
+}
+
+int model_compare(struct model *m, struct contig_buddy *b, char *why,
 		  size_t len)
 {
 	unsigned long owners[CONTIG_NR_OWNERS] = { 0 }, i, largest = 0;
@@ -181,6 +269,8 @@ int model_compare(const struct model *m, struct contig_buddy *b, char *why,
 	unsigned int o;
 
 	contig_buddy_get_stats(b, &st);
+	model_drain(m);
+	model_update(m);
 	for (i = 0; i < m->n; i++) {
 		enum contig_owner ow = contig_buddy_owner(b, i);
 		long sz = contig_buddy_alloc_size(b, i);

@@ -11,6 +11,12 @@
  * in the region.  So from the set of free frames alone the model knows
  * the exact free blocks, and from them which block each policy must pick
  * and where the request must land.
+ *
+ * The stash (contig_buddy_free_cached(), CONTIG_BUDDY_CACHED) is modelled
+ * as the buddy keeps it: per order a stack of free frames that are not
+ * free for placement until merged back, which happens when a request
+ * would otherwise fail, before a range claim (model_drain()), and when
+ * the stats are compared.
  */
 #ifndef _CONTIG_BUDDY_MODEL_H
 #define _CONTIG_BUDDY_MODEL_H
@@ -29,6 +35,9 @@ struct model {
 	unsigned long nr_free[CONTIG_BUDDY_NR_ORDERS];
 	unsigned long rover[2];
 	enum contig_policy policy;
+	u8 *stashed;			/* per frame: in the stash */
+	unsigned long stash[CONTIG_BUDDY_STASH_ORDERS][CONTIG_BUDDY_STASH_DEPTH];
+	unsigned int nr_stash[CONTIG_BUDDY_STASH_ORDERS];
 };
 
 int model_init(struct model *m, unsigned long n, enum contig_policy policy);
@@ -52,8 +61,18 @@ int model_alloc_valid(const struct model *m, unsigned long nr,
 void model_mark(struct model *m, unsigned long start, unsigned long nr,
 		enum contig_owner owner);
 void model_unmark(struct model *m, unsigned long start);
-/* Compare the buddy's stats and per-frame owners with the model. */
-int model_compare(const struct model *m, struct contig_buddy *b, char *why,
+/* contig_buddy_free_cached(): into the stash when it fits there. */
+void model_unmark_cached(struct model *m, unsigned long start);
+/* Merge the stash back; call model_update() after. */
+void model_drain(struct model *m);
+/*
+ * Compare the buddy's stats and per-frame owners with the model; the
+ * buddy's stats merge its stash back, so the model's is merged too.
+ */
+int model_compare(struct model *m, struct contig_buddy *b, char *why,
 		  size_t len);
+/* Per-frame owners and sizes only: no stats, nothing merged. */
+int model_compare_frames(const struct model *m, struct contig_buddy *b,
+			 char *why, size_t len);
 
 #endif /* _CONTIG_BUDDY_MODEL_H */
