@@ -131,6 +131,8 @@ static int fragmentation_show(struct seq_file *m, void *v)
 		   st.alloc_failures);
 	seq_printf(m, "busy ranges:   %lu\nbad calls:     %lu\n",
 		   st.range_busy, st.bad_calls);
+	seq_printf(m, "stash:         %lu served, merged back %lu times\n",
+		   st.stash_hits, st.stash_drains);
 	seq_puts(m, "order  free blocks  unusable  fragindex\n");
 	for (o = 0; o <= st.max_order; o++) {
 		seq_printf(m, "%5u  %11lu ", o, st.nr_free[o]);

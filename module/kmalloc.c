@@ -285,7 +285,8 @@ static void *__contig_kmalloc_large(struct contig_region *r, size_t size,
 		return ERR_PTR(-ENOMEM);
 	frame = contig_buddy_alloc(&r->buddy, nr, 1, CONTIG_OWNER_SLAB,
 				   CONTIG_POLICY_DEFAULT,
-				   contig_slab_buddy_flags(gfp));
+				   contig_slab_buddy_flags(gfp) |
+				   CONTIG_BUDDY_CACHED);
 	if (frame < 0) {
 		kfree(blk);
 		if (!(gfp & __GFP_NOWARN))
@@ -334,8 +335,8 @@ static void __contig_large_release(struct contig_large *blk)
 {
 	int ret;
 
-	ret = contig_buddy_free(&contig_default_region()->buddy,
-				blk->frames.frame);
+	ret = contig_buddy_free_cached(&contig_default_region()->buddy,
+				       blk->frames.frame);
 	WARN_ON_ONCE(ret);
 	kfree_rcu(blk, frames.rcu);
 }

@@ -56,7 +56,10 @@
  * allocation.  A free that empties a slab puts it on the empty list, or,
  * beyond the cache's keep limit (5 to 10 slabs by object size, as SLUB's
  * min_partial; contig_cache_set_keep_empty() changes it), gives it back
- * to the buddy; contig_cache_shrink() gives back every empty slab.
+ * to the buddy; contig_cache_shrink() gives back every empty slab.  Slabs
+ * of up to 16 frames go back to, and come from, the buddy's stash
+ * (contig_buddy_free_cached(), CONTIG_BUDDY_CACHED): a cache that grows
+ * and shrinks does not split and merge a large block each time.
  *
  * Debug (CONTIG_CACHE_DEBUG, or slab_debug=1 for every cache): at least
  * CONTIG_SLAB_RZ bytes of red zone (CONTIG_SLAB_RED) before and after each
@@ -535,9 +538,11 @@ static struct contig_slab *__contig_slab_new(struct contig_cache *c, gfp_t gfp)
 		       contig_slab_meta_gfp(gfp));
 	if (!slab)
 		return ERR_PTR(-ENOMEM);
+	/* Through the buddy's stash: slabs come and go (buddy_core.c). */
 	frame = contig_buddy_alloc(&r->buddy, 1UL << c->order, c->slab_align,
 				   CONTIG_OWNER_SLAB, CONTIG_POLICY_DEFAULT,
-				   contig_slab_buddy_flags(gfp));
+				   contig_slab_buddy_flags(gfp) |
+				   CONTIG_BUDDY_CACHED);
 	if (frame < 0) {
 		kfree(slab);
 		return ERR_PTR(frame);
@@ -583,7 +588,7 @@ static void __contig_slab_release(struct contig_cache *c,
 
 	if (verify)
 		__contig_slab_verify(c, slab, "slab released");
-	ret = contig_buddy_free(&c->region->buddy, slab->frames.frame);
+	ret = contig_buddy_free_cached(&c->region->buddy, slab->frames.frame);
 	WARN_ON_ONCE(ret);
 	kfree_rcu(slab, frames.rcu);
 }
