@@ -12,7 +12,9 @@
  * page, 4 for 16, 9 for 512.  Nothing is written to the memory either way.
  *
  *   N pg      one allocation of N pages freed at once, over and over, for
- *             N = 1, 16 and 512;
+ *             N = 1, 16 and 512; for 1 and 16 also "stash": the request
+ *             CONTIG_BUDDY_CACHED and the free contig_buddy_free_cached(),
+ *             the path of slab pages, served from the buddy's stash;
  *   8M        2048 pages (order 11), beyond MAX_PAGE_ORDER: the kernel's
  *             figure is alloc_contig_pages() - which is not exported, so
  *             this file repeats its search (the first 2048-aligned run
@@ -87,9 +89,14 @@ static const enum contig_policy policies[] = {
 
 #define NR_POL	ARRAY_SIZE(policies)
 
-/* ns per contig_buddy_alloc() + contig_buddy_free() of @nr frames. */
+/*
+ * ns per contig_buddy_alloc() + contig_buddy_free() of @nr frames; with
+ * @cached, CONTIG_BUDDY_CACHED and contig_buddy_free_cached(), the path
+ * of slab pages through the stash (any policy: the stash has none).
+ */
 static u64 ours_pairs(struct contig_buddy *b, unsigned long nr,
-		      enum contig_policy policy, unsigned int pairs)
+		      enum contig_policy policy, bool cached,
+		      unsigned int pairs)
 {
 	u64 t0 = ktime_get_ns();
 	unsigned int i;
@@ -97,10 +104,13 @@ static u64 ours_pairs(struct contig_buddy *b, unsigned long nr,
 
 	for (i = 0; i < pairs; i++) {
 		f = contig_buddy_alloc(b, nr, 1, CONTIG_OWNER_UNMOVABLE,
-				       policy, 0);
+				       policy, cached ? CONTIG_BUDDY_CACHED : 0);
 		if (f < 0)
 			return BENCH_FAILED;
-		contig_buddy_free(b, f);
+		if (cached)
+			contig_buddy_free_cached(b, f);
+		else
+			contig_buddy_free(b, f);
 	}
 	return div_u64(ktime_get_ns() - t0, pairs);
 }
@@ -216,14 +226,17 @@ static void bench_fixed(struct contig_buddy *b, const char *name,
 			u64 (*kernel)(unsigned long nr, unsigned int pairs),
 			unsigned int kpairs)
 {
-	struct bench_stat ours[NR_POL] = {}, kern = {};
+	struct bench_stat ours[NR_POL + 1] = {}, kern = {};
+	bool stash = nr < 1UL << CONTIG_BUDDY_STASH_ORDERS;
 	unsigned int p, r;
 	char what[64];
 	u64 k;
 
+	/* [NR_POL]: through the stash, for the sizes it takes. */
 	for (r = 0; r <= BENCH_ROUNDS; r++) {	/* round 0 warms up */
-		for (p = 0; p < NR_POL; p++) {
-			u64 ns = ours_pairs(b, nr, policies[p], pairs);
+		for (p = 0; p < NR_POL + stash; p++) {
+			u64 ns = ours_pairs(b, nr, policies[p % NR_POL],
+					    p == NR_POL, pairs);
 
 			if (r)
 				bench_record(&ours[p], ns != BENCH_FAILED, ns);
@@ -238,6 +251,12 @@ static void bench_fixed(struct contig_buddy *b, const char *name,
 			 contig_policy_name(policies[p]), kname);
 		bench_print("buddy", what, &ours[p], &kern, "ns");
 	}
+	if (stash) {
+		snprintf(what, sizeof(what), "%s stash vs %s", name, kname);
+		bench_print("buddy", what, &ours[NR_POL], &kern, "ns");
+	}
+	/* Leave nothing stashed for the next case to find. */
+	contig_buddy_drain(b);
 }
 
 /* The churn sequence: initial sizes, then per step a slot and a size. */

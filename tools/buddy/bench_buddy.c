@@ -47,19 +47,22 @@ static void fragment(struct contig_buddy *b, unsigned long keep_free)
 
 __attribute__((noinline))
 void bench_run(struct contig_buddy *b, unsigned long nr, unsigned long iters,
-	       enum contig_policy policy);
+	       enum contig_policy policy, bool stash);
 
+/* With @stash: CONTIG_BUDDY_CACHED and contig_buddy_free_cached(). */
 __attribute__((noinline))
 void bench_run(struct contig_buddy *b, unsigned long nr, unsigned long iters,
-	       enum contig_policy policy)
+	       enum contig_policy policy, bool stash)
 {
 	unsigned long i;
 
 	for (i = 0; i < iters; i++) {
 		long f = contig_buddy_alloc(b, nr, 1, CONTIG_OWNER_UNMOVABLE,
-					    policy, 0);
+					    policy,
+					    stash ? CONTIG_BUDDY_CACHED : 0);
 
-		if (f < 0 || contig_buddy_free(b, f)) {
+		if (f < 0 || (stash ? contig_buddy_free_cached(b, f) :
+				      contig_buddy_free(b, f))) {
 			fprintf(stderr, "bench_buddy: alloc/free failed\n");
 			exit(1);
 		}
@@ -70,7 +73,8 @@ int main(int argc, char **argv)
 {
 	unsigned long nr = argc > 1 ? strtoul(argv[1], NULL, 0) : 1;
 	unsigned long iters = argc > 2 ? strtoul(argv[2], NULL, 0) : 100000;
-	int policy = argc > 3 ? contig_policy_from_name(argv[3]) : 0;
+	bool stash = argc > 3 && !strcmp(argv[3], "stash");
+	int policy = argc > 3 && !stash ? contig_policy_from_name(argv[3]) : 0;
 	const char *fill = argc > 4 ? argv[4] : "half";
 	struct contig_buddy b;
 	struct timespec t0, t1;
@@ -81,22 +85,23 @@ int main(int argc, char **argv)
 	if (policy < 0 || !iters || (strcmp(fill, "half") &&
 	    strcmp(fill, "90") && strcmp(fill, "empty")) ||
 	    contig_buddy_init(&b, REGION, 0)) {
-		fprintf(stderr, "usage: bench_buddy [FRAMES [ITERATIONS [POLICY [half|90|empty]]]]\n");
+		fprintf(stderr, "usage: bench_buddy [FRAMES [ITERATIONS [POLICY|stash [half|90|empty]]]]\n");
 		return 2;
 	}
 	b.quiet = true;
 	if (strcmp(fill, "empty"))
 		fragment(&b, !strcmp(fill, "90") ? REGION / 10 : REGION / 2);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	bench_run(&b, nr, iters, policy);
+	bench_run(&b, nr, iters, policy, stash);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (contig_buddy_check(&b, why, sizeof(why))) {
 		fprintf(stderr, "bench_buddy: %s\n", why);
 		return 1;
 	}
 	ns = (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec);
-	printf("bench_buddy: %lu frames, %s fit, region %s: %.1f ns per alloc+free\n",
-	       nr, contig_policy_name(policy), fill, ns / iters);
+	printf("bench_buddy: %lu frames, %s%s, region %s: %.1f ns per alloc+free\n",
+	       nr, stash ? "stash" : contig_policy_name(policy),
+	       stash ? "" : " fit", fill, ns / iters);
 	contig_buddy_fini(&b);
 	return 0;
 }
