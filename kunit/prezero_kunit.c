@@ -7,6 +7,9 @@
  *  - split and merge, on a private buddy over pages of the test's own:
  *    a block half cleared and half dirty, merged by frees, must report
  *    exactly its cleared half as zeroed, and the memory must agree;
+ *  - a frame taken by a request while the worker clears it (outside the
+ *    buddy's lock): the request waits for the clear to end, the frame is
+ *    not marked zeroed, and zero_next() says -EAGAIN (two CPUs);
  *  - the region: memory written and freed is not cleared by the free (the
  *    pattern is still there, so the check after could fail), and is zero
  *    once contig_prezero_run() has been through it;
@@ -23,7 +26,11 @@
  * when memory is cleared, except where they let it run on purpose.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
@@ -161,6 +168,101 @@ static void prezero_split_merge_test(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(p.mem, 0, 64 << PAGE_SHIFT), NULL);
 	KUNIT_ASSERT_EQ(test, contig_buddy_free(b, 0), 0);
 	__check(test, b);
+}
+
+/* The race of a request with the clearing of the frame it takes. */
+struct race {
+	struct contig_buddy *b;
+	struct pages p;
+	atomic_t started;
+	long got;
+	bool timed_out;
+	struct completion done;
+};
+
+/* @clear: announce the clear, hold it until the request is waiting. */
+static void __clear_slowly(void *arg, unsigned long frame)
+{
+	struct race *rc = arg;
+	u64 t0 = ktime_get_ns();
+
+	atomic_set(&rc->started, 1);
+	while (!READ_ONCE(rc->b->zeroing_lost)) {
+		if (ktime_get_ns() - t0 > 2 * NSEC_PER_SEC) {
+			rc->timed_out = true;
+			break;
+		}
+		cpu_relax();
+	}
+	memset(__frame(&rc->p, frame), 0, PAGE_SIZE);
+}
+
+static int __race_taker(void *arg)
+{
+	struct race *rc = arg;
+	u64 t0 = ktime_get_ns();
+
+	while (!atomic_read(&rc->started) &&
+	       ktime_get_ns() - t0 < 2 * NSEC_PER_SEC)
+		cpu_relax();
+	rc->got = contig_buddy_alloc(rc->b, 1, 1, CONTIG_OWNER_UNMOVABLE,
+				     CONTIG_POLICY_DEFAULT, 0);
+	/* The new owner's first store: after the clear, never under it. */
+	if (rc->got >= 0)
+		memset(__frame(&rc->p, rc->got), 0xaa, PAGE_SIZE);
+	complete(&rc->done);
+	return 0;
+}
+
+static void prezero_race_test(struct kunit *test)
+{
+	struct race *rc = kunit_kzalloc(test, sizeof(*rc), GFP_KERNEL);
+	struct task_struct *t;
+	unsigned int cpu;
+	long ret;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	KUNIT_ASSERT_NOT_NULL(test, rc);
+	rc->b = kunit_kzalloc(test, sizeof(*rc->b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rc->b);
+	rc->p.mem = vzalloc(4 << PAGE_SHIFT);
+	KUNIT_ASSERT_NOT_NULL(test, rc->p.mem);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __vfree_action,
+							rc->p.mem), 0);
+	KUNIT_ASSERT_EQ(test, contig_buddy_init(rc->b, 4, CONTIG_POLICY_FIRST_FIT), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __buddy_fini_action,
+							rc->b), 0);
+	/* Frames 0-2 held: frame 3 is the only free one, and dirty. */
+	KUNIT_ASSERT_EQ(test, contig_buddy_alloc(rc->b, 3, 1, CONTIG_OWNER_UNMOVABLE,
+						 CONTIG_POLICY_DEFAULT, 0), 0L);
+	init_completion(&rc->done);
+	t = kthread_create(__race_taker, rc, "contig_race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	/* The taker on another CPU than ours, which spins irqs off. */
+	migrate_disable();
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	ret = contig_buddy_zero_next(rc->b, 0, 4, __clear_slowly, rc);
+	migrate_enable();
+	wait_for_completion(&rc->done);
+
+	KUNIT_EXPECT_FALSE_MSG(test, rc->timed_out,
+			       "the request never waited for the clear");
+	KUNIT_EXPECT_EQ(test, rc->got, 3L);
+	KUNIT_EXPECT_EQ(test, ret, (long)-EAGAIN);
+	KUNIT_EXPECT_EQ(test, rc->b->zeroed_frames, 0UL);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(__frame(&rc->p, 3), 0xaa, PAGE_SIZE),
+			    NULL);
+	__check(test, rc->b);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free(rc->b, 3), 0);
+	KUNIT_ASSERT_EQ(test, contig_buddy_free(rc->b, 0), 0);
+	/* Uncontended, the same frame is cleared and marked. */
+	KUNIT_EXPECT_EQ(test, contig_buddy_zero_next(rc->b, 3, 4, __clear_private,
+						     &rc->p), 3L);
+	KUNIT_EXPECT_EQ(test, rc->b->zeroed_frames, 1UL);
+	__check(test, rc->b);
 }
 
 /* Clear everything dirty in the region now. */
@@ -334,6 +436,7 @@ static int prezero_suite_init(struct kunit_suite *suite)
 
 static struct kunit_case prezero_cases[] = {
 	KUNIT_CASE(prezero_split_merge_test),
+	KUNIT_CASE(prezero_race_test),
 	KUNIT_CASE(prezero_region_test),
 	KUNIT_CASE(prezero_worker_test),
 	KUNIT_CASE_SLOW(prezero_property_test),

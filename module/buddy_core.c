@@ -449,10 +449,24 @@ static unsigned long __next_dirty(const struct contig_buddy *b,
 static unsigned long __mark_alloc(struct contig_buddy *b, unsigned long start,
 				  unsigned long nr, enum contig_owner owner)
 {
-	unsigned long lead = __clean_take(b, start, nr);
+	unsigned long lead;
 	u8 *m = b->meta + start;
 
 	lockdep_assert_held(&b->lock);
+	/*
+	 * A frame of the allocation is being cleared outside the lock
+	 * (contig_buddy_zero_next()): it will not be marked zeroed, and the
+	 * clear must end before the new owner's first store, so wait for it
+	 * here, lock held; the clearing CPU has interrupts off and needs no
+	 * lock to finish.
+	 */
+	if (b->zeroing - start < nr) {
+		b->zeroing_lost = true;
+		/* Pairs with the release in contig_buddy_zero_next(). */
+		while (smp_load_acquire(&b->zeroing_busy))
+			cpu_relax();
+	}
+	lead = __clean_take(b, start, nr);
 	memset(m, owner, nr);
 	*m |= META_HEAD;
 	do {
@@ -704,6 +718,7 @@ int contig_buddy_init(struct contig_buddy *b, unsigned long nr_frames,
 	b->nr_frames = nr_frames;
 	b->max_order = __floor_log2(nr_frames);
 	b->policy = default_policy;
+	b->zeroing = NO_SLOT;
 
 	for (o = 0; o <= b->max_order; o++) {
 		unsigned long bits = nr_frames >> o;
@@ -944,18 +959,22 @@ CONTIG_EXPORT_FOR_TESTS(contig_buddy_alloc);
  * @b:		the buddy.
  * @from:	first frame to look at.
  * @to:		frame after the last to look at; at most the region's end.
- * @clear:	clears the memory of one frame; called with b->lock held and
- *		interrupts off, so it must not sleep nor call the buddy.
+ * @clear:	clears the memory of one frame; called without b->lock but
+ *		with interrupts off, so it must not sleep nor call the buddy.
  * @arg:	passed to @clear.
  *
  * For a background worker that keeps free memory zeroed: the lowest free
  * frame of [@from, @to) not known to be zero is cleared by @clear and
  * marked zeroed.  It stays free and in its block throughout, so no
- * request finds it missing or waits for more than one frame's clearing;
- * once allocated it is no longer marked, and when freed it is dirty.
+ * request finds it missing, and the lock is not held while it is cleared:
+ * only a request that takes that very frame waits, for one frame's
+ * clearing.  A frame taken meanwhile is not marked; once allocated a
+ * frame is no longer marked, and when freed it is dirty.  One caller at a
+ * time per buddy.
  *
- * Context: any; takes and releases b->lock.
- * Return: the frame cleared, -ENOENT when every free frame of the range
+ * Context: any; takes and releases b->lock, twice.
+ * Return: the frame cleared and marked, -EAGAIN when a request took it
+ * while it was being cleared, -ENOENT when every free frame of the range
  * is zeroed, -EINVAL for a range outside the region.
  */
 long contig_buddy_zero_next(struct contig_buddy *b, unsigned long from,
@@ -964,22 +983,37 @@ long contig_buddy_zero_next(struct contig_buddy *b, unsigned long from,
 			    void *arg)
 {
 	unsigned long irqflags, frame;
+	bool lost;
 
 	if (from > to || to > b->nr_frames) {
 		__bad_call(b, true, "zero_next outside the region (frame)", to);
 		return -EINVAL;
 	}
-	spin_lock_irqsave(&b->lock, irqflags);
+	local_irq_save(irqflags);
+	spin_lock(&b->lock);
 	frame = __next_dirty(b, from, to);
 	if (frame == NO_SLOT) {
-		spin_unlock_irqrestore(&b->lock, irqflags);
+		spin_unlock(&b->lock);
+		local_irq_restore(irqflags);
 		return -ENOENT;
 	}
+	b->zeroing = frame;
+	b->zeroing_lost = false;
+	WRITE_ONCE(b->zeroing_busy, true);
+	spin_unlock(&b->lock);
 	clear(arg, frame);
-	b->clean[frame / 64] |= 1ULL << (frame % 64);
-	b->zeroed_frames++;
-	spin_unlock_irqrestore(&b->lock, irqflags);
-	return frame;
+	/* Done: a request that took the frame meanwhile may go on. */
+	smp_store_release(&b->zeroing_busy, false);
+	spin_lock(&b->lock);
+	lost = b->zeroing_lost;
+	if (!lost) {
+		b->clean[frame / 64] |= 1ULL << (frame % 64);
+		b->zeroed_frames++;
+	}
+	b->zeroing = NO_SLOT;
+	spin_unlock(&b->lock);
+	local_irq_restore(irqflags);
+	return lost ? -EAGAIN : frame;
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_buddy_zero_next);

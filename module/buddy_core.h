@@ -168,6 +168,12 @@ struct contig_buddy_bitmap {
  * @stash_hits:	CONTIG_BUDDY_CACHED allocations served from the stash.
  * @stash_drains: times the stash was merged back (contig_buddy_drain(),
  *		a request no free block served, a range claim, stats).
+ * @zeroing:	the free frame contig_buddy_zero_next() is clearing outside
+ *		the lock and will mark zeroed, or ~0UL.
+ * @zeroing_busy: @zeroing is being cleared: set under the lock, cleared
+ *		with a release store once the clear is done, without it; an
+ *		allocation that takes @zeroing waits for that store.
+ * @zeroing_lost: an allocation took @zeroing meanwhile: it is not marked.
  */
 struct contig_buddy {
 	spinlock_t lock;		/* protects what follows */
@@ -196,6 +202,9 @@ struct contig_buddy {
 	unsigned long stash_frames;
 	unsigned long stash_hits;
 	unsigned long stash_drains;
+	unsigned long zeroing;
+	bool zeroing_busy;
+	bool zeroing_lost;
 };
 
 /**

@@ -110,7 +110,22 @@ static inline void kshim_unlock(spinlock_t *l)
 	kshim_hook(l, false);
 }
 
+/*
+ * contig_buddy_zero_next() clears outside the lock with interrupts off and
+ * publishes the end of the clear with a release store; single-threaded
+ * here, so plain accesses do.
+ */
+#define READ_ONCE(x)			(*(volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)		(*(volatile __typeof__(x) *)&(x) = (v))
+#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define smp_load_acquire(p)		__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define cpu_relax()			do { } while (0)
+#define local_irq_save(f)		((f) = 0)
+#define local_irq_restore(f)		((void)(f))
+
 #define spin_lock_init(l)		((l)->locked = 0)
+#define spin_lock(l)			((void)kshim_lock(l))
+#define spin_unlock(l)			kshim_unlock(l)
 #define spin_lock_irqsave(l, f)		((f) = kshim_lock(l))
 #define spin_unlock_irqrestore(l, f)	((void)(f), kshim_unlock(l))
 #define lockdep_assert_held(l)		assert((l)->locked)
