@@ -271,18 +271,10 @@ int model_compare(struct model *m, struct contig_buddy *b, char *why,
 	contig_buddy_get_stats(b, &st);
 	model_drain(m);
 	model_update(m);
-	for (i = 0; i < m->n; i++) {
-		enum contig_owner ow = contig_buddy_owner(b, i);
-		long sz = contig_buddy_alloc_size(b, i);
-
-		if (ow != m->owner[i])
-			FAIL("frame %lu: owner %d, model says %d", i, ow,
-			     m->owner[i]);
-		if (m->size[i] ? sz != (long)m->size[i] : sz != -EINVAL)
-			FAIL("frame %lu: alloc_size %ld, model says %lu", i,
-			     sz, m->size[i]);
+	if (model_compare_frames(m, b, why, len))
+		return -1;
+	for (i = 0; i < m->n; i++)
 		owners[m->owner[i]]++;
-	}
 	for (o = 0; o < CONTIG_NR_OWNERS; o++)
 		if (owners[o] != st.owner_frames[o])
 			FAIL("%s frames: %lu, model says %lu",
