@@ -105,6 +105,22 @@ static u8 *__frame(struct pages *p, unsigned long frame)
 	return p->mem + (frame << PAGE_SHIFT);
 }
 
+/* A second caller while a frame is being cleared: refused, -EBUSY. */
+struct nested {
+	struct contig_buddy *b;
+	struct pages *p;
+	long inner;
+};
+
+static void __clear_nested(void *arg, unsigned long frame)
+{
+	struct nested *n = arg;
+
+	n->inner = contig_buddy_zero_next(n->b, 0, n->b->nr_frames,
+					  __clear_private, n->p);
+	__clear_private(n->p, frame);
+}
+
 /*
  * 32 frames written and freed; the first 16 cleared; 16 more written at
  * 16 and freed, so the free block 0..31 is half zeroed: a request for it
@@ -157,6 +173,17 @@ static void prezero_split_merge_test(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(__frame(&p, 16), 0x5a,
 					     16 << PAGE_SHIFT), NULL);
 	KUNIT_ASSERT_EQ(test, contig_buddy_free(b, 0), 0);
+
+	/* One caller at a time: a second one while a frame is cleared. */
+	{
+		struct nested n = { .b = b, .p = &p, .inner = 0 };
+
+		KUNIT_EXPECT_EQ(test, contig_buddy_zero_next(b, 0, 64,
+							     __clear_nested, &n),
+				0L);
+		KUNIT_EXPECT_EQ(test, n.inner, (long)-EBUSY);
+		__check(test, b);
+	}
 
 	/* All cleared, a whole-region block is zeroed throughout. */
 	while (contig_buddy_zero_next(b, 0, 64, __clear_private, &p) >= 0)

@@ -970,12 +970,13 @@ CONTIG_EXPORT_FOR_TESTS(contig_buddy_alloc);
  * only a request that takes that very frame waits, for one frame's
  * clearing.  A frame taken meanwhile is not marked; once allocated a
  * frame is no longer marked, and when freed it is dirty.  One caller at a
- * time per buddy.
+ * time per buddy: another gets -EBUSY.
  *
  * Context: any; takes and releases b->lock, twice.
  * Return: the frame cleared and marked, -EAGAIN when a request took it
  * while it was being cleared, -ENOENT when every free frame of the range
- * is zeroed, -EINVAL for a range outside the region.
+ * is zeroed, -EBUSY when another caller is clearing a frame (nothing
+ * done), -EINVAL for a range outside the region.
  */
 long contig_buddy_zero_next(struct contig_buddy *b, unsigned long from,
 			    unsigned long to,
@@ -991,11 +992,12 @@ long contig_buddy_zero_next(struct contig_buddy *b, unsigned long from,
 	}
 	local_irq_save(irqflags);
 	spin_lock(&b->lock);
-	frame = __next_dirty(b, from, to);
+	frame = b->zeroing == NO_SLOT ? __next_dirty(b, from, to) : NO_SLOT;
 	if (frame == NO_SLOT) {
+		lost = b->zeroing != NO_SLOT;
 		spin_unlock(&b->lock);
 		local_irq_restore(irqflags);
-		return -ENOENT;
+		return lost ? -EBUSY : -ENOENT;
 	}
 	b->zeroing = frame;
 	b->zeroing_lost = false;

@@ -57,21 +57,23 @@
  *      size classes (mutex; process; kmalloc.c)
  *  11. contig_caches_mutex: the list of object caches (mutex; process;
  *      slab.c)
- *  12. cache->lock: one object cache (spinlock; any; slab.c)
- *  13. contig_large_lock: contig_kmalloc()'s whole-frame blocks (spinlock;
+ *  12. contig_prezero_mutex: one batch of background clearing at a time
+ *      (mutex; process; prezero.c); only the buddy is called under it
+ *  13. cache->lock: one object cache (spinlock; any; slab.c)
+ *  14. contig_large_lock: contig_kmalloc()'s whole-frame blocks (spinlock;
  *      any; kmalloc.c)
- *  14. contig_buffers_lock: the lists of live and quarantined buffers and
+ *  15. contig_buffers_lock: the lists of live and quarantined buffers and
  *      the buffer counters (spinlock; any; buffer.c)
- *  15. contig_maps_lock: the hash of live device mappings (spinlock; any;
+ *  16. contig_maps_lock: the hash of live device mappings (spinlock; any;
  *      dma.c)
- *  16. region->buddy.lock, and an arena's buddy.lock (arena.c): a buddy
+ *  17. region->buddy.lock, and an arena's buddy.lock (arena.c): a buddy
  *      allocator (spinlock; any; buddy_core.c).  Innermost: nothing is
  *      called with it held but the buddy's own helpers and the
  *      clear_page() of one free frame (prezero.c, through
  *      contig_buddy_zero_next()), so no two buddy locks are ever held
  *      together.
  *
- * The spinlocks, 12 to 16, are leaves: no path holds one of them while it
+ * The spinlocks, 13 to 17, are leaves: no path holds one of them while it
  * takes another lock of this list or calls the buddy, and none is held
  * across a call that may sleep, a user copy or a DMA-API call.  Functions
  * whose kernel-doc says "Context: ... held" check it with

@@ -15,9 +15,10 @@
  *
  * The worker.  One kernel thread per loaded region, "contig_prezero", at
  * the lowest priority (nice 19).  It clears the lowest dirty free frame
- * after a rover, one frame per hold of the buddy's lock: the frame stays
- * free and in its block, so an allocation never finds memory missing
- * because of it, and waits at most for one page's clearing.  It works in
+ * after a rover, one at a time, without the buddy's lock
+ * (contig_buddy_zero_next()): the frame stays free and in its block, so
+ * an allocation never finds memory missing because of it, and only one
+ * that takes that very frame waits, for one page's clearing.  It works in
  * batches of CONTIG_PREZERO_BATCH frames and after each sleeps long
  * enough that its time clearing stays under prezero_share= percent of one
  * CPU; with nothing dirty it sleeps CONTIG_PREZERO_IDLE_MS between looks.
@@ -36,9 +37,13 @@
  * ZERO requests did not have to clear (found zeroed here, or taken from
  * lend.c's zeroed reserve).
  *
- * Locking: none of its own; the counters are atomic.  The buddy's lock is
- * held while one frame is cleared (clear_page(), a leaf).  Calls only the
- * buddy: a leaf of the call graph (contig_internal.h).
+ * Locking: contig_prezero_mutex, at its place in the lock order of
+ * contig_internal.h, makes batches one at a time (the worker's, and a
+ * test's contig_prezero_run()): contig_buddy_zero_next() allows one
+ * caller per buddy.  The worker looks at prezero= and the pause before
+ * each frame, and contig_prezero_pause() takes the mutex once, so on its
+ * return no clearing is under way.  The counters are atomic.  Calls only
+ * the buddy: a leaf of the call graph.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -51,6 +56,7 @@
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 
@@ -76,7 +82,7 @@ MODULE_PARM_DESC(prezero_share,
  * struct contig_prezero - the background clearing of one region.
  * @region:	the region.
  * @task:	the worker thread, or NULL when it could not be started.
- * @rover:	the worker's next frame to look at.
+ * @rover:	the next frame to look at (contig_prezero_mutex).
  * @cleared:	frames cleared.
  * @busy_ns:	time spent clearing them.
  * @batches:	batches that cleared at least one frame.
@@ -95,6 +101,7 @@ struct contig_prezero {
 };
 
 static struct contig_prezero contig_prezero_state;
+static DEFINE_MUTEX(contig_prezero_mutex);
 
 static void __prezero_clear(void *arg, unsigned long frame)
 {
@@ -154,18 +161,12 @@ static long __prezero_one(struct contig_region *r, unsigned long frame)
 	}
 }
 
-/**
- * contig_prezero_run() - clear up to @max dirty free frames now.
- * @max: frames.
- *
- * The worker's batch, also called by tests to reach a known state
- * without waiting.
- *
- * Context: process context; holds the buddy's lock for one frame at a
- * time.
- * Return: frames cleared; fewer than @max when no dirty frame is left.
+/*
+ * A batch of up to @max frames; the worker's (@worker) stops early when
+ * paused or turned off.  Context: process context, takes
+ * contig_prezero_mutex.
  */
-unsigned long contig_prezero_run(unsigned long max)
+static unsigned long __prezero_batch(unsigned long max, bool worker)
 {
 	struct contig_prezero *p = &contig_prezero_state;
 	struct contig_region *r = p->region;
@@ -175,14 +176,21 @@ unsigned long contig_prezero_run(unsigned long max)
 
 	if (!r)
 		return 0;
+	mutex_lock(&contig_prezero_mutex);
 	while (n < max) {
-		frame = __prezero_one(r, READ_ONCE(p->rover));
+		if (worker && (atomic_read(&p->pause) || !READ_ONCE(prezero)))
+			break;
+		frame = __prezero_one(r, p->rover);
+		/* Taken by a request while being cleared: on to the next. */
+		if (frame == -EAGAIN)
+			continue;
 		if (frame < 0)
 			break;
-		WRITE_ONCE(p->rover, frame + 1);
+		p->rover = frame + 1;
 		n++;
 		cond_resched();
 	}
+	mutex_unlock(&contig_prezero_mutex);
 	if (n) {
 		atomic64_add(n, &p->cleared);
 		atomic64_add(ktime_get_ns() - t0, &p->busy_ns);
@@ -191,20 +199,42 @@ unsigned long contig_prezero_run(unsigned long max)
 	return n;
 }
 
+/**
+ * contig_prezero_run() - clear up to @max dirty free frames now.
+ * @max: frames.
+ *
+ * The worker's batch, for tests to reach a known state without waiting;
+ * it runs whether the worker is paused or not.
+ *
+ * Context: process context; takes contig_prezero_mutex.
+ * Return: frames cleared; fewer than @max when no dirty frame is left.
+ */
+unsigned long contig_prezero_run(unsigned long max)
+{
+	return __prezero_batch(max, false);
+}
+
 CONTIG_EXPORT_FOR_TESTS(contig_prezero_run);
 
 /**
  * contig_prezero_pause() - stop the worker clearing, for a test.
  * @pause: true to stop (nests), false to let it go on.
  *
- * Context: process context.
+ * On return from a pause, no frame is being cleared by the worker and
+ * none will be until the pause is lifted.
+ *
+ * Context: process context; takes contig_prezero_mutex.
  */
 void contig_prezero_pause(bool pause)
 {
-	if (pause)
-		atomic_inc(&contig_prezero_state.pause);
-	else
+	if (!pause) {
 		atomic_dec(&contig_prezero_state.pause);
+		return;
+	}
+	atomic_inc(&contig_prezero_state.pause);
+	/* Wait for a batch under way: it stops at its next frame. */
+	mutex_lock(&contig_prezero_mutex);
+	mutex_unlock(&contig_prezero_mutex);
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_prezero_pause);
@@ -252,7 +282,7 @@ static int contig_prezero_thread(void *arg)
 			continue;
 		}
 		t0 = ktime_get_ns();
-		if (!contig_prezero_run(CONTIG_PREZERO_BATCH)) {
+		if (!__prezero_batch(CONTIG_PREZERO_BATCH, true)) {
 			schedule_timeout_interruptible(msecs_to_jiffies(CONTIG_PREZERO_IDLE_MS));
 			continue;
 		}
