@@ -32,8 +32,8 @@
  * it is impossible) the whole region.
  *
  * Counted (debugfs "prezero"): frames cleared, the time spent clearing
- * (wall time of the batches, nearly all of it with one frame's clearing
- * per hold of the buddy's lock, so CPU time), batches, and frames that
+ * (wall time of the batches, nearly all of it clearing one frame at a
+ * time with interrupts off, so CPU time), batches, and frames that
  * ZERO requests did not have to clear (found zeroed here, or taken from
  * lend.c's zeroed reserve).
  *
