@@ -62,9 +62,10 @@
  * zeroed free frames and for every allocated frame, so the first clear bit
  * from any frame is the next dirty free frame.  Freeing makes frames dirty
  * (whoever held them wrote to them); contig_buddy_zero_next() lets a
- * background worker clear one dirty free frame at a time under the lock
- * and mark it zeroed, without taking it off its block, so no request ever
- * finds it missing; an allocation reports how many of its frames, from
+ * background worker clear one dirty free frame at a time, with the lock
+ * dropped, and mark it zeroed, without taking it off its block, so no
+ * request ever finds it missing (one that takes that very frame waits in
+ * __mark_alloc() for the clear to end); an allocation reports how many of its frames, from
  * its first on, were zeroed (contig_buddy_alloc_zeroed()), and they need
  * no clearing.  The truth is per frame, so splitting and merging blocks
  * cannot lose it.
@@ -115,12 +116,12 @@
  * __owner_is_valid(), __frag_info() (over a stats snapshot) and __fail()
  * touch no buddy state and need no lock.  Nothing here sleeps or
  * allocates after contig_buddy_init(), so the buddy may be used from any
- * context.  The one call out under the lock is contig_buddy_zero_next()'s
- * @clear of a single frame, a leaf that clears memory.  Bad calls are
- * reported through contig_buddy_report() after the lock is dropped.  contig_buddy_check() and
- * contig_buddy_count_owners() are O(n) in the frames they look at, with
- * interrupts off: tests, and debugfs (the map counts one character's
- * worth of frames per call).  contig_buddy_get_owners(), which migration
+ * context.  contig_buddy_zero_next() calls its @clear of a single frame
+ * with the lock dropped and interrupts off.  Bad calls are reported
+ * through contig_buddy_report() after the lock is dropped.
+ * contig_buddy_check() and contig_buddy_count_owners() are O(n) in the
+ * frames they look at, with interrupts off: tests, and debugfs (the map
+ * counts one character's worth of frames per call).  contig_buddy_get_owners(), which migration
  * runs over the whole region, copies CONTIG_BUDDY_SNAPSHOT_BATCH frames
  * per hold of the lock and drops it in between, so its sections with
  * interrupts off are bounded whatever the size of the region.

@@ -68,10 +68,9 @@
  *      dma.c)
  *  17. region->buddy.lock, and an arena's buddy.lock (arena.c): a buddy
  *      allocator (spinlock; any; buddy_core.c).  Innermost: nothing is
- *      called with it held but the buddy's own helpers and the
- *      clear_page() of one free frame (prezero.c, through
- *      contig_buddy_zero_next()), so no two buddy locks are ever held
- *      together.
+ *      called with it held but the buddy's own helpers (prezero.c's
+ *      clear_page() of a free frame runs with it dropped), so no two
+ *      buddy locks are ever held together.
  *
  * The spinlocks, 13 to 17, are leaves: no path holds one of them while it
  * takes another lock of this list or calls the buddy, and none is held
