@@ -150,7 +150,7 @@ static void op_alloc(struct input *in, struct contig_buddy *b,
 	unsigned int flags = 0;
 	int owner, policy, valid;
 	unsigned long zeroed = ~0UL;
-	unsigned int hits;
+	unsigned int stashed;
 	long ret, want;
 
 	switch (s >> 6) {
@@ -220,11 +220,9 @@ static void op_alloc(struct input *in, struct contig_buddy *b,
 		       nr, align, owner, policy, flags, ret);
 		return;
 	}
-	hits = m->nr_stash[0] + m->nr_stash[1] + m->nr_stash[2] +
-	       m->nr_stash[3] + m->nr_stash[4];
+	stashed = model_stashed(m);
 	want = model_place(m, nr, align, owner, policy, flags);
-	if (want >= 0 && m->nr_stash[0] + m->nr_stash[1] + m->nr_stash[2] +
-	    m->nr_stash[3] + m->nr_stash[4] == hits - 1)
+	if (want >= 0 && model_stashed(m) == stashed - 1)
 		fuzz_stats[FUZZ_STASH_HITS]++;
 	EXPECT("alloc", want < 0 ? ret == -ENOMEM : ret == want,
 	       "nr %lu align %lu owner %d policy %d flags %#x: %ld, model says %ld",
@@ -245,7 +243,7 @@ static void op_free_live(struct input *in, struct contig_buddy *b,
 			 struct model *m, struct live *l)
 {
 	unsigned long idx, frame;
-	unsigned int hits;
+	unsigned int stashed;
 	bool cached;
 	int ret;
 
@@ -260,11 +258,9 @@ static void op_free_live(struct input *in, struct contig_buddy *b,
 	fuzz_stats[FUZZ_FREE_OK]++;
 	EXPECT("free", !ret, "frame %lu: %d", frame, ret);
 	if (cached) {
-		hits = m->nr_stash[0] + m->nr_stash[1] + m->nr_stash[2] +
-		       m->nr_stash[3] + m->nr_stash[4];
+		stashed = model_stashed(m);
 		model_unmark_cached(m, frame);
-		if (m->nr_stash[0] + m->nr_stash[1] + m->nr_stash[2] +
-		    m->nr_stash[3] + m->nr_stash[4] > hits)
+		if (model_stashed(m) > stashed)
 			fuzz_stats[FUZZ_STASHED]++;
 	}
 	else

@@ -105,14 +105,13 @@ static long __model_place(struct model *m, unsigned long nr,
 			  unsigned long align, enum contig_owner owner,
 			  enum contig_policy policy, unsigned int flags);
 
-static bool model_has_stash(const struct model *m)
+unsigned int model_stashed(const struct model *m)
 {
-	unsigned int o;
+	unsigned int o, n = 0;
 
 	for (o = 0; o < CONTIG_BUDDY_STASH_ORDERS; o++)
-		if (m->nr_stash[o])
-			return true;
-	return false;
+		n += m->nr_stash[o];
+	return n;
 }
 
 void model_drain(struct model *m)
@@ -144,7 +143,7 @@ long model_place(struct model *m, unsigned long nr, unsigned long align,
 		return pos;
 	}
 	pos = __model_place(m, nr, align, owner, policy, flags);
-	if (pos < 0 && model_has_stash(m)) {
+	if (pos < 0 && model_stashed(m)) {
 		model_drain(m);
 		model_update(m);
 		pos = __model_place(m, nr, align, owner, policy, flags);

@@ -63,6 +63,8 @@ void model_mark(struct model *m, unsigned long start, unsigned long nr,
 void model_unmark(struct model *m, unsigned long start);
 /* contig_buddy_free_cached(): into the stash when it fits there. */
 void model_unmark_cached(struct model *m, unsigned long start);
+/* Blocks in the stash, all orders. */
+unsigned int model_stashed(const struct model *m);
 /* Merge the stash back; call model_update() after. */
 void model_drain(struct model *m);
 /*
