@@ -14,13 +14,16 @@
  * addresses, alignment, boundaries, non-overlap (sorted addresses and
  * per-object patterns), exact slab counts against the buddy's free frames,
  * constructor counts, reports of wrong frees and of damage in debug caches
- * (their counters), and concurrent use by two kthreads.  The random stress
+ * (their counters), the per-CPU arrays (refill, flush of the oldest
+ * batch, a double free of a cached object, drain by shrink, destroy and
+ * a CPU going offline), and concurrent use by two kthreads.  The random stress
  * case keeps a shadow of every live object; its seed is printed and can be
  * set with the module parameter seed=.
  */
 #include <kunit/test-bug.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -32,6 +35,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include <contig.h>
 
@@ -382,7 +386,11 @@ static void slab_sizes_test(struct kunit *test)
 	info = info_of(c);
 	KUNIT_EXPECT_EQ(test, info.active_objs, 0);
 	KUNIT_EXPECT_GE(test, info.keep_empty, 5);
+	/* Some may wait in a per-CPU array; the three slabs are all kept. */
 	KUNIT_EXPECT_EQ(test, info.nr_slabs, min(3U, info.keep_empty));
+	contig_cache_drain_cpus(c);
+	info = info_of(c);
+	KUNIT_EXPECT_EQ(test, info.cpu_cached, 0);
 	KUNIT_EXPECT_EQ(test, info.nr_empty, info.nr_slabs);
 	KUNIT_EXPECT_EQ(test, contig_cache_shrink(c), info.nr_slabs);
 	expect_consistent(test);
@@ -587,6 +595,8 @@ static void slab_shrink_test(struct kunit *test)
 			o[i] = NULL;
 		}
 	}
+	/* The slab lists as if no per-CPU array had held the frees. */
+	contig_cache_drain_cpus(c);
 	info = info_of(c);
 	KUNIT_EXPECT_EQ(test, info.nr_slabs, 5);
 	KUNIT_EXPECT_EQ(test, info.nr_empty, 2);
@@ -603,18 +613,23 @@ static void slab_shrink_test(struct kunit *test)
 		contig_cache_free(c, o[i]);
 		o[i] = NULL;
 	}
+	contig_cache_drain_cpus(c);
 	KUNIT_EXPECT_EQ(test, info_of(c).nr_empty, 3);
 	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0 - 3 * pages);
 	contig_cache_set_keep_empty(c, 1);
 	KUNIT_EXPECT_EQ(test, info_of(c).nr_slabs, 1);
 	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0 - pages);
-	/* Keep limit 0: the free emptying a slab gives it back at once. */
+	/*
+	 * Keep limit 0: the object emptying a slab gives it back as soon as
+	 * it leaves the per-CPU array.
+	 */
 	contig_cache_set_keep_empty(c, 0);
 	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0);
 	o[0] = alloc_checked(test, c, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0 - pages);
 	contig_cache_free(c, o[0]);
 	o[0] = NULL;
+	contig_cache_drain_cpus(c);
 	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0);
 	KUNIT_EXPECT_EQ(test, contig_cache_shrink(c), 0);
 	expect_consistent(test);
@@ -1416,6 +1431,191 @@ static void slab_ksize_debug_test(struct kunit *test)
 	expect_consistent(test);
 }
 
+/* ---- per-CPU arrays ------------------------------------------------------- */
+
+/*
+ * One CPU's array through its life: the slow path's first slab, a refill
+ * of a batch, frees on top and allocations from the top (LIFO), a double
+ * free refused while the object waits in the array, the flush of the
+ * oldest batch when the array is full, and a drain on demand; the
+ * checkers after each step.  The case stays on one CPU.
+ */
+static void slab_cpu_array_test(struct kunit *test)
+{
+	struct slab_fix *fix = test->priv;
+	unsigned int limit, batch, cpu, i, n;
+	struct contig_cache_info info;
+	unsigned long wrong0, f0;
+	struct contig_cache *c;
+	void **o, *p;
+
+	c = fix_cache(test, "kunit-cpu", 64, 0, 0, 0, NULL);
+	info = info_of(c);
+	if (info.redzone || info.poison)
+		kunit_skip(test, "debug caches have no per-CPU arrays (slab_debug=1)");
+	KUNIT_ASSERT_EQ(test, info.cpu_limit, 32);
+	limit = info.cpu_limit;
+	batch = limit / 2;
+	n = limit + 1;
+	o = fix_array(test, c, n);
+	f0 = free_frames(fix->r);
+
+	migrate_disable();
+	cpu = smp_processor_id();
+	/* No slab yet: the slow path makes one and hands out its first. */
+	o[0] = alloc_checked(test, c, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, contig_cache_cpu_cached(c, cpu), 0);
+	/* The second refills the array with a batch of that slab. */
+	o[1] = alloc_checked(test, c, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, contig_cache_cpu_cached(c, cpu), batch - 1);
+	info = info_of(c);
+	KUNIT_EXPECT_EQ(test, info.nr_slabs, 1);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 2);
+	KUNIT_EXPECT_EQ(test, info.cpu_cached, batch - 1);
+	expect_consistent(test);
+
+	/* A free goes on top, and the next allocation takes it back. */
+	p = o[1];
+	contig_cache_free(c, p);
+	o[1] = NULL;
+	KUNIT_EXPECT_EQ(test, contig_cache_cpu_cached(c, cpu), batch);
+	KUNIT_EXPECT_EQ(test, info_of(c).active_objs, 1);
+	wrong0 = contig_slab_wrong_frees_count();
+	KUNIT_EXPECT_EQ(test, contig_cache_free_checked(c, p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, contig_slab_wrong_frees_count(), wrong0 + 1);
+	KUNIT_EXPECT_EQ(test, contig_cache_cpu_cached(c, cpu), batch);
+	expect_consistent(test);
+	o[1] = alloc_checked(test, c, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, o[1], p);
+
+	/* @n objects in hand, the array empty: then free them all. */
+	for (i = 2; i < n; i++)
+		o[i] = alloc_checked(test, c, GFP_KERNEL);
+	contig_cache_drain_cpus(c);
+	KUNIT_EXPECT_EQ(test, contig_cache_cpu_cached(c, cpu), 0);
+	KUNIT_EXPECT_EQ(test, info_of(c).active_objs, n);
+	expect_consistent(test);
+	for (i = 0; i < limit; i++) {
+		contig_cache_free(c, o[i]);
+		o[i] = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, contig_cache_cpu_cached(c, cpu), limit);
+	info = info_of(c);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 1);
+	KUNIT_EXPECT_EQ(test, info.nr_empty, 0);
+	/* One more than the array holds: its oldest batch goes back first. */
+	contig_cache_free(c, o[limit]);
+	o[limit] = NULL;
+	KUNIT_EXPECT_EQ(test, contig_cache_cpu_cached(c, cpu),
+			limit - batch + 1);
+	KUNIT_EXPECT_EQ(test, info_of(c).active_objs, 0);
+	expect_consistent(test);
+	migrate_enable();
+
+	/* Nothing in use, yet slabs held by the arrays: shrink drains them. */
+	info = info_of(c);
+	KUNIT_EXPECT_LT(test, info.nr_empty, info.nr_slabs);
+	KUNIT_EXPECT_EQ(test, contig_cache_shrink(c), info.nr_slabs);
+	info = info_of(c);
+	KUNIT_EXPECT_EQ(test, info.nr_slabs, 0);
+	KUNIT_EXPECT_EQ(test, info.cpu_cached, 0);
+	KUNIT_EXPECT_EQ(test, free_frames(fix->r), f0);
+	expect_consistent(test);
+}
+
+/* A cache whose objects all wait in arrays has none in use: destroy works. */
+static void slab_cpu_destroy_test(struct kunit *test)
+{
+	struct contig_cache *c;
+	void *p;
+
+	c = contig_cache_create("kunit-cpu-destroy", 128, 0, 0, 0, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	if (!info_of(c).cpu_limit) {
+		contig_cache_destroy(c);
+		kunit_skip(test, "debug caches have no per-CPU arrays (slab_debug=1)");
+	}
+	p = contig_cache_alloc(c, GFP_KERNEL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	contig_cache_free(c, p);
+	KUNIT_EXPECT_GT(test, info_of(c).cpu_cached, 0);
+	KUNIT_EXPECT_EQ(test, info_of(c).active_objs, 0);
+	KUNIT_EXPECT_EQ(test, contig_cache_destroy(c), 0);
+	expect_consistent(test);
+}
+
+struct cpu_fill {
+	struct contig_cache *cache;
+	unsigned int n;
+};
+
+/* On the CPU under test: allocate @n objects, then free them all. */
+static long cpu_fill_fn(void *data)
+{
+	struct cpu_fill *cf = data;
+	void *objs[8];
+	unsigned int i, got;
+
+	for (got = 0; got < cf->n && got < ARRAY_SIZE(objs); got++) {
+		objs[got] = contig_cache_alloc(cf->cache, GFP_KERNEL, NULL);
+		if (IS_ERR(objs[got]))
+			break;
+	}
+	for (i = 0; i < got; i++)
+		contig_cache_free(cf->cache, objs[i]);
+	return got;
+}
+
+static void cpu_online_again(void *data)
+{
+	int ret = add_cpu((unsigned long)data);
+	struct kunit *test = kunit_get_current_test();
+
+	if (test)
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "bringing CPU %lu back",
+				    (unsigned long)data);
+}
+
+/*
+ * A CPU going offline leaves no object behind in its arrays: the hotplug
+ * callback gives them back to the slabs (needs two CPUs and
+ * CONFIG_HOTPLUG_CPU).
+ */
+static void slab_cpu_hotplug_test(struct kunit *test)
+{
+	struct cpu_fill cf = { .n = 8 };
+	struct contig_cache_info info;
+	unsigned int cpu;
+	long got;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
+		kunit_skip(test, "needs CONFIG_HOTPLUG_CPU and two online CPUs");
+	cf.cache = fix_cache(test, "kunit-cpu-hotplug", 64, 0, 0, 0, NULL);
+	if (!info_of(cf.cache).cpu_limit)
+		kunit_skip(test, "debug caches have no per-CPU arrays (slab_debug=1)");
+	cpu = cpumask_last(cpu_online_mask);
+	KUNIT_ASSERT_NE(test, cpu, 0);
+	got = work_on_cpu(cpu, cpu_fill_fn, &cf);
+	KUNIT_ASSERT_EQ(test, got, cf.n);
+	/* The precondition: objects wait in that CPU's array. */
+	KUNIT_ASSERT_GE(test, contig_cache_cpu_cached(cf.cache, cpu), cf.n);
+
+	ret = remove_cpu(cpu);
+	if (ret)
+		kunit_skip(test, "CPU %u cannot go offline: %d", cpu, ret);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, cpu_online_again,
+							(void *)(unsigned long)cpu),
+			0);
+	KUNIT_EXPECT_EQ(test, contig_cache_cpu_cached(cf.cache, cpu), 0);
+	info = info_of(cf.cache);
+	KUNIT_EXPECT_EQ(test, info.cpu_cached,
+			contig_cache_cpu_cached(cf.cache,
+						cpumask_first(cpu_online_mask)));
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0);
+	expect_consistent(test);
+}
+
 static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(slab_create_invalid_test),
 	KUNIT_CASE_PARAM(slab_sizes_test, sizes_gen_params),
@@ -1432,6 +1632,9 @@ static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(slab_random_stress_test),
 	KUNIT_CASE_PARAM(slab_threads_test, hammer_modes_gen_params),
 	KUNIT_CASE(slab_ksize_debug_test),
+	KUNIT_CASE(slab_cpu_array_test),
+	KUNIT_CASE(slab_cpu_destroy_test),
+	KUNIT_CASE(slab_cpu_hotplug_test),
 	{}
 };
 

@@ -59,21 +59,28 @@
  *      slab.c)
  *  12. contig_prezero_mutex: one batch of background clearing at a time
  *      (mutex; process; prezero.c); only the buddy is called under it
- *  13. cache->lock: one object cache (spinlock; any; slab.c)
- *  14. contig_large_lock: contig_kmalloc()'s whole-frame blocks (spinlock;
+ *  13. cache->cpu_gate: held around taking every per-CPU array lock of
+ *      one cache at once, lockdep's nest lock for them (spinlock; any;
+ *      slab.c, only its invariant check)
+ *  14. a per-CPU array's lock of one object cache, any CPU's (spinlock;
+ *      any; slab.c)
+ *  15. cache->lock: one object cache (spinlock; any; slab.c)
+ *  16. contig_large_lock: contig_kmalloc()'s whole-frame blocks (spinlock;
  *      any; kmalloc.c)
- *  15. contig_buffers_lock: the lists of live and quarantined buffers and
+ *  17. contig_buffers_lock: the lists of live and quarantined buffers and
  *      the buffer counters (spinlock; any; buffer.c)
- *  16. contig_maps_lock: the hash of live device mappings (spinlock; any;
+ *  18. contig_maps_lock: the hash of live device mappings (spinlock; any;
  *      dma.c)
- *  17. region->buddy.lock, and an arena's buddy.lock (arena.c): a buddy
+ *  19. region->buddy.lock, and an arena's buddy.lock (arena.c): a buddy
  *      allocator (spinlock; any; buddy_core.c).  Innermost: nothing is
  *      called with it held but the buddy's own helpers (prezero.c's
  *      clear_page() of a free frame runs with it dropped), so no two
  *      buddy locks are ever held together.
  *
- * The spinlocks, 13 to 17, are leaves: no path holds one of them while it
- * takes another lock of this list or calls the buddy, and none is held
+ * The spinlocks, 13 to 19, are leaves: no path holds one of them while it
+ * takes another lock of this list or calls the buddy, with one exception:
+ * slab.c holds a per-CPU array's lock (14; all of them under 13) while it
+ * takes its cache's lock (15) to move a batch of objects.  None is held
  * across a call that may sleep, a user copy or a DMA-API call.  Functions
  * whose kernel-doc says "Context: ... held" check it with
  * lockdep_assert_held().

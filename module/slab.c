@@ -17,8 +17,9 @@
  *    contig_frames, slab.h), its list node, the number of objects in use
  *    and its free list, kept as an array of u16 links, one per object:
  *    next[i] is the next free index, or CONTIG_SLAB_END, or
- *    CONTIG_SLAB_INUSE while object i is handed out.  So a double free is
- *    one array read, and allocation pops the head.
+ *    CONTIG_SLAB_INUSE while object i is handed out, or CONTIG_SLAB_CACHED
+ *    while it waits in a per-CPU array (below).  So a double free is one
+ *    array read, and allocation pops the head.
  *  - contig_slab_owner[] (kvcalloc'd, one pointer per region frame): the
  *    run of frames each frame belongs to, NULL when free or used by
  *    something else.  It finds the owner of any address in O(1); it is
@@ -61,6 +62,26 @@
  * (contig_buddy_free_cached(), CONTIG_BUDDY_CACHED): a cache that grows
  * and shrinks does not split and merge a large block each time.
  *
+ * Per-CPU arrays.  A cache of objects up to a page (debug caches
+ * excepted) keeps, per CPU, a small stack of objects taken out of their
+ * slabs: @cpu_limit of them (32 up to 1 KiB, 16 up to a page), as SLAB's
+ * array caches.  An allocation pops the top of this
+ * CPU's stack, under the stack's own lock and nothing else; a free pushes
+ * onto it.  An empty stack is refilled with @cpu_batch (half the limit)
+ * objects under one hold of the cache's lock, a full one gives its
+ * @cpu_batch oldest back the same way, so the slab lists are touched once
+ * per batch.  The stack is protected by a spinlock, not by disabled
+ * interrupts alone, so that any CPU can drain any other's
+ * (contig_cache_shrink(), destroy, a CPU going offline) without an
+ * interrupt, from any context.  Cached objects stay out of their slab's
+ * free list, marked CONTIG_SLAB_CACHED; a free marks INUSE -> CACHED with
+ * cmpxchg() (so two frees of one object on two CPUs cannot both win), an
+ * allocation CACHED -> INUSE.  slab->inuse and @active count cached
+ * objects with those in use; contig_cache_get_info() and slabinfo report
+ * the difference.  contig_cache_check() takes every stack's lock (under
+ * @cpu_gate, lockdep's nest lock), so it sees each CACHED object in
+ * exactly one stack.
+ *
  * Debug (CONTIG_CACHE_DEBUG, or slab_debug=1 for every cache): at least
  * CONTIG_SLAB_RZ bytes of red zone (CONTIG_SLAB_RED) before and after each
  * object, and freed objects filled with POISON_FREE unless the cache has a
@@ -81,19 +102,23 @@
  * (process context) guards the list of caches.  cache->lock is a spinlock
  * taken irqsave, per cache, so two CPUs allocate from different caches at
  * once; no path holds it across a buddy call: new slabs are filled, and
- * released ones given back, outside it.  The owner map has no lock: each
- * entry is written only by the holder of its frames (the allocating
- * thread before the run is published, the owner's lock holder when
- * unpublishing it) and read under RCU.
+ * released ones given back, outside it.  A per-CPU array's lock is taken
+ * irqsave before cache->lock, never after; the CPU hotplug callback takes
+ * contig_caches_mutex, then the dead CPU's array locks.  The owner map has
+ * no lock: each entry is written only by the holder of its frames (the
+ * allocating thread before the run is published, the owner's lock holder
+ * when unpublishing it) and read under RCU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/poison.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
@@ -119,8 +144,11 @@
 #define CONTIG_CACHE_MAX_LEAKS	64	/* leak lines per report */
 
 #define CONTIG_SLAB_INUSE	U16_MAX
-#define CONTIG_SLAB_END		(U16_MAX - 1)
-#define CONTIG_SLAB_MAX_OBJS	(U16_MAX - 1)
+#define CONTIG_SLAB_CACHED	(U16_MAX - 1)
+#define CONTIG_SLAB_END		(U16_MAX - 2)
+#define CONTIG_SLAB_MAX_OBJS	(U16_MAX - 2)
+
+#define CONTIG_CACHE_CPU_MAX	32	/* objects per CPU, small objects */
 
 #define CONTIG_SLAB_RZ		16
 
@@ -129,10 +157,12 @@
  * @frames:	its frames; @frames.cache is the owning cache, @frames.live
  *		is cleared under its lock when the slab leaves it.
  * @node:	on the cache's partial, full or empty list; under its lock.
- * @inuse:	objects handed out; under the cache's lock.
+ * @inuse:	objects not on @free_head's list (handed out, or cached in a
+ *		per-CPU array); under the cache's lock.
  * @free_head:	first free object or CONTIG_SLAB_END; under the cache's lock.
- * @next:	per object: next free index, CONTIG_SLAB_END or
- *		CONTIG_SLAB_INUSE; under the cache's lock.
+ * @next:	per object: next free index, CONTIG_SLAB_END,
+ *		CONTIG_SLAB_INUSE or CONTIG_SLAB_CACHED; links under the
+ *		cache's lock, INUSE <-> CACHED under a per-CPU array's lock.
  */
 struct contig_slab {
 	struct contig_frames frames;
@@ -140,6 +170,32 @@ struct contig_slab {
 	unsigned int inuse;
 	unsigned int free_head;
 	u16 next[];
+};
+
+/**
+ * struct contig_cpu_obj - an object waiting in a per-CPU array.
+ * @obj:	its address.
+ * @slab:	its slab.
+ * @idx:	its index there.
+ */
+struct contig_cpu_obj {
+	void *obj;
+	struct contig_slab *slab;
+	unsigned int idx;
+};
+
+/**
+ * struct contig_cache_cpu - one CPU's array of a cache's free objects.
+ * @lock:	protects the fields below; taken with interrupts off.
+ * @nr:		objects in @objs, the top at @nr - 1.
+ * @hits:	allocations served from @objs.
+ * @objs:	the objects, each marked CONTIG_SLAB_CACHED in its slab.
+ */
+struct contig_cache_cpu {
+	spinlock_t lock;	/* the fields below */
+	unsigned int nr;
+	unsigned long hits;
+	struct contig_cpu_obj objs[CONTIG_CACHE_CPU_MAX];
 };
 
 /**
@@ -163,6 +219,12 @@ struct contig_slab {
  * @poison:	free objects hold POISON_FREE.
  * @per_seg_rcp: reciprocal of @per_seg, for index arithmetic.
  * @pitch_rcp:	reciprocal of @pitch.
+ * @cpu:	per-CPU arrays of free objects, or NULL (debug caches, objects
+ *		above a page).
+ * @cpu_limit:	objects an array holds, 0 without arrays.
+ * @cpu_batch:	objects moved between an array and the slabs at a time.
+ * @cpu_gate:	held by whoever holds every array's lock at once (the nest
+ *		lock of contig_cache_check()).
  * @node:	on contig_caches; under contig_caches_mutex.
  * @rcu:	for kfree_rcu().
  * @lock:	protects the fields below it.
@@ -171,7 +233,8 @@ struct contig_slab {
  * @empty:	slabs with no object in use.
  * @nr_slabs:	slabs on the three lists.
  * @nr_empty:	slabs on @empty.
- * @active:	objects in use.
+ * @active:	objects out of their slabs' free lists: in use, or cached in
+ *		a per-CPU array.
  * @keep_empty:	most slabs kept on @empty after a free.
  * @nr_corrupt:	debug reports of damaged red zones or poison (atomic: also
  *		counted outside @lock).
@@ -197,6 +260,10 @@ struct contig_cache {
 	bool poison;
 	struct reciprocal_value per_seg_rcp;
 	struct reciprocal_value pitch_rcp;
+	struct contig_cache_cpu __percpu *cpu;
+	unsigned int cpu_limit;
+	unsigned int cpu_batch;
+	spinlock_t cpu_gate;	/* nest lock of the array locks */
 	struct list_head node;
 	struct rcu_head rcu;
 
@@ -215,6 +282,7 @@ static DEFINE_MUTEX(contig_caches_mutex);
 static LIST_HEAD(contig_caches);		/* contig_caches_mutex */
 
 static struct contig_frames __rcu **contig_slab_owner;
+static struct contig_region *contig_slab_region;	/* of the owner map */
 static bool contig_slab_debug;
 
 /* Frames of blocks (runs with no cache) in the owner map. */
@@ -235,8 +303,8 @@ static inline size_t __contig_slab_bytes(const struct contig_cache *c)
 }
 
 /* Offset of object @idx from the start of its slab. */
-static inline unsigned int __contig_obj_offset(const struct contig_cache *c,
-					       unsigned int idx)
+static __always_inline unsigned int
+__contig_obj_offset(const struct contig_cache *c, unsigned int idx)
 {
 	unsigned int seg = reciprocal_divide(idx, c->per_seg_rcp);
 	unsigned int j = idx - seg * c->per_seg;
@@ -244,15 +312,15 @@ static inline unsigned int __contig_obj_offset(const struct contig_cache *c,
 	return (seg << c->seg_shift) + c->first + j * c->pitch;
 }
 
-static inline void *__contig_obj(const struct contig_cache *c,
-				 const struct contig_slab *slab,
-				 unsigned int idx)
+static __always_inline void *__contig_obj(const struct contig_cache *c,
+					  const struct contig_slab *slab,
+					  unsigned int idx)
 {
 	return slab->frames.vaddr + __contig_obj_offset(c, idx);
 }
 
 /* Index of the object starting at @off in a slab, or -1 if none does. */
-static int __contig_obj_index(const struct contig_cache *c, size_t off)
+static __always_inline int __contig_obj_index(const struct contig_cache *c, size_t off)
 {
 	unsigned int seg = off >> c->seg_shift;
 	unsigned int in = off & ((1U << c->seg_shift) - 1);
@@ -456,6 +524,26 @@ void contig_frames_leave(struct contig_frames *f)
 		atomic_long_sub(f->nr_frames, &contig_block_frames);
 }
 
+/* The owner map's region, if @obj lies in it, else NULL. */
+static __always_inline struct contig_region *__contig_slab_region_of(const void *obj)
+{
+	struct contig_region *r = READ_ONCE(contig_slab_region);
+
+	if (!r || obj < r->vaddr || obj >= r->vaddr + r->size)
+		return NULL;
+	return r;
+}
+
+static __always_inline struct contig_frames *__contig_frames_lookup(const void *obj)
+{
+	struct contig_region *r = __contig_slab_region_of(obj);
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "owner map looked up outside RCU");
+	if (!r)
+		return NULL;
+	return rcu_dereference(contig_slab_owner[(obj - r->vaddr) >> PAGE_SHIFT]);
+}
+
 /**
  * contig_frames_lookup() - the run of frames an address lies in.
  * @obj: any address.
@@ -467,12 +555,7 @@ void contig_frames_leave(struct contig_frames *f)
  */
 struct contig_frames *contig_frames_lookup(const void *obj)
 {
-	struct contig_region *r = contig_default_region();
-
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "owner map looked up outside RCU");
-	if (!r || obj < r->vaddr || obj >= r->vaddr + r->size)
-		return NULL;
-	return rcu_dereference(contig_slab_owner[(obj - r->vaddr) >> PAGE_SHIFT]);
+	return __contig_frames_lookup(obj);
 }
 
 /**
@@ -495,6 +578,21 @@ void contig_slab_wrong_free(const void *obj, const char *fmt, ...)
 	va_end(args);
 }
 
+static __always_inline struct contig_frames *
+__contig_frames_lookup_free(const void *obj)
+{
+	struct contig_frames *f;
+
+	if (!__contig_slab_region_of(obj)) {
+		contig_slab_wrong_free(obj, "not in the region");
+		return NULL;
+	}
+	f = __contig_frames_lookup(obj);
+	if (!f)
+		contig_slab_wrong_free(obj, "not in any slab or contig_kmalloc() block");
+	return f;
+}
+
 /**
  * contig_frames_lookup_free() - contig_frames_lookup() for a free.
  * @obj: the pointer to free, not NULL.
@@ -505,17 +603,7 @@ void contig_slab_wrong_free(const void *obj, const char *fmt, ...)
  */
 struct contig_frames *contig_frames_lookup_free(const void *obj)
 {
-	struct contig_region *r = contig_default_region();
-	struct contig_frames *f;
-
-	if (!r || obj < r->vaddr || obj >= r->vaddr + r->size) {
-		contig_slab_wrong_free(obj, "not in the region");
-		return NULL;
-	}
-	f = contig_frames_lookup(obj);
-	if (!f)
-		contig_slab_wrong_free(obj, "not in any slab or contig_kmalloc() block");
-	return f;
+	return __contig_frames_lookup_free(obj);
 }
 
 /* ---- slabs --------------------------------------------------------------- */
@@ -606,8 +694,13 @@ static void __contig_slab_unlink(struct contig_cache *c,
 	contig_frames_leave(&slab->frames);
 }
 
-/* Take one object from @slab and refile it. */
-static void *__contig_slab_pop(struct contig_cache *c, struct contig_slab *slab)
+/*
+ * Take the first free object of @slab, mark it @mark (CONTIG_SLAB_INUSE
+ * or CONTIG_SLAB_CACHED) and refile the slab; returns its index.
+ */
+static inline unsigned int __contig_slab_pop_idx(struct contig_cache *c,
+						 struct contig_slab *slab,
+						 u16 mark)
 {
 	unsigned int idx = slab->free_head;
 
@@ -615,18 +708,25 @@ static void *__contig_slab_pop(struct contig_cache *c, struct contig_slab *slab)
 	if (!slab->inuse)
 		c->nr_empty--;
 	slab->free_head = slab->next[idx];
-	slab->next[idx] = CONTIG_SLAB_INUSE;
+	WRITE_ONCE(slab->next[idx], mark);
 	slab->inuse++;
 	c->active++;
 	if (slab->inuse == c->objs)
 		list_move(&slab->node, &c->full);
 	else if (slab->inuse == 1)
 		list_move(&slab->node, &c->partial);
-	return __contig_obj(c, slab, idx);
+	return idx;
 }
 
-/* An object from the first partial slab, else an empty one, else NULL. */
-static void *__contig_cache_take(struct contig_cache *c)
+/* Take one object from @slab, in use, and refile it. */
+static void *__contig_slab_pop(struct contig_cache *c, struct contig_slab *slab)
+{
+	return __contig_obj(c, slab,
+			    __contig_slab_pop_idx(c, slab, CONTIG_SLAB_INUSE));
+}
+
+/* The slab to allocate from: the first partial one, else an empty one. */
+static struct contig_slab *__contig_cache_next_slab(struct contig_cache *c)
 {
 	struct contig_slab *slab;
 
@@ -635,7 +735,200 @@ static void *__contig_cache_take(struct contig_cache *c)
 	if (!slab)
 		slab = list_first_entry_or_null(&c->empty, struct contig_slab,
 						node);
+	return slab;
+}
+
+/* An object from the first partial slab, else an empty one, else NULL. */
+static void *__contig_cache_take(struct contig_cache *c)
+{
+	struct contig_slab *slab = __contig_cache_next_slab(c);
+
 	return slab ? __contig_slab_pop(c, slab) : NULL;
+}
+
+/*
+ * Put object @idx (in use or cached) back on @slab's free list and refile
+ * the slab; a slab that empties beyond the keep limit is unlinked onto
+ * @doomed, for __contig_slab_release_list() once the locks are dropped.
+ */
+static inline void __contig_slab_push(struct contig_cache *c,
+				      struct contig_slab *slab, unsigned int idx,
+				      struct list_head *doomed)
+{
+	lockdep_assert_held(&c->lock);
+	WRITE_ONCE(slab->next[idx], slab->free_head);
+	slab->free_head = idx;
+	c->active--;
+	if (slab->inuse-- == c->objs)
+		list_move(&slab->node, &c->partial);
+	if (!slab->inuse) {
+		list_move(&slab->node, &c->empty);
+		if (++c->nr_empty > c->keep_empty) {
+			__contig_slab_unlink(c, slab);
+			list_add(&slab->node, doomed);
+		}
+	}
+}
+
+/* Release the slabs unlinked onto @doomed.  Not under @c->lock. */
+static void __contig_slab_release_list(struct contig_cache *c,
+				       struct list_head *doomed)
+{
+	struct contig_slab *slab, *tmp;
+
+	list_for_each_entry_safe(slab, tmp, doomed, node) {
+		list_del(&slab->node);
+		__contig_slab_release(c, slab, c->rz || c->poison);
+	}
+}
+
+/* ---- per-CPU arrays (see "Per-CPU arrays" above) -------------------------- */
+
+/* Fill @pc with up to @c->cpu_batch objects from the slabs, if it can. */
+static void __contig_cpu_refill(struct contig_cache *c,
+				struct contig_cache_cpu *pc)
+{
+	struct contig_slab *slab;
+	unsigned int idx;
+
+	lockdep_assert_held(&pc->lock);
+	spin_lock(&c->lock);
+	while (pc->nr < c->cpu_batch &&
+	       (slab = __contig_cache_next_slab(c))) {
+		idx = __contig_slab_pop_idx(c, slab, CONTIG_SLAB_CACHED);
+		pc->objs[pc->nr++] = (struct contig_cpu_obj){
+			.obj = __contig_obj(c, slab, idx),
+			.slab = slab,
+			.idx = idx,
+		};
+	}
+	spin_unlock(&c->lock);
+}
+
+/* Give the @n oldest objects of @pc back to their slabs. */
+static void __contig_cpu_flush(struct contig_cache *c,
+			       struct contig_cache_cpu *pc, unsigned int n,
+			       struct list_head *doomed)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&pc->lock);
+	n = min(n, pc->nr);
+	if (!n)
+		return;
+	spin_lock(&c->lock);
+	for (i = 0; i < n; i++)
+		__contig_slab_push(c, pc->objs[i].slab, pc->objs[i].idx, doomed);
+	spin_unlock(&c->lock);
+	pc->nr -= n;
+	memmove(pc->objs, pc->objs + n, pc->nr * sizeof(*pc->objs));
+}
+
+/* An object from this CPU's array, refilled if empty; NULL if none. */
+static void *__contig_cpu_alloc(struct contig_cache *c)
+{
+	struct contig_cache_cpu *pc = raw_cpu_ptr(c->cpu);
+	struct contig_cpu_obj *o;
+	unsigned long flags;
+	void *obj = NULL;
+
+	/* Another CPU's array, after a migration, is as good: it is locked. */
+	spin_lock_irqsave(&pc->lock, flags);
+	if (!pc->nr)
+		__contig_cpu_refill(c, pc);
+	if (pc->nr) {
+		o = &pc->objs[--pc->nr];
+		WRITE_ONCE(o->slab->next[o->idx], CONTIG_SLAB_INUSE);
+		pc->hits++;
+		obj = o->obj;
+	}
+	spin_unlock_irqrestore(&pc->lock, flags);
+	return obj;
+}
+
+/* Free @obj of @slab to this CPU's array, or report a wrong free. */
+static int __contig_cpu_free(struct contig_cache *c, struct contig_slab *slab,
+			     const void *obj)
+{
+	struct contig_cache_cpu *pc = raw_cpu_ptr(c->cpu);
+	unsigned long flags;
+	LIST_HEAD(doomed);
+	bool live;
+	int idx;
+
+	idx = __contig_obj_index(c, obj - slab->frames.vaddr);
+	if (idx < 0) {
+		contig_slab_wrong_free(obj, "not the start of an object of cache %s",
+				       c->name);
+		return -EINVAL;
+	}
+	spin_lock_irqsave(&pc->lock, flags);
+	/* A released slab has no object in use: the cmpxchg fails there. */
+	live = READ_ONCE(slab->frames.live);
+	if (!live || cmpxchg(&slab->next[idx], CONTIG_SLAB_INUSE,
+			     CONTIG_SLAB_CACHED) != CONTIG_SLAB_INUSE) {
+		spin_unlock_irqrestore(&pc->lock, flags);
+		if (live)
+			contig_slab_wrong_free(obj, "double free in cache %s",
+					       c->name);
+		else
+			contig_slab_wrong_free(obj, "not allocated (its slab was just released)");
+		return -EINVAL;
+	}
+	if (pc->nr == c->cpu_limit)
+		__contig_cpu_flush(c, pc, c->cpu_batch, &doomed);
+	pc->objs[pc->nr++] = (struct contig_cpu_obj){
+		.obj = (void *)obj,
+		.slab = slab,
+		.idx = idx,
+	};
+	spin_unlock_irqrestore(&pc->lock, flags);
+	__contig_slab_release_list(c, &doomed);
+	return 0;
+}
+
+/*
+ * Give every object of @cpu's array back to the slabs; slabs that empty
+ * beyond the keep limit go onto @doomed.
+ */
+static void __contig_cpu_drain(struct contig_cache *c, unsigned int cpu,
+			       struct list_head *doomed)
+{
+	struct contig_cache_cpu *pc = per_cpu_ptr(c->cpu, cpu);
+	unsigned long flags;
+
+	spin_lock_irqsave(&pc->lock, flags);
+	__contig_cpu_flush(c, pc, pc->nr, doomed);
+	spin_unlock_irqrestore(&pc->lock, flags);
+}
+
+/*
+ * Every CPU's array of @c emptied into the slabs (no-op for a cache
+ * without arrays); slabs given back beyond the keep limit go onto
+ * @doomed, for the caller to release.
+ */
+static void __contig_cache_drain(struct contig_cache *c,
+				 struct list_head *doomed)
+{
+	unsigned int cpu;
+
+	if (!c->cpu)
+		return;
+	for_each_possible_cpu(cpu)
+		__contig_cpu_drain(c, cpu, doomed);
+}
+
+/* Objects waiting in @c's per-CPU arrays (a sum of snapshots). */
+static unsigned long __contig_cache_cached(struct contig_cache *c)
+{
+	unsigned long n = 0;
+	unsigned int cpu;
+
+	if (!c->cpu)
+		return 0;
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(c->cpu, cpu)->nr);
+	return n;
 }
 
 /* ---- caches -------------------------------------------------------------- */
@@ -704,6 +997,21 @@ static struct contig_cache *__contig_cache_create(struct contig_region *r,
 		kfree(c);
 		return ERR_PTR(-EINVAL);
 	}
+	if (!c->rz && !c->poison && size <= PAGE_SIZE) {
+		unsigned int cpu;
+
+		c->cpu_limit = size <= 1024 ? CONTIG_CACHE_CPU_MAX :
+					      CONTIG_CACHE_CPU_MAX / 2;
+		c->cpu_batch = c->cpu_limit / 2;
+		c->cpu = alloc_percpu(struct contig_cache_cpu);
+		if (!c->cpu) {
+			kfree(c);
+			return ERR_PTR(-ENOMEM);
+		}
+		for_each_possible_cpu(cpu)
+			spin_lock_init(&per_cpu_ptr(c->cpu, cpu)->lock);
+	}
+	spin_lock_init(&c->cpu_gate);
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->full);
@@ -840,7 +1148,18 @@ static void __contig_cache_report_leaks(struct contig_cache *c)
 		       n - CONTIG_CACHE_MAX_LEAKS);
 }
 
-/* Release every slab of @c (all empty unless @force) and free it. */
+static void __contig_cache_free_rcu(struct rcu_head *rcu)
+{
+	struct contig_cache *c = container_of(rcu, struct contig_cache, rcu);
+
+	free_percpu(c->cpu);
+	kfree(c);
+}
+
+/*
+ * Release every slab of @c (all empty unless objects leaked) and free it.
+ * Its per-CPU arrays have been drained.
+ */
 static void __contig_cache_teardown(struct contig_cache *c)
 {
 	struct list_head *lists[] = { &c->partial, &c->full, &c->empty };
@@ -865,7 +1184,8 @@ static void __contig_cache_teardown(struct contig_cache *c)
 		list_del(&slab->node);
 		__contig_slab_release(c, slab, true);
 	}
-	kfree_rcu(c, rcu);
+	/* A free under RCU may still look at @c and its arrays. */
+	call_rcu(&c->rcu, __contig_cache_free_rcu);
 }
 
 /**
@@ -883,6 +1203,7 @@ static void __contig_cache_teardown(struct contig_cache *c)
 int contig_cache_destroy(struct contig_cache *cache)
 {
 	unsigned long flags;
+	LIST_HEAD(doomed);
 
 	might_sleep();
 	if (!cache)
@@ -893,6 +1214,8 @@ int contig_cache_destroy(struct contig_cache *cache)
 		return -EINVAL;
 	}
 	mutex_lock(&contig_caches_mutex);
+	__contig_cache_drain(cache, &doomed);
+	__contig_slab_release_list(cache, &doomed);
 	spin_lock_irqsave(&cache->lock, flags);
 	if (cache->active) {
 		pr_err("slab: cache %s not destroyed: objects in use\n",
@@ -915,11 +1238,17 @@ static void *__contig_cache_alloc(struct contig_cache *c, gfp_t gfp)
 	unsigned long flags;
 	void *obj;
 
-	spin_lock_irqsave(&c->lock, flags);
-	obj = __contig_cache_take(c);
-	spin_unlock_irqrestore(&c->lock, flags);
-	if (obj)
-		goto got;
+	if (c->cpu) {
+		obj = __contig_cpu_alloc(c);
+		if (obj)
+			return obj;
+	} else {
+		spin_lock_irqsave(&c->lock, flags);
+		obj = __contig_cache_take(c);
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (obj)
+			goto got;
+	}
 
 	slab = __contig_slab_new(c, gfp);
 	if (IS_ERR(slab))
@@ -985,10 +1314,12 @@ EXPORT_SYMBOL_NS_GPL(contig_cache_alloc, CONTIG);
 static int __contig_slab_free(struct contig_cache *c, struct contig_slab *slab,
 			      const void *obj)
 {
-	struct contig_slab *doomed = NULL;
 	unsigned long flags;
+	LIST_HEAD(doomed);
 	int idx;
 
+	if (c->cpu)
+		return __contig_cpu_free(c, slab, obj);
 	spin_lock_irqsave(&c->lock, flags);
 	if (!slab->frames.live) {
 		spin_unlock_irqrestore(&c->lock, flags);
@@ -1012,21 +1343,9 @@ static int __contig_slab_free(struct contig_cache *c, struct contig_slab *slab,
 		__contig_obj_verify(c, (void *)obj, false, "free");
 	if (c->poison)
 		memset((void *)obj, POISON_FREE, c->size);
-	slab->next[idx] = slab->free_head;
-	slab->free_head = idx;
-	c->active--;
-	if (slab->inuse-- == c->objs)
-		list_move(&slab->node, &c->partial);
-	if (!slab->inuse) {
-		list_move(&slab->node, &c->empty);
-		if (++c->nr_empty > c->keep_empty) {
-			__contig_slab_unlink(c, slab);
-			doomed = slab;
-		}
-	}
+	__contig_slab_push(c, slab, idx, &doomed);
 	spin_unlock_irqrestore(&c->lock, flags);
-	if (doomed)
-		__contig_slab_release(c, doomed, c->rz || c->poison);
+	__contig_slab_release_list(c, &doomed);
 	return 0;
 }
 
@@ -1071,15 +1390,8 @@ size_t contig_slab_obj_size(const struct contig_frames *f, const void *obj)
 	return c->size;
 }
 
-/**
- * contig_cache_free_checked() - contig_cache_free() that says what it did.
- * @cache: the cache @obj came from.
- * @obj:   the object, or NULL.
- *
- * Context: any.
- * Return: 0, or -EINVAL for a wrong free (reported, nothing changed).
- */
-int contig_cache_free_checked(struct contig_cache *cache, const void *obj)
+static __always_inline int
+__contig_cache_free_checked(struct contig_cache *cache, const void *obj)
 {
 	struct contig_frames *f;
 	int ret = -EINVAL;
@@ -1091,7 +1403,7 @@ int contig_cache_free_checked(struct contig_cache *cache, const void *obj)
 	if (!obj)
 		return 0;
 	rcu_read_lock();
-	f = contig_frames_lookup_free(obj);
+	f = __contig_frames_lookup_free(obj);
 	if (!f)
 		goto unlock;
 	if (!f->cache)
@@ -1101,10 +1413,23 @@ int contig_cache_free_checked(struct contig_cache *cache, const void *obj)
 		contig_slab_wrong_free(obj, "an object of cache %s, not of %s",
 				       f->cache->name, cache->name);
 	else
-		ret = contig_slab_free_obj(f, obj);
+		ret = __contig_slab_free(cache, __contig_slab_of(f), obj);
 unlock:
 	rcu_read_unlock();
 	return ret;
+}
+
+/**
+ * contig_cache_free_checked() - contig_cache_free() that says what it did.
+ * @cache: the cache @obj came from.
+ * @obj:   the object, or NULL.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for a wrong free (reported, nothing changed).
+ */
+int contig_cache_free_checked(struct contig_cache *cache, const void *obj)
+{
+	return __contig_cache_free_checked(cache, obj);
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_cache_free_checked);
@@ -1123,7 +1448,7 @@ CONTIG_EXPORT_FOR_TESTS(contig_cache_free_checked);
  */
 void contig_cache_free(struct contig_cache *cache, void *obj)
 {
-	contig_cache_free_checked(cache, obj);
+	__contig_cache_free_checked(cache, obj);
 }
 EXPORT_SYMBOL_NS_GPL(contig_cache_free, CONTIG);
 
@@ -1131,10 +1456,12 @@ EXPORT_SYMBOL_NS_GPL(contig_cache_free, CONTIG);
  * contig_cache_shrink() - give every empty slab back to the buddy.
  * @cache: the cache.
  *
- * On a debug cache, first checks the red zones of every object and the
- * poison of every free one, reporting damage.
+ * First empties every CPU's array of free objects into the slabs.  On a
+ * debug cache, then checks the red zones of every object and the poison
+ * of every free one, reporting damage.
  *
- * Context: any.  Takes @cache's lock, then the buddy's.
+ * Context: any.  Takes each per-CPU array's lock, @cache's lock, then the
+ * buddy's.
  * Return: the number of slabs given back (0 or more).
  */
 int contig_cache_shrink(struct contig_cache *cache)
@@ -1146,6 +1473,7 @@ int contig_cache_shrink(struct contig_cache *cache)
 	unsigned int l;
 	int n = 0;
 
+	__contig_cache_drain(cache, &doomed);
 	spin_lock_irqsave(&cache->lock, flags);
 	for (l = 0; l < ARRAY_SIZE(lists); l++)
 		list_for_each_entry(slab, lists[l], node)
@@ -1190,11 +1518,7 @@ void contig_cache_set_keep_empty(struct contig_cache *cache, unsigned int nr)
 		list_add(&slab->node, &doomed);
 	}
 	spin_unlock_irqrestore(&cache->lock, flags);
-	while ((slab = list_first_entry_or_null(&doomed, struct contig_slab,
-						node))) {
-		list_del(&slab->node);
-		__contig_slab_release(cache, slab, cache->rz || cache->poison);
-	}
+	__contig_slab_release_list(cache, &doomed);
 }
 EXPORT_SYMBOL_NS_GPL(contig_cache_set_keep_empty, CONTIG);
 
@@ -1213,10 +1537,10 @@ static __printf(3, 4) int __contig_fail(char *why, size_t len,
 
 static int __contig_slab_check(struct contig_cache *c, struct contig_slab *slab,
 			       struct list_head *list, unsigned long *active,
-			       char *why, size_t len)
+			       unsigned long *cached, char *why, size_t len)
 {
 	const struct contig_frames *fr = &slab->frames;
-	unsigned int i, inuse = 0, steps = 0, idx;
+	unsigned int i, inuse = 0, steps = 0, idx, nr_cached = 0;
 	bool on_full, on_empty, is_full;
 	unsigned long f;
 
@@ -1230,13 +1554,20 @@ static int __contig_slab_check(struct contig_cache *c, struct contig_slab *slab,
 		if (rcu_access_pointer(contig_slab_owner[f]) != fr)
 			return __contig_fail(why, len, "%s: frame %lu not owned by its slab",
 					     c->name, f);
-	for (i = 0; i < c->objs; i++)
+	for (i = 0; i < c->objs; i++) {
 		inuse += slab->next[i] == CONTIG_SLAB_INUSE;
+		nr_cached += slab->next[i] == CONTIG_SLAB_CACHED;
+	}
+	if (nr_cached && !c->cpu)
+		return __contig_fail(why, len, "%s: slab %lu: %u marked cached, no per-CPU arrays",
+				     c->name, fr->frame, nr_cached);
+	inuse += nr_cached;
 	if (inuse != slab->inuse)
-		return __contig_fail(why, len, "%s: slab %lu: %u marked in use, count %u",
+		return __contig_fail(why, len, "%s: slab %lu: %u marked in use or cached, count %u",
 				     c->name, fr->frame, inuse, slab->inuse);
 	for (idx = slab->free_head; idx != CONTIG_SLAB_END; idx = slab->next[idx]) {
 		if (idx >= c->objs || slab->next[idx] == CONTIG_SLAB_INUSE ||
+		    slab->next[idx] == CONTIG_SLAB_CACHED ||
 		    ++steps > c->objs - inuse)
 			return __contig_fail(why, len, "%s: slab %lu: free list broken at %u",
 					     c->name, fr->frame, idx);
@@ -1251,7 +1582,79 @@ static int __contig_slab_check(struct contig_cache *c, struct contig_slab *slab,
 		return __contig_fail(why, len, "%s: slab %lu, %u of %u in use, on the wrong list",
 				     c->name, fr->frame, inuse, c->objs);
 	*active += inuse;
+	*cached += nr_cached;
 	return 0;
+}
+
+/*
+ * Every object of every per-CPU array: in a live slab of @c, at its
+ * index, marked cached.  Adds them up in @nr.  Under every array's lock
+ * and @c->lock.
+ */
+static int __contig_cpu_check(struct contig_cache *c, unsigned long *nr,
+			      char *why, size_t len)
+{
+	const struct contig_cpu_obj *o;
+	struct contig_cache_cpu *pc;
+	unsigned int cpu, i;
+
+	lockdep_assert_held(&c->lock);
+	for_each_possible_cpu(cpu) {
+		pc = per_cpu_ptr(c->cpu, cpu);
+		lockdep_assert_held(&pc->lock);
+		if (pc->nr > c->cpu_limit)
+			return __contig_fail(why, len, "%s: cpu %u: %u cached, limit %u",
+					     c->name, cpu, pc->nr, c->cpu_limit);
+		for (i = 0; i < pc->nr; i++) {
+			o = &pc->objs[i];
+			if (!o->slab->frames.live || o->slab->frames.cache != c ||
+			    o->idx >= c->objs ||
+			    o->obj != __contig_obj(c, o->slab, o->idx) ||
+			    o->slab->next[o->idx] != CONTIG_SLAB_CACHED)
+				return __contig_fail(why, len, "%s: cpu %u: entry %u bad",
+						     c->name, cpu, i);
+		}
+		*nr += pc->nr;
+	}
+	return 0;
+}
+
+/*
+ * Take @c->cpu_gate and every per-CPU array lock of @c, interrupts off.
+ * The __release()/__acquire() pairs only tell sparse that the loops
+ * balance: the array locks are held between the two calls.
+ */
+static void __contig_cpu_lock_all(struct contig_cache *c)
+	__acquires(&c->cpu_gate)
+{
+	spinlock_t *l;		/* an array's lock */
+	unsigned int cpu;
+
+	lockdep_assert_irqs_disabled();
+	spin_lock(&c->cpu_gate);
+	if (!c->cpu)
+		return;
+	for_each_possible_cpu(cpu) {
+		l = &per_cpu_ptr(c->cpu, cpu)->lock;
+		spin_lock_nest_lock(l, &c->cpu_gate);
+		__release(l);
+	}
+}
+
+static void __contig_cpu_unlock_all(struct contig_cache *c)
+	__releases(&c->cpu_gate)
+{
+	spinlock_t *l;		/* an array's lock */
+	unsigned int cpu;
+
+	if (c->cpu) {
+		for_each_possible_cpu(cpu) {
+			l = &per_cpu_ptr(c->cpu, cpu)->lock;
+			__acquire(l);
+			spin_unlock(l);
+		}
+	}
+	spin_unlock(&c->cpu_gate);
 }
 
 /**
@@ -1262,9 +1665,11 @@ static int __contig_slab_check(struct contig_cache *c, struct contig_slab *slab,
  *
  * Every slab: live, owned in the owner map on all its frames, its free
  * list acyclic and exactly its free objects, on the list its fill says;
- * the cache's counters equal the sums.
+ * the cache's counters equal the sums.  Every per-CPU array holds
+ * objects of live slabs of the cache marked cached, and the arrays hold
+ * as many objects as the slabs have marked cached.
  *
- * Context: any.  Takes @cache's lock.
+ * Context: any.  Takes @cache's per-CPU array locks, then its lock.
  * Return: 0 or -EUCLEAN.
  */
 int contig_cache_check(struct contig_cache *cache, char *why, size_t len)
@@ -1272,15 +1677,20 @@ int contig_cache_check(struct contig_cache *cache, char *why, size_t len)
 	struct list_head *lists[] = { &cache->partial, &cache->full,
 				      &cache->empty };
 	unsigned long flags, slabs = 0, empty = 0, active = 0;
+	unsigned long cached = 0, in_arrays = 0;
 	struct contig_slab *slab;
 	unsigned int l;
 	int ret = 0;
 
-	spin_lock_irqsave(&cache->lock, flags);
+	local_irq_save(flags);
+	__contig_cpu_lock_all(cache);
+	spin_lock(&cache->lock);
+	if (cache->cpu)
+		ret = __contig_cpu_check(cache, &in_arrays, why, len);
 	for (l = 0; l < ARRAY_SIZE(lists) && !ret; l++) {
 		list_for_each_entry(slab, lists[l], node) {
 			ret = __contig_slab_check(cache, slab, lists[l],
-						  &active, why, len);
+						  &active, &cached, why, len);
 			if (ret)
 				break;
 			slabs++;
@@ -1294,7 +1704,12 @@ int contig_cache_check(struct contig_cache *cache, char *why, size_t len)
 			  cache->active, slabs, empty, active);
 		ret = -EUCLEAN;
 	}
-	spin_unlock_irqrestore(&cache->lock, flags);
+	if (!ret && cached != in_arrays)
+		ret = __contig_fail(why, len, "%s: %lu marked cached, %lu in arrays",
+				    cache->name, cached, in_arrays);
+	spin_unlock(&cache->lock);
+	__contig_cpu_unlock_all(cache);
+	local_irq_restore(flags);
 	return ret;
 }
 
@@ -1370,7 +1785,7 @@ CONTIG_EXPORT_FOR_TESTS(contig_slab_check);
 void contig_cache_get_info(struct contig_cache *cache,
 			   struct contig_cache_info *info)
 {
-	unsigned long flags;
+	unsigned long flags, cached = __contig_cache_cached(cache);
 
 	spin_lock_irqsave(&cache->lock, flags);
 	info->size = cache->size;
@@ -1385,12 +1800,50 @@ void contig_cache_get_info(struct contig_cache *cache,
 	info->keep_empty = cache->keep_empty;
 	info->nr_slabs = cache->nr_slabs;
 	info->nr_empty = cache->nr_empty;
-	info->active_objs = cache->active;
+	info->active_objs = cache->active - min(cached, cache->active);
+	info->cpu_limit = cache->cpu_limit;
+	info->cpu_cached = cached;
 	info->nr_corrupt = atomic_long_read(&cache->nr_corrupt);
 	spin_unlock_irqrestore(&cache->lock, flags);
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_cache_get_info);
+
+/**
+ * contig_cache_drain_cpus() - empty every CPU's array of a cache.
+ * @cache: the cache.
+ *
+ * The objects go back to their slabs, and slabs that empty beyond the
+ * keep limit to the buddy, as if each had been freed with no array: what
+ * contig_cache_shrink() does first, without giving empty slabs back.
+ *
+ * Context: any.  Takes each array's lock, @cache's lock, the buddy's.
+ */
+void contig_cache_drain_cpus(struct contig_cache *cache)
+{
+	LIST_HEAD(doomed);
+
+	__contig_cache_drain(cache, &doomed);
+	__contig_slab_release_list(cache, &doomed);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_cache_drain_cpus);
+
+/**
+ * contig_cache_cpu_cached() - objects waiting in one CPU's array.
+ * @cache: the cache.
+ * @cpu:   a possible CPU.
+ *
+ * Context: any.
+ * Return: the count, 0 for a cache without arrays.
+ */
+unsigned int contig_cache_cpu_cached(struct contig_cache *cache,
+				     unsigned int cpu)
+{
+	return cache->cpu ? READ_ONCE(per_cpu_ptr(cache->cpu, cpu)->nr) : 0;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_cache_cpu_cached);
 
 /**
  * contig_slab_wrong_frees_count() - wrong frees reported since load.
@@ -1412,6 +1865,8 @@ CONTIG_EXPORT_FOR_TESTS(contig_slab_wrong_frees_count);
  * The header of /proc/slabinfo 2.1, plus ": waste <bytes>", and one line
  * per cache: waste is the bytes of the cache's slabs that hold no object
  * (layout waste, not free objects), objsize the size asked for,
+ * active_objs the objects in use (not those cached in per-CPU arrays),
+ * limit and batchcount those of the per-CPU arrays (0 without),
  * active_slabs the slabs not empty.  contig_slabinfo_show() (kmalloc.c)
  * appends the line of the large contig_kmalloc() blocks.
  *
@@ -1427,15 +1882,17 @@ void contig_caches_slabinfo(struct seq_file *m)
 	mutex_lock(&contig_caches_mutex);
 	list_for_each_entry(c, &contig_caches, node) {
 		unsigned long slabs, empty, active;
+		unsigned long cached = __contig_cache_cached(c);
 
 		spin_lock_irqsave(&c->lock, flags);
 		slabs = c->nr_slabs;
 		empty = c->nr_empty;
-		active = c->active;
+		active = c->active - min(cached, c->active);
 		spin_unlock_irqrestore(&c->lock, flags);
 		seq_printf(m, "%-17s %6lu %6lu %6u %4u %4lu : tunables %4u %4u %4u : slabdata %6lu %6lu %6u : waste %8zu\n",
 			   c->name, active, slabs * c->objs, c->size, c->objs,
-			   1UL << c->order, 0, 0, 0, slabs - empty, slabs, 0,
+			   1UL << c->order, c->cpu_limit, c->cpu_batch, 0,
+			   slabs - empty, slabs, 0,
 			   slabs * (__contig_slab_bytes(c) -
 				    (size_t)c->objs * c->size));
 	}
@@ -1443,6 +1900,25 @@ void contig_caches_slabinfo(struct seq_file *m)
 }
 
 /* ---- load and unload ----------------------------------------------------- */
+
+static enum cpuhp_state contig_slab_cpuhp;
+
+/* A CPU went offline: its arrays go back to the slabs. */
+static int contig_slab_cpu_dead(unsigned int cpu)
+{
+	struct contig_cache *c;
+	LIST_HEAD(doomed);
+
+	mutex_lock(&contig_caches_mutex);
+	list_for_each_entry(c, &contig_caches, node) {
+		if (!c->cpu)
+			continue;
+		__contig_cpu_drain(c, cpu, &doomed);
+		__contig_slab_release_list(c, &doomed);
+	}
+	mutex_unlock(&contig_caches_mutex);
+	return 0;
+}
 
 /**
  * contig_caches_init() - set up the owner map; caches can be made after.
@@ -1454,10 +1930,24 @@ void contig_caches_slabinfo(struct seq_file *m)
  */
 int contig_caches_init(struct contig_region *r, bool debug)
 {
+	int ret;
+
 	contig_slab_owner = kvcalloc(r->nr_pages, sizeof(*contig_slab_owner),
 				     GFP_KERNEL);
 	if (!contig_slab_owner)
 		return -ENOMEM;
+	/* Prepare-section teardown: runs on a live CPU once @cpu is dead. */
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "contig/slab:dead",
+					NULL, contig_slab_cpu_dead);
+	if (ret < 0) {
+		pr_err("slab: no CPU hotplug state for the per-CPU arrays (%d)\n",
+		       ret);
+		kvfree(contig_slab_owner);
+		contig_slab_owner = NULL;
+		return ret;
+	}
+	contig_slab_cpuhp = ret;
+	WRITE_ONCE(contig_slab_region, r);
 	atomic_long_set(&contig_block_frames, 0);
 	contig_slab_debug = debug;
 	if (debug)
@@ -1481,8 +1971,13 @@ void contig_caches_exit(void)
 
 	if (!contig_slab_owner)
 		return;
+	cpuhp_remove_state_nocalls(contig_slab_cpuhp);
 	mutex_lock(&contig_caches_mutex);
 	list_for_each_entry_safe(c, tmp, &contig_caches, node) {
+		LIST_HEAD(doomed);
+
+		__contig_cache_drain(c, &doomed);
+		__contig_slab_release_list(c, &doomed);
 		spin_lock_irqsave(&c->lock, flags);
 		if (c->active)
 			__contig_cache_report_leaks(c);
@@ -1493,9 +1988,13 @@ void contig_caches_exit(void)
 	}
 	mutex_unlock(&contig_caches_mutex);
 	WARN_ON_ONCE(atomic_long_read(&contig_block_frames));
+	WRITE_ONCE(contig_slab_region, NULL);
 
-	/* Lookups under RCU may still read the map until a grace period. */
-	synchronize_rcu();
+	/*
+	 * Lookups under RCU may still read the map until a grace period, and
+	 * the caches' RCU callbacks are this module's code.
+	 */
+	rcu_barrier();
 	kvfree(contig_slab_owner);
 	contig_slab_owner = NULL;
 }

@@ -107,7 +107,9 @@ void contig_caches_slabinfo(struct seq_file *m);
  * @keep_empty:		empty slabs kept after frees.
  * @nr_slabs:		slabs held.
  * @nr_empty:		of which empty.
- * @active_objs:	objects in use.
+ * @active_objs:	objects in use (not counting those in per-CPU arrays).
+ * @cpu_limit:		objects a per-CPU array holds; 0 without arrays.
+ * @cpu_cached:		objects waiting in the per-CPU arrays.
  * @nr_corrupt:		damaged red zones or poison reported.
  */
 struct contig_cache_info {
@@ -123,6 +125,8 @@ struct contig_cache_info {
 	unsigned long nr_slabs;
 	unsigned long nr_empty;
 	unsigned long active_objs;
+	unsigned int cpu_limit;
+	unsigned long cpu_cached;
 	unsigned long nr_corrupt;
 };
 
@@ -133,5 +137,8 @@ int contig_slab_check(char *why, size_t len);
 void contig_cache_get_info(struct contig_cache *cache,
 			   struct contig_cache_info *info);
 unsigned long contig_slab_wrong_frees_count(void);
+void contig_cache_drain_cpus(struct contig_cache *cache);
+unsigned int contig_cache_cpu_cached(struct contig_cache *cache,
+				     unsigned int cpu);
 
 #endif /* _CONTIG_SLAB_H */
