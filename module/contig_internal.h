@@ -26,8 +26,9 @@
  *   user.c      per-user charges calls arena
  *   arena.c     users' blocks  calls migrate, lend
  *   migrate.c   the engine     calls movable
- *   main.c also calls lend (lending at load, taking back at unload)
- *   and prezero (the background clearing of free memory)
+ *   main.c also calls lend (lending at load, taking back at unload),
+ *   prezero (the background clearing of free memory) and dma (its spare
+ *   mapping records, freed at unload)
  *   lend.c      lending        calls zero
  *   movable.c, slab.c, zero.c, prezero.c: leaves
  *

@@ -143,6 +143,53 @@ static void __contig_mapping_table_free(struct contig_mapping *m)
 		sg_free_table(&m->sgt);
 }
 
+/*
+ * One freed mapping record kept per slot, a slot per CPU (modulo), so
+ * that a map after an unmap on the same CPU allocates nothing: the record
+ * is taken and put back with one atomic exchange each, from whichever
+ * slot the CPU of the moment picks (any slot is correct, the exchange is
+ * the only access).  Module data, so kmemleak sees the records.
+ */
+#define CONTIG_SPARE_SLOTS	64
+static struct contig_mapping *contig_spare_mappings[CONTIG_SPARE_SLOTS];
+
+static struct contig_mapping **__contig_spare_slot(void)
+{
+	return &contig_spare_mappings[raw_smp_processor_id() %
+				      CONTIG_SPARE_SLOTS];
+}
+
+/* A zeroed mapping record: this CPU's spare, else a new one. */
+static struct contig_mapping *__contig_mapping_alloc(void)
+{
+	struct contig_mapping *m = xchg(__contig_spare_slot(), NULL);
+
+	if (!m)
+		return kzalloc(sizeof(*m), GFP_KERNEL);
+	memset(m, 0, sizeof(*m));
+	return m;
+}
+
+/* Keep @m as this CPU's spare, or free it when the slot is taken. */
+static void __contig_mapping_free(struct contig_mapping *m)
+{
+	if (cmpxchg(__contig_spare_slot(), NULL, m))
+		kfree(m);
+}
+
+/**
+ * contig_dma_exit() - free the spare mapping records, at unload.
+ *
+ * Context: process context, once no mapping can be made or unmade.
+ */
+void contig_dma_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < CONTIG_SPARE_SLOTS; i++)
+		kfree(xchg(&contig_spare_mappings[i], NULL));
+}
+
 static DEFINE_SPINLOCK(contig_maps_lock);
 static DEFINE_HASHTABLE(contig_maps, 8);
 
@@ -486,7 +533,7 @@ static struct sg_table *__contig_map_table(struct device *dev,
 			return ERR_PTR(ret);
 	}
 
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	m = __contig_mapping_alloc();
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	if (copy) {
@@ -537,7 +584,7 @@ unmap:
 free_table:
 	__contig_mapping_table_free(m);
 free_mapping:
-	kfree(m);
+	__contig_mapping_free(m);
 	return ERR_PTR(ret);
 }
 
@@ -721,7 +768,7 @@ int contig_unmap(struct device *dev, struct contig_buffer *buf,
 	__contig_mapping_table_free(m);
 	if (m->buf)
 		contig_put(m->buf);
-	kfree(m);
+	__contig_mapping_free(m);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(contig_unmap, CONTIG);

@@ -15,6 +15,7 @@ struct device;
 struct sg_table;
 
 bool contig_dev_is_translated(struct device *dev);
+void contig_dma_exit(void);
 struct sg_table *contig_map_table(struct device *dev,
 				  struct contig_buffer *buf,
 				  struct sg_table *cpu,

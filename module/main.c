@@ -23,6 +23,7 @@
 #include "buffer.h"
 #include "chardev.h"
 #include "debugfs.h"
+#include "dma.h"
 #include "migrate.h"
 #include "movable.h"
 #include "kmalloc.h"
@@ -139,6 +140,7 @@ static void __exit contig_exit(void)
 	contig_prezero_stop();
 	contig_buffers_exit();
 	contig_user_exit();
+	contig_dma_exit();
 	contig_slab_exit();
 	contig_migrate_exit();
 	contig_movable_exit();
