@@ -1616,6 +1616,100 @@ static void slab_cpu_hotplug_test(struct kunit *test)
 	expect_consistent(test);
 }
 
+#define RACE_ROUNDS	100
+
+/* Two threads on two CPUs free the same objects, round by round. */
+struct free_race {
+	struct contig_cache *cache;
+	void *objs[RACE_ROUNDS];
+	atomic_t arrived[RACE_ROUNDS];
+	int ret[2][RACE_ROUNDS];
+	struct completion done[2];
+};
+
+struct free_racer {
+	struct free_race *race;
+	unsigned int id;
+};
+
+static int free_racer_fn(void *arg)
+{
+	struct free_racer *fr = arg;
+	struct free_race *race = fr->race;
+	unsigned int r;
+
+	for (r = 0; r < RACE_ROUNDS; r++) {
+		/* Both arrive, then both free at once. */
+		atomic_inc(&race->arrived[r]);
+		while (atomic_read(&race->arrived[r]) < 2)
+			cpu_relax();
+		race->ret[fr->id][r] = contig_cache_free_checked(race->cache,
+								 race->objs[r]);
+	}
+	complete(&race->done[fr->id]);
+	return 0;
+}
+
+/*
+ * A double free on two CPUs at the same moment: exactly one of the two
+ * frees succeeds, every round, and the object lands in one CPU's array
+ * only (the checker matches arrays against marks).  The frees are also
+ * frees on other CPUs than the allocation's.
+ */
+static void slab_cpu_double_free_race_test(struct kunit *test)
+{
+	struct free_racer racers[2];
+	struct task_struct *t[2];
+	struct free_race *race;
+	unsigned long wrong0;
+	unsigned int i, r, won;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	race = kunit_kzalloc(test, sizeof(*race), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, race);
+	race->cache = fix_cache(test, "kunit-cpu-race", 64, 0, 0, 0, NULL);
+	if (!info_of(race->cache).cpu_limit)
+		kunit_skip(test, "debug caches have no per-CPU arrays (slab_debug=1)");
+	for (r = 0; r < RACE_ROUNDS; r++) {
+		race->objs[r] = alloc_checked(test, race->cache, GFP_KERNEL);
+		atomic_set(&race->arrived[r], 0);
+	}
+	wrong0 = contig_slab_wrong_frees_count();
+	for (i = 0; i < 2; i++) {
+		init_completion(&race->done[i]);
+		racers[i] = (struct free_racer){ .race = race, .id = i };
+		t[i] = kthread_create(free_racer_fn, &racers[i],
+				      "contig-race-%u", i);
+		if (IS_ERR(t[i])) {
+			if (i)
+				kthread_stop(t[0]);	/* never woken: no race */
+			KUNIT_FAIL_AND_ABORT(test, "kthread_create: %ld",
+					     PTR_ERR(t[i]));
+		}
+		kthread_bind(t[i], cpumask_nth(i, cpu_online_mask));
+	}
+	for (i = 0; i < 2; i++)
+		wake_up_process(t[i]);
+	for (i = 0; i < 2; i++)
+		wait_for_completion(&race->done[i]);
+
+	for (r = 0, won = 0; r < RACE_ROUNDS; r++) {
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      (!race->ret[0][r] && race->ret[1][r] == -EINVAL) ||
+				      (race->ret[0][r] == -EINVAL && !race->ret[1][r]),
+				      "round %u: frees returned %d and %d", r,
+				      race->ret[0][r], race->ret[1][r]);
+		won += !race->ret[0][r];
+	}
+	kunit_info(test, "CPU %u won %u of %u rounds", cpumask_nth(0, cpu_online_mask),
+		   won, RACE_ROUNDS);
+	KUNIT_EXPECT_EQ(test, contig_slab_wrong_frees_count(),
+			wrong0 + RACE_ROUNDS);
+	KUNIT_EXPECT_EQ(test, info_of(race->cache).active_objs, 0);
+	expect_consistent(test);
+}
+
 static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(slab_create_invalid_test),
 	KUNIT_CASE_PARAM(slab_sizes_test, sizes_gen_params),
@@ -1635,6 +1729,7 @@ static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(slab_cpu_array_test),
 	KUNIT_CASE(slab_cpu_destroy_test),
 	KUNIT_CASE(slab_cpu_hotplug_test),
+	KUNIT_CASE(slab_cpu_double_free_race_test),
 	{}
 };
 
