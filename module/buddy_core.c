@@ -985,7 +985,7 @@ long contig_buddy_zero_next(struct contig_buddy *b, unsigned long from,
 			    void *arg)
 {
 	unsigned long irqflags, frame;
-	bool lost;
+	bool lost, busy;
 
 	if (from > to || to > b->nr_frames) {
 		__bad_call(b, true, "zero_next outside the region (frame)", to);
@@ -993,12 +993,12 @@ long contig_buddy_zero_next(struct contig_buddy *b, unsigned long from,
 	}
 	local_irq_save(irqflags);
 	spin_lock(&b->lock);
-	frame = b->zeroing == NO_SLOT ? __next_dirty(b, from, to) : NO_SLOT;
+	busy = b->zeroing != NO_SLOT;
+	frame = busy ? NO_SLOT : __next_dirty(b, from, to);
 	if (frame == NO_SLOT) {
-		lost = b->zeroing != NO_SLOT;
 		spin_unlock(&b->lock);
 		local_irq_restore(irqflags);
-		return lost ? -EBUSY : -ENOENT;
+		return busy ? -EBUSY : -ENOENT;
 	}
 	b->zeroing = frame;
 	b->zeroing_lost = false;
@@ -1797,10 +1797,11 @@ static int __check_stashed(const struct contig_buddy *b, unsigned long pos,
 		if (b->meta[i])
 			return __fail(c, "frame %lu: metadata %#x in the stashed block %lu+%lu",
 				      i, b->meta[i], pos, nr);
+	/* The free block of each order that would contain @pos. */
 	for (o = 0; o <= b->max_order; o++) {
 		unsigned long s = pos & ~((1UL << o) - 1);
 
-		if (__block_is_free(b, s, o) && s + (1UL << o) > pos)
+		if (__block_is_free(b, s, o))
 			return __fail(c, "stashed block %lu+%lu inside the free block %lu/%u",
 				      pos, nr, s, o);
 	}
@@ -1814,7 +1815,7 @@ static int __check(const struct contig_buddy *b, struct __check *c)
 	unsigned long pos, nr, bits = 0, blocks = 0, allocs = 0, free = 0;
 	unsigned long zeroed = 0, stashed = 0, in_stash = 0;
 	unsigned int o;
-	int ret;
+	int ret, so;
 
 	lockdep_assert_held(&b->lock);
 	if (!b->meta)
@@ -1845,14 +1846,15 @@ static int __check(const struct contig_buddy *b, struct __check *c)
 	for (pos = 0; pos < b->nr_frames; pos += nr) {
 		u8 m = b->meta[pos];
 
+		so = m ? -1 : __stashed_at(b, pos);
 		if (m & META_HEAD) {
 			ret = __check_alloc(b, pos, &nr, c);
 			if (ret)
 				return ret;
 			owners[m & META_OWNER] += nr;
 			allocs++;
-		} else if (!m && __stashed_at(b, pos) >= 0) {
-			nr = 1UL << __stashed_at(b, pos);
+		} else if (so >= 0) {
+			nr = 1UL << so;
 			ret = __check_stashed(b, pos, nr, c);
 			if (ret)
 				return ret;

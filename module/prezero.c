@@ -132,41 +132,45 @@ static bool __prezero_span(const struct contig_region *r, unsigned long frame,
 }
 
 /*
+ * Clear the first dirty free frame of the worker's spans within
+ * [@start, @end).  Return: as contig_buddy_zero_next(), -ENOENT when
+ * none is dirty.
+ */
+static long __prezero_scan(struct contig_region *r, unsigned long start,
+			   unsigned long end)
+{
+	unsigned long from, to;
+	long ret;
+
+	while (start < end && __prezero_span(r, start, &from, &to) &&
+	       from < end) {
+		ret = contig_buddy_zero_next(&r->buddy, from, min(to, end),
+					     __prezero_clear, r);
+		if (ret != -ENOENT)
+			return ret;
+		start = to;
+	}
+	return -ENOENT;
+}
+
+/*
  * Clear the next dirty free frame at or after @frame, wrapping around
  * once.  Return: the frame cleared, or -ENOENT when none is dirty.
  */
 static long __prezero_one(struct contig_region *r, unsigned long frame)
 {
-	unsigned long from, to, pos = frame;
-	bool wrapped = false;
-	long ret;
+	long ret = __prezero_scan(r, frame, r->nr_pages);
 
-	for (;;) {
-		if (!__prezero_span(r, pos, &from, &to)) {
-			if (wrapped)
-				return -ENOENT;
-			wrapped = true;
-			pos = 0;
-			continue;
-		}
-		if (wrapped && from >= frame)
-			return -ENOENT;
-		if (wrapped && to > frame)
-			to = frame;
-		ret = contig_buddy_zero_next(&r->buddy, from, to,
-					     __prezero_clear, r);
-		if (ret != -ENOENT)
-			return ret;
-		pos = to;
-	}
+	return ret == -ENOENT ? __prezero_scan(r, 0, frame) : ret;
 }
 
 /*
  * A batch of up to @max frames; the worker's (@worker) stops early when
- * paused or turned off.  Context: process context, takes
+ * paused or turned off.  *@ns: how long it took, counted in busy_ns when
+ * it cleared a frame.  Context: process context, takes
  * contig_prezero_mutex.
  */
-static unsigned long __prezero_batch(unsigned long max, bool worker)
+static unsigned long __prezero_batch(unsigned long max, bool worker, u64 *ns)
 {
 	struct contig_prezero *p = &contig_prezero_state;
 	struct contig_region *r = p->region;
@@ -174,6 +178,7 @@ static unsigned long __prezero_batch(unsigned long max, bool worker)
 	u64 t0 = ktime_get_ns();
 	long frame;
 
+	*ns = 0;
 	if (!r)
 		return 0;
 	mutex_lock(&contig_prezero_mutex);
@@ -191,9 +196,10 @@ static unsigned long __prezero_batch(unsigned long max, bool worker)
 		cond_resched();
 	}
 	mutex_unlock(&contig_prezero_mutex);
+	*ns = ktime_get_ns() - t0;
 	if (n) {
 		atomic64_add(n, &p->cleared);
-		atomic64_add(ktime_get_ns() - t0, &p->busy_ns);
+		atomic64_add(*ns, &p->busy_ns);
 		atomic64_inc(&p->batches);
 	}
 	return n;
@@ -211,7 +217,9 @@ static unsigned long __prezero_batch(unsigned long max, bool worker)
  */
 unsigned long contig_prezero_run(unsigned long max)
 {
-	return __prezero_batch(max, false);
+	u64 ns;
+
+	return __prezero_batch(max, false, &ns);
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_prezero_run);
@@ -275,19 +283,17 @@ static int contig_prezero_thread(void *arg)
 	set_user_nice(current, MAX_NICE);
 	while (!kthread_should_stop()) {
 		unsigned int share = clamp(READ_ONCE(prezero_share), 1U, 100U);
-		u64 t0, busy;
+		u64 busy;
 
 		if (!READ_ONCE(prezero) || atomic_read(&p->pause)) {
 			schedule_timeout_interruptible(msecs_to_jiffies(CONTIG_PREZERO_IDLE_MS));
 			continue;
 		}
-		t0 = ktime_get_ns();
-		if (!__prezero_batch(CONTIG_PREZERO_BATCH, true)) {
+		if (!__prezero_batch(CONTIG_PREZERO_BATCH, true, &busy)) {
 			schedule_timeout_interruptible(msecs_to_jiffies(CONTIG_PREZERO_IDLE_MS));
 			continue;
 		}
 		/* Sleep so that busy / (busy + sleep) <= share %. */
-		busy = ktime_get_ns() - t0;
 		busy = div_u64(busy * (100 - share), share * NSEC_PER_USEC);
 		if (busy >= 20 * USEC_PER_MSEC)
 			schedule_timeout_interruptible(usecs_to_jiffies(busy));
