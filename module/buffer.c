@@ -971,7 +971,6 @@ static void __contig_quarantine_scan(struct work_struct *work)
 			continue;
 		spin_lock_irqsave(&contig_buffers_lock, irqflags);
 		list_move_tail(&buf->node, &done);
-		contig_counters.quarantined -= buf->size;
 		spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 	}
 
@@ -984,8 +983,17 @@ static void __contig_quarantine_scan(struct work_struct *work)
 		schedule_delayed_work(&contig_quarantine_work,
 				      CONTIG_QUARANTINE_DELAY);
 	list_for_each_entry_safe(buf, tmp, &done, node) {
+		size_t size = buf->size;
+
 		list_del(&buf->node);
 		__contig_buffer_free(buf);
+		/*
+		 * Out of quarantine once the memory is back: a reader that sees
+		 * none quarantined sees it free.
+		 */
+		spin_lock_irqsave(&contig_buffers_lock, irqflags);
+		contig_counters.quarantined -= size;
+		spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 		/* Not the last reference while contig_buffers_exit() waits. */
 		module_put(THIS_MODULE);
 	}
