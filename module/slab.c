@@ -79,8 +79,9 @@
  * allocation CACHED -> INUSE.  slab->inuse and @active count cached
  * objects with those in use; contig_cache_get_info() and slabinfo report
  * the difference.  contig_cache_check() takes every stack's lock (under
- * @cpu_gate, lockdep's nest lock), so it sees each CACHED object in
- * exactly one stack.
+ * @cpu_gate, lockdep's nest lock), so it can match the stacks against
+ * the marks: every stacked object marked cached, as many marked as
+ * stacked.
  *
  * Debug (CONTIG_CACHE_DEBUG, or slab_debug=1 for every cache): at least
  * CONTIG_SLAB_RZ bytes of red zone (CONTIG_SLAB_RED) before and after each
@@ -188,13 +189,11 @@ struct contig_cpu_obj {
  * struct contig_cache_cpu - one CPU's array of a cache's free objects.
  * @lock:	protects the fields below; taken with interrupts off.
  * @nr:		objects in @objs, the top at @nr - 1.
- * @hits:	allocations served from @objs.
  * @objs:	the objects, each marked CONTIG_SLAB_CACHED in its slab.
  */
 struct contig_cache_cpu {
 	spinlock_t lock;	/* the fields below */
 	unsigned int nr;
-	unsigned long hits;
 	struct contig_cpu_obj objs[CONTIG_CACHE_CPU_MAX];
 };
 
@@ -226,7 +225,7 @@ struct contig_cache_cpu {
  * @cpu_gate:	held by whoever holds every array's lock at once (the nest
  *		lock of contig_cache_check()).
  * @node:	on contig_caches; under contig_caches_mutex.
- * @rcu:	for kfree_rcu().
+ * @rcu:	for call_rcu(), which frees @cpu and the cache.
  * @lock:	protects the fields below it.
  * @partial:	slabs with some objects in use.
  * @full:	slabs with all objects in use.
@@ -839,7 +838,6 @@ static void *__contig_cpu_alloc(struct contig_cache *c)
 	if (pc->nr) {
 		o = &pc->objs[--pc->nr];
 		WRITE_ONCE(o->slab->next[o->idx], CONTIG_SLAB_INUSE);
-		pc->hits++;
 		obj = o->obj;
 	}
 	spin_unlock_irqrestore(&pc->lock, flags);
@@ -917,6 +915,26 @@ static void __contig_cache_drain(struct contig_cache *c,
 	for_each_possible_cpu(cpu)
 		__contig_cpu_drain(c, cpu, doomed);
 }
+
+/**
+ * contig_cache_drain_cpus() - empty every CPU's array of a cache.
+ * @cache: the cache.
+ *
+ * The objects go back to their slabs, and slabs that empty beyond the
+ * keep limit to the buddy, as if each had been freed with no array: what
+ * contig_cache_shrink() does first, without giving empty slabs back.
+ *
+ * Context: any.  Takes each array's lock, @cache's lock, the buddy's.
+ */
+void contig_cache_drain_cpus(struct contig_cache *cache)
+{
+	LIST_HEAD(doomed);
+
+	__contig_cache_drain(cache, &doomed);
+	__contig_slab_release_list(cache, &doomed);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_cache_drain_cpus);
 
 /* Objects waiting in @c's per-CPU arrays (a sum of snapshots). */
 static unsigned long __contig_cache_cached(struct contig_cache *c)
@@ -1203,7 +1221,6 @@ static void __contig_cache_teardown(struct contig_cache *c)
 int contig_cache_destroy(struct contig_cache *cache)
 {
 	unsigned long flags;
-	LIST_HEAD(doomed);
 
 	might_sleep();
 	if (!cache)
@@ -1214,8 +1231,7 @@ int contig_cache_destroy(struct contig_cache *cache)
 		return -EINVAL;
 	}
 	mutex_lock(&contig_caches_mutex);
-	__contig_cache_drain(cache, &doomed);
-	__contig_slab_release_list(cache, &doomed);
+	contig_cache_drain_cpus(cache);
 	spin_lock_irqsave(&cache->lock, flags);
 	if (cache->active) {
 		pr_err("slab: cache %s not destroyed: objects in use\n",
@@ -1810,26 +1826,6 @@ void contig_cache_get_info(struct contig_cache *cache,
 CONTIG_EXPORT_FOR_TESTS(contig_cache_get_info);
 
 /**
- * contig_cache_drain_cpus() - empty every CPU's array of a cache.
- * @cache: the cache.
- *
- * The objects go back to their slabs, and slabs that empty beyond the
- * keep limit to the buddy, as if each had been freed with no array: what
- * contig_cache_shrink() does first, without giving empty slabs back.
- *
- * Context: any.  Takes each array's lock, @cache's lock, the buddy's.
- */
-void contig_cache_drain_cpus(struct contig_cache *cache)
-{
-	LIST_HEAD(doomed);
-
-	__contig_cache_drain(cache, &doomed);
-	__contig_slab_release_list(cache, &doomed);
-}
-
-CONTIG_EXPORT_FOR_TESTS(contig_cache_drain_cpus);
-
-/**
  * contig_cache_cpu_cached() - objects waiting in one CPU's array.
  * @cache: the cache.
  * @cpu:   a possible CPU.
@@ -1974,10 +1970,7 @@ void contig_caches_exit(void)
 	cpuhp_remove_state_nocalls(contig_slab_cpuhp);
 	mutex_lock(&contig_caches_mutex);
 	list_for_each_entry_safe(c, tmp, &contig_caches, node) {
-		LIST_HEAD(doomed);
-
-		__contig_cache_drain(c, &doomed);
-		__contig_slab_release_list(c, &doomed);
+		contig_cache_drain_cpus(c);
 		spin_lock_irqsave(&c->lock, flags);
 		if (c->active)
 			__contig_cache_report_leaks(c);
