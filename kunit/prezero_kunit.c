@@ -20,7 +20,12 @@
  *    worker let loose in between; every ZERO buffer must read zero in
  *    every byte, the buddy must pass its check after every step, and some
  *    requests must have been served pre-zeroed frames (else the case
- *    proved nothing).
+ *    proved nothing);
+ *  - the queue of ranges to clear (zero.c) that a take of lent memory
+ *    feeds while the kernel migrates: on two CPUs its helper clears a
+ *    range added while the caller does nothing, finishing clears every
+ *    range added and no byte between them, and aborting leaves each range
+ *    wholly cleared or wholly as it was.
  *
  * The cases pause the worker (an action resumes it) so that they decide
  * when memory is cleared, except where they let it run on purpose.
@@ -43,6 +48,7 @@
 #include "contig_internal.h"
 #include "buffer.h"
 #include "prezero.h"
+#include "zero.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
 CONTIG_IMPORT_NS();
@@ -453,6 +459,89 @@ static void prezero_property_test(struct kunit *test)
 			    "no request was served pre-zeroed frames: the case proved nothing");
 }
 
+#define ZQ_RANGES	16
+#define ZQ_PAGES	4	/* per range, and a guard page after each */
+#define ZQ_BYTE		0xa5
+
+/* Range @i of the test's memory: ZQ_PAGES pages, then a guard page. */
+static u8 *__zq_range(u8 *mem, unsigned int i)
+{
+	return mem + (size_t)i * (ZQ_PAGES + 1) * PAGE_SIZE;
+}
+
+/* Every guard page still ZQ_BYTE; and range @i zero (1), ZQ_BYTE (0), or neither (-1). */
+static int __zq_state(struct kunit *test, u8 *mem, unsigned int i)
+{
+	u8 *p = __zq_range(mem, i);
+	size_t len = ZQ_PAGES * PAGE_SIZE;
+
+	KUNIT_EXPECT_PTR_EQ_MSG(test, memchr_inv(p + len, ZQ_BYTE, PAGE_SIZE),
+				NULL, "the guard page after range %u was written",
+				i);
+	if (!memchr_inv(p, 0, len))
+		return 1;
+	return memchr_inv(p, ZQ_BYTE, len) ? -1 : 0;
+}
+
+static void prezero_queue_test(struct kunit *test)
+{
+	size_t size = (size_t)ZQ_RANGES * (ZQ_PAGES + 1) * PAGE_SIZE;
+	struct contig_zero_queue q;
+	unsigned long deadline;
+	unsigned int i, zero;
+	u8 *mem;
+
+	mem = vmalloc(size);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, __vfree_action,
+							mem), 0);
+
+	/* Finish: half the ranges added first, the rest later. */
+	memset(mem, ZQ_BYTE, size);
+	KUNIT_ASSERT_EQ(test, contig_zero_queue_init(&q, ZQ_RANGES), 0);
+	for (i = 0; i < ZQ_RANGES / 2; i++)
+		contig_zero_queue_add(&q, __zq_range(mem, i),
+				      ZQ_PAGES * PAGE_SIZE);
+	if (contig_zero_queue_helped()) {
+		/* The helper works while the caller does not. */
+		deadline = jiffies + 5 * HZ;
+		while (__zq_state(test, mem, ZQ_RANGES / 2 - 1) != 1 &&
+		       time_before(jiffies, deadline))
+			usleep_range(5000, 10000);
+		KUNIT_EXPECT_EQ_MSG(test, __zq_state(test, mem, ZQ_RANGES / 2 - 1), 1,
+				    "the helper cleared nothing in 5 s");
+	}
+	for (; i < ZQ_RANGES; i++)
+		contig_zero_queue_add(&q, __zq_range(mem, i),
+				      ZQ_PAGES * PAGE_SIZE);
+	contig_zero_queue_finish(&q);
+	for (i = 0; i < ZQ_RANGES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, __zq_state(test, mem, i), 1,
+				    "range %u not cleared by finish", i);
+
+	/* Abort: each range wholly cleared or wholly untouched. */
+	memset(mem, ZQ_BYTE, size);
+	KUNIT_ASSERT_EQ(test, contig_zero_queue_init(&q, ZQ_RANGES), 0);
+	for (i = 0; i < ZQ_RANGES; i++)
+		contig_zero_queue_add(&q, __zq_range(mem, i),
+				      ZQ_PAGES * PAGE_SIZE);
+	contig_zero_queue_abort(&q);
+	for (i = 0, zero = 0; i < ZQ_RANGES; i++) {
+		int st = __zq_state(test, mem, i);
+
+		KUNIT_EXPECT_GE_MSG(test, st, 0, "range %u half cleared", i);
+		zero += st == 1;
+	}
+	/* After the abort returned, nothing is cleared any more. */
+	memset(mem, ZQ_BYTE, size);
+	msleep(20);
+	for (i = 0; i < ZQ_RANGES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, __zq_state(test, mem, i), 0,
+				    "range %u written after the abort", i);
+	kunit_info(test, "abort: %u of %u ranges had been cleared\n", zero,
+		   ZQ_RANGES);
+}
+
 static int prezero_suite_init(struct kunit_suite *suite)
 {
 	if (!seed)
@@ -467,6 +556,7 @@ static struct kunit_case prezero_cases[] = {
 	KUNIT_CASE(prezero_region_test),
 	KUNIT_CASE(prezero_worker_test),
 	KUNIT_CASE_SLOW(prezero_property_test),
+	KUNIT_CASE(prezero_queue_test),
 	{}
 };
 
