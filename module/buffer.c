@@ -440,6 +440,7 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 	bool in_region = b == &buf->region->buddy;
 	struct contig_alloc_report lr = { };
 	unsigned long cap = 0, start, zeroed = 0;
+	bool cleared = false;
 	long frame, lent = 0;
 	int ret;
 
@@ -456,15 +457,28 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 						  &zeroed);
 	/* Lent memory first (the kernel's pages move), then our own. */
 	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
-		lent = contig_lend_take(buf->region, nr, align_frames, &start,
-					&lr);
+		bool claimed = false;
+
+		/* Zeroing: cleared as it is taken, not after (lend.c). */
+		if (buf->flags & CONTIG_FLAG_ZERO)
+			lent = contig_lend_take_clear(buf->region, nr,
+						      align_frames,
+						      CONTIG_OWNER_UNMOVABLE,
+						      &start, &claimed, &lr);
+		else
+			lent = contig_lend_take(buf->region, nr, align_frames,
+						&start, &lr);
 		/*
-		 * The window taken, free in contig's buddy now; should
+		 * Else the window taken, free in contig's buddy now; should
 		 * another allocation claim part of it first, any block.
 		 */
-		if (lent > 0)
+		if (lent > 0 && claimed) {
+			frame = start;
+			cleared = true;
+		} else if (lent > 0) {
 			frame = contig_buddy_alloc_range(b, start, nr,
 							 CONTIG_OWNER_UNMOVABLE);
+		}
 		if (lent > 0 && frame < 0)
 			frame = contig_buddy_alloc(b, nr, align_frames,
 						   CONTIG_OWNER_UNMOVABLE,
@@ -501,6 +515,8 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 				 zeroed, gfp);
 	if (ret)
 		contig_buddy_free(b, frame);
+	else if (cleared)
+		buf->chunks[0].zeroed = nr;	/* on the spot: no prezero skip */
 	return ret;
 }
 

@@ -39,6 +39,16 @@
  * with __GFP_RETRY_MAYFAIL), up to CONTIG_LEND_TRIES windows, and frees
  * the units into contig's buddy.  The caller then allocates as usual.
  *
+ * Clearing as it takes.  A contiguous request that wants zeroed memory
+ * (every program's does) uses contig_lend_take_clear() instead: the take
+ * holds each unit of the window as it becomes contig's and queues it for
+ * clearing at once (zero.c's queue: a helper on another CPU), taking the
+ * units the kernel has nothing in first, then the ones it must migrate
+ * pages out of; the helper clears the first while the kernel migrates,
+ * and the window goes to the request as one allocation, all zero.  The
+ * clearing, most of a request's time otherwise (64 MiB: 40-80 ms under
+ * QEMU TCG), overlaps the migration instead of following it.
+ *
  * Giving back.  A taken unit that is wholly free again is given back to
  * the kernel (free_contig_range()) by a work item, no sooner than
  * CONTIG_LEND_KEEP_MS after it was taken (so that a request does not lose
@@ -64,8 +74,9 @@
  *
  * Locking: contig_lend_mutex, at its place in the lock order of
  * contig_internal.h, serialises take, give-back and unload, and guards
- * the per-unit state and the counters.  alloc_contig_range() and the
- * buddy (innermost) are called under it; nothing of contig's is.
+ * the per-unit state and the counters.  alloc_contig_range(), the buddy
+ * (innermost) and zero.c's clearing queue (a leaf; its helper takes no
+ * lock of contig's) are called under it; nothing else of contig's is.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -158,6 +169,7 @@ struct contig_lend {
 	u64 blocked[CONTIG_HOLDER_KERNEL_NOMEM + 1];	/* windows, by cause */
 	u64 judged;			/* dry runs */
 	u64 zeroed_hits;		/* requests served from the reserve */
+	u64 cleared;			/* windows handed over cleared as taken */
 	u64 units_zeroed;
 	u64 pages_in_use;		/* kernel pages in windows taken */
 	u64 units_taken, units_given;
@@ -168,11 +180,14 @@ struct contig_lend {
 /*
  * zstate of a taken unit: held out of contig's free frames as a
  * CONTIG_OWNER_LENT allocation for reserve=, being cleared (by the
- * give-back work, outside the mutex) or cleared.  0: in contig's buddy.
+ * give-back work, outside the mutex) or cleared; or held so by a take
+ * that clears it for its request (never seen outside the mutex).  0: in
+ * contig's buddy.
  */
 enum {
 	CONTIG_LEND_ZEROING = 1,
 	CONTIG_LEND_ZEROED,
+	CONTIG_LEND_HELD,
 };
 
 static struct contig_lend contig_lend_state;
@@ -402,62 +417,53 @@ static bool __unit_taken_free(struct contig_lend *l, unsigned long u)
 }
 
 /*
- * Take the lent units of [@c->first, @c->last) from the kernel, one
- * alloc_contig_range() per run of them, adding the kernel's pages in use
- * there to *@moved.  On failure, the runs this call did take stay taken
- * and free in contig's buddy, for the give-back, and the window goes in
- * @lr (may be NULL) with what blocked it; *@blocker is set to the pfn of
- * a pinned or unmovable page found there, if any.
+ * Take lent units [@u, @end) from the kernel with one alloc_contig_range(),
+ * adding the kernel's pages in use there to *@moved, and mark them taken.
+ * They stay CONTIG_OWNER_LENT allocations in contig's buddy: the caller
+ * frees or holds them.  *@pfn is set to the first pfn tried.
  * Context: contig_lend_mutex held.
  */
-static int __take_window(struct contig_lend *l,
-			 const struct contig_lend_cand *c,
-			 struct contig_alloc_report *lr, unsigned long *moved,
-			 unsigned long *blocker)
+static int __take_run(struct contig_lend *l, unsigned long u,
+		      unsigned long end, unsigned long *moved,
+		      unsigned long *pfn)
 {
-	unsigned long u, run, pfn = 0, nr, i, in_use, at;
-	u64 t0 = ktime_get_ns(), dt;
-	unsigned int holder;
-	int ret = 0;
+	unsigned long nr = (end - u) * l->unit, in_use, i;
+	int ret;
 
 	lockdep_assert_held(&contig_lend_mutex);
-	/* The reserve's zeroed units: to contig's buddy, at no cost. */
-	for (u = c->first; u < c->last; u++) {
-		if (l->zstate[u] != CONTIG_LEND_ZEROED)
-			continue;
-		l->zstate[u] = 0;
-		l->taken_at[u] = jiffies ?: 1;
-		WARN_ON_ONCE(contig_buddy_free(&l->r->buddy, __unit_frame(l, u)));
-	}
-	for (u = c->first; u < c->last && !ret; u = run) {
-		for (run = u; run < c->last && !l->taken_at[run]; run++)
-			;
-		if (run == u) {
-			run++;		/* already taken, and free */
-			continue;
-		}
-		pfn = __unit_pfn(l, u);
-		nr = (run - u) * l->unit;
-		if (!__kernel_has_room(nr)) {
-			ret = -ENOMEM;
-			break;
-		}
-		in_use = __in_use(pfn, nr);
-		ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
-					 CONTIG_GFP_REQUEST);
-		if (ret)
-			break;
-		l->pages_in_use += in_use;
-		*moved += in_use;
-		l->takes++;
-		for (i = u; i < run; i++) {
-			l->taken_at[i] = jiffies ?: 1;
-			WARN_ON_ONCE(contig_buddy_free(&l->r->buddy,
-						       __unit_frame(l, i)));
-		}
-		l->units_taken += run - u;
-	}
-	dt = ktime_get_ns() - t0;
+	*pfn = __unit_pfn(l, u);
+	if (!__kernel_has_room(nr))
+		return -ENOMEM;
+	in_use = __in_use(*pfn, nr);
+	ret = alloc_contig_range(*pfn, *pfn + nr, MIGRATE_MOVABLE,
+				 CONTIG_GFP_REQUEST);
+	if (ret)
+		return ret;
+	l->pages_in_use += in_use;
+	*moved += in_use;
+	l->takes++;
+	for (i = u; i < end; i++)
+		l->taken_at[i] = jiffies ?: 1;
+	l->units_taken += end - u;
+	return 0;
+}
+
+/*
+ * The accounting of a take of window @c that started at @t0 and ended
+ * with @ret; on failure, @c goes in @lr (may be NULL) with what blocked
+ * it, and *@blocker is set to the pfn of a pinned or unmovable page found
+ * there, if any; @pfn is the first pfn of the run that failed.
+ * Context: contig_lend_mutex held.
+ */
+static int __take_done(struct contig_lend *l, const struct contig_lend_cand *c,
+		       int ret, u64 t0, unsigned long pfn,
+		       struct contig_alloc_report *lr, unsigned long *blocker)
+{
+	u64 dt = ktime_get_ns() - t0;
+	unsigned int holder;
+	unsigned long at;
+
+	lockdep_assert_held(&contig_lend_mutex);
 	l->time_ns += dt;
 	l->max_ns = max(l->max_ns, dt);
 	l->hist[min_t(unsigned int, ilog2(dt / NSEC_PER_USEC + 1),
@@ -484,6 +490,206 @@ static int __take_window(struct contig_lend *l,
 	l->blocked[holder]++;
 	__report_window(l, lr, c, holder, at);
 	return ret;
+}
+
+/*
+ * Take the lent units of [@c->first, @c->last) from the kernel, one
+ * alloc_contig_range() per run of them, adding the kernel's pages in use
+ * there to *@moved, and free them into contig's buddy.  On failure, the
+ * runs this call did take stay taken and free in contig's buddy, for the
+ * give-back, and __take_done() reports the window.
+ * Context: contig_lend_mutex held.
+ */
+static int __take_window(struct contig_lend *l,
+			 const struct contig_lend_cand *c,
+			 struct contig_alloc_report *lr, unsigned long *moved,
+			 unsigned long *blocker)
+{
+	unsigned long u, run, i, pfn = 0;
+	u64 t0 = ktime_get_ns();
+	int ret = 0;
+
+	lockdep_assert_held(&contig_lend_mutex);
+	/* The reserve's zeroed units: to contig's buddy, at no cost. */
+	for (u = c->first; u < c->last; u++) {
+		if (l->zstate[u] != CONTIG_LEND_ZEROED)
+			continue;
+		l->zstate[u] = 0;
+		l->taken_at[u] = jiffies ?: 1;
+		WARN_ON_ONCE(contig_buddy_free(&l->r->buddy, __unit_frame(l, u)));
+	}
+	for (u = c->first; u < c->last && !ret; u = run) {
+		for (run = u; run < c->last && !l->taken_at[run]; run++)
+			;
+		if (run == u) {
+			run++;		/* already taken, and free */
+			continue;
+		}
+		ret = __take_run(l, u, run, moved, &pfn);
+		if (ret)
+			break;
+		for (i = u; i < run; i++)
+			WARN_ON_ONCE(contig_buddy_free(&l->r->buddy,
+						       __unit_frame(l, i)));
+	}
+	return __take_done(l, c, ret, t0, pfn, lr, blocker);
+}
+
+/*
+ * Queue for clearing the frames of unit @u that lie in the window of @nr
+ * frames at @start: all of them but at the window's ends.
+ */
+static void __queue_unit(struct contig_lend *l, struct contig_zero_queue *q,
+			 unsigned long u, unsigned long start,
+			 unsigned long nr)
+{
+	unsigned long from = max(__unit_frame(l, u), start);
+	unsigned long to = min(__unit_frame(l, u) + l->unit, start + nr);
+
+	contig_zero_queue_add(q, contig_frame_to_virt(l->r, from),
+			      (to - from) << PAGE_SHIFT);
+}
+
+/*
+ * The longest run of lent units of @c, short of all of them, the kernel
+ * uses no page of: its first unit in *@fu and its length in *@fn (0 if
+ * there is none).
+ */
+static void __longest_empty(struct contig_lend *l,
+			    const struct contig_lend_cand *c, unsigned long *fu,
+			    unsigned long *fn)
+{
+	unsigned long u, run, lent = 0;
+
+	*fn = 0;
+	for (u = c->first; u < c->last; u = max(run, u + 1)) {
+		for (run = u; run < c->last && !l->taken_at[run] &&
+		     !__in_use(__unit_pfn(l, run), l->unit); run++)
+			;
+		if (run - u > *fn) {
+			*fu = u;
+			*fn = run - u;
+		}
+	}
+	for (u = c->first; u < c->last; u++)
+		lent += !l->taken_at[u];
+	if (*fn == lent)
+		*fn = 0;	/* one call takes it all */
+}
+
+/*
+ * Take window @c as __take_window() does, but for a request of @nr
+ * frames at @c->start that wants them zeroed, and hand them to it: every
+ * unit of the window is held as a CONTIG_OWNER_LENT allocation
+ * (CONTIG_LEND_HELD) as it becomes contig's, and queued for clearing at
+ * once, so that a helper clears what is taken while the kernel migrates
+ * its pages out of the rest.  Units taken and free in contig's buddy come
+ * first, then the longest run of lent units the kernel has nothing in,
+ * then the rest.  The reserve's zeroed units need no clearing.
+ * Then the window becomes one allocation of @owner
+ * (contig_buddy_convert_range()), every frame of it zero.
+ *
+ * On failure, the held units are freed into contig's buddy, taken, for
+ * the give-back, as __take_window() leaves them; *@claimed false with 0
+ * returned means the window was taken but another allocation got in
+ * before it was claimed (the caller may still find its frames free).
+ * Context: contig_lend_mutex held.
+ */
+static int __take_window_clear(struct contig_lend *l,
+			       const struct contig_lend_cand *c,
+			       unsigned long nr, enum contig_owner owner,
+			       struct contig_alloc_report *lr,
+			       unsigned long *moved, unsigned long *blocker,
+			       bool *claimed)
+{
+	unsigned long u, run, pfn = 0, end = c->start + nr, fu = 0, fn = 0;
+	struct contig_buddy *b = &l->r->buddy;
+	struct contig_zero_queue q;
+	u64 t0 = ktime_get_ns();
+	int ret = 0;
+
+	lockdep_assert_held(&contig_lend_mutex);
+	*claimed = false;
+	if (contig_zero_queue_init(&q, c->last - c->first))
+		return __take_window(l, c, lr, moved, blocker);
+	for (u = c->first; u < c->last && !ret; u++) {
+		if (l->zstate[u] == CONTIG_LEND_ZEROED) {
+			l->zstate[u] = CONTIG_LEND_HELD;
+			l->taken_at[u] = jiffies ?: 1;
+		} else if (l->taken_at[u]) {
+			if (contig_buddy_alloc_range(b, __unit_frame(l, u),
+						     l->unit,
+						     CONTIG_OWNER_LENT) < 0) {
+				/* Claimed by contig since judged. */
+				ret = -EBUSY;
+				break;
+			}
+			l->zstate[u] = CONTIG_LEND_HELD;
+			__queue_unit(l, &q, u, c->start, nr);
+		}
+	}
+	/*
+	 * First the longest run of lent units the kernel has nothing in
+	 * (no migration: quick), cleared by the helper while the rest is
+	 * taken; then the rest, a run of lent units at a time: at most two
+	 * calls more.  Each alloc_contig_range() costs milliseconds of its
+	 * own (draining the per-CPU lists of every CPU), so not one per run
+	 * of empty units; without a helper, no split at all.
+	 */
+	if (!ret && contig_zero_queue_helped())
+		__longest_empty(l, c, &fu, &fn);
+	if (!ret && fn) {
+		ret = __take_run(l, fu, fu + fn, moved, &pfn);
+		for (u = fu; !ret && u < fu + fn; u++) {
+			l->zstate[u] = CONTIG_LEND_HELD;
+			__queue_unit(l, &q, u, c->start, nr);
+		}
+	}
+	for (u = c->first; u < c->last && !ret; u = run) {
+		for (run = u; run < c->last && !l->taken_at[run]; run++)
+			;
+		if (run == u) {
+			run++;
+			continue;
+		}
+		ret = __take_run(l, u, run, moved, &pfn);
+		for (; !ret && u < run; u++) {
+			l->zstate[u] = CONTIG_LEND_HELD;
+			__queue_unit(l, &q, u, c->start, nr);
+		}
+	}
+	if (ret) {
+		contig_zero_queue_abort(&q);
+	} else {
+		contig_zero_queue_finish(&q);
+		/*
+		 * A unit the window covers only part of goes to contig's
+		 * buddy as free first: its other frames are not the
+		 * request's.  Another allocation may claim some of them
+		 * before the conversion, which then fails.
+		 */
+		for (u = c->first; u < c->last; u++) {
+			unsigned long f = __unit_frame(l, u);
+
+			if (f >= c->start && f + l->unit <= end)
+				continue;
+			l->zstate[u] = 0;
+			WARN_ON_ONCE(contig_buddy_free(b, f));
+		}
+		*claimed = contig_buddy_convert_range(b, c->start, nr,
+						      CONTIG_OWNER_LENT,
+						      owner) >= 0;
+		l->cleared += *claimed;
+	}
+	/* Held units to contig's buddy (failed) or now the request's. */
+	for (u = c->first; u < c->last; u++) {
+		if (l->zstate[u] != CONTIG_LEND_HELD)
+			continue;
+		l->zstate[u] = 0;
+		if (!*claimed)
+			WARN_ON_ONCE(contig_buddy_free(b, __unit_frame(l, u)));
+	}
+	return __take_done(l, c, ret, t0, pfn, lr, blocker);
 }
 
 /* A unit no contiguous window may cover: contig's own frames are there. */
@@ -593,39 +799,14 @@ static unsigned long __online_blocks(const struct contig_lend *l)
 	return n;
 }
 
-/**
- * contig_lend_take() - take lent frames back for an allocation.
- * @r:		the region.
- * @nr:		frames the allocation needs.
- * @align:	their alignment in frames (a power of two).
- * @start:	NULL, or for frames that must be one run, set to the
- *		first frame of the window taken.
- * @lr:		NULL, or zeroed and filled in: the lent windows judged
- *		(@nr_windows), those tried and blocked with what blocked
- *		them (CONTIG_HOLDER_KERNEL_*), and @move_bytes, the bytes of
- *		the kernel's pages moved (or on failure, in use in the
- *		cheapest window).
- *
- * For a contiguous request (@start not NULL) the window is a run of @nr
- * frames starting at a multiple of @align, the cheapest of those at each
- * take unit (its units may include taken, free ones), and *@start is set
- * to its first frame, for the caller to claim with
- * contig_buddy_alloc_range(); otherwise lent units are taken one by one,
- * cheapest first, until @nr frames are.  Frames taken but not used go
- * back to the kernel later.  A window that fails on a pinned or
- * unmovable page rules out the windows after it that hold that page.
- *
- * Context: process context, may sleep; no contig lock held but
- * contig_users_mutex (an arena being made), which comes before
- * contig_lend_mutex in the lock order.
- * Return: frames taken (> 0; for a contiguous request, the frames of
- * the units under the window, some of which may have been taken
- * already), 0 when nothing is lent, or -errno of the last window tried
- * (-EBUSY, -ENOMEM, -EINTR), with a dmesg line.
+/*
+ * contig_lend_take(), and with @clear, contig_lend_take_clear() for
+ * @owner, setting *@claimed.
  */
-long contig_lend_take(struct contig_region *r, unsigned long nr,
-		      unsigned long align, unsigned long *start,
-		      struct contig_alloc_report *lr)
+static long __take(struct contig_region *r, unsigned long nr,
+		   unsigned long align, unsigned long *start, bool clear,
+		   enum contig_owner owner, bool *claimed,
+		   struct contig_alloc_report *lr)
 {
 	struct contig_lend *l = &contig_lend_state;
 	unsigned long nc, i, got = 0, tries = 0, moved = 0, max_tries;
@@ -657,7 +838,11 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 		}
 		tries++;
 		bpfn = 0;
-		ret = __take_window(l, &c[i], lr, &moved, &bpfn);
+		if (clear)
+			ret = __take_window_clear(l, &c[i], nr, owner, lr,
+						  &moved, &bpfn, claimed);
+		else
+			ret = __take_window(l, &c[i], lr, &moved, &bpfn);
 		if (bpfn && nb < ARRAY_SIZE(blockers))
 			blockers[nb++] = bpfn;
 		if (ret)
@@ -698,6 +883,72 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 	pr_info_ratelimited("lend: could not take %lu KiB back from the kernel: %s (%lu windows judged, %lu tried)\n",
 			    nr << (PAGE_SHIFT - 10), why, nc, tries);
 	return ret;
+}
+
+/**
+ * contig_lend_take() - take lent frames back for an allocation.
+ * @r:		the region.
+ * @nr:		frames the allocation needs.
+ * @align:	their alignment in frames (a power of two).
+ * @start:	NULL, or for frames that must be one run, set to the
+ *		first frame of the window taken.
+ * @lr:		NULL, or zeroed and filled in: the lent windows judged
+ *		(@nr_windows), those tried and blocked with what blocked
+ *		them (CONTIG_HOLDER_KERNEL_*), and @move_bytes, the bytes of
+ *		the kernel's pages moved (or on failure, in use in the
+ *		cheapest window).
+ *
+ * For a contiguous request (@start not NULL) the window is a run of @nr
+ * frames starting at a multiple of @align, the cheapest of those at each
+ * take unit (its units may include taken, free ones), and *@start is set
+ * to its first frame, for the caller to claim with
+ * contig_buddy_alloc_range(); otherwise lent units are taken one by one,
+ * cheapest first, until @nr frames are.  Frames taken but not used go
+ * back to the kernel later.  A window that fails on a pinned or
+ * unmovable page rules out the windows after it that hold that page.
+ *
+ * Context: process context, may sleep; no contig lock held but
+ * contig_users_mutex (an arena being made), which comes before
+ * contig_lend_mutex in the lock order.
+ * Return: frames taken (> 0; for a contiguous request, the frames of
+ * the units under the window, some of which may have been taken
+ * already), 0 when nothing is lent, or -errno of the last window tried
+ * (-EBUSY, -ENOMEM, -EINTR), with a dmesg line.
+ */
+long contig_lend_take(struct contig_region *r, unsigned long nr,
+		      unsigned long align, unsigned long *start,
+		      struct contig_alloc_report *lr)
+{
+	return __take(r, nr, align, start, false, CONTIG_OWNER_FREE, NULL, lr);
+}
+
+/**
+ * contig_lend_take_clear() - take a contiguous window back, cleared, for
+ * a request.
+ * @r:		the region.
+ * @nr:		frames the request needs.
+ * @align:	their alignment in frames (a power of two).
+ * @owner:	the owner the frames are allocated to in contig's buddy.
+ * @start:	set to the first frame of the window taken.
+ * @claimed:	set when [*@start, *@start + @nr) is allocated to @owner
+ *		and zero in every byte; else the caller claims the window
+ *		as after contig_lend_take().
+ * @lr:		as for contig_lend_take().
+ *
+ * contig_lend_take() for a contiguous request that wants zeroed memory:
+ * what is taken is cleared while the kernel migrates its pages out of the
+ * rest of the window (__take_window_clear()), not after.
+ *
+ * Context: as contig_lend_take().
+ * Return: as contig_lend_take().
+ */
+long contig_lend_take_clear(struct contig_region *r, unsigned long nr,
+			    unsigned long align, enum contig_owner owner,
+			    unsigned long *start, bool *claimed,
+			    struct contig_alloc_report *lr)
+{
+	*claimed = false;
+	return __take(r, nr, align, start, true, owner, claimed, lr);
 }
 
 /**
@@ -1321,6 +1572,7 @@ int contig_lend_show(struct seq_file *m, void *unused)
 		   (u64)zeroed * l->unit << PAGE_SHIFT);
 	seq_printf(m, "reserve_hits: %llu\n", l->zeroed_hits);
 	seq_printf(m, "units_zeroed: %llu\n", l->units_zeroed);
+	seq_printf(m, "windows_cleared_as_taken: %llu\n", l->cleared);
 	seq_printf(m, "unit_bytes: %lu\n", l->unit << PAGE_SHIFT);
 	seq_printf(m, "take_requests: %llu\n", l->take_requests);
 	seq_printf(m, "windows_taken: %llu\n", l->takes);
@@ -1370,6 +1622,15 @@ long contig_lend_take(struct contig_region *r, unsigned long nr,
 		      unsigned long align, unsigned long *start,
 		      struct contig_alloc_report *lr)
 {
+	return 0;
+}
+
+long contig_lend_take_clear(struct contig_region *r, unsigned long nr,
+			    unsigned long align, enum contig_owner owner,
+			    unsigned long *start, bool *claimed,
+			    struct contig_alloc_report *lr)
+{
+	*claimed = false;
 	return 0;
 }
 

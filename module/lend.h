@@ -20,6 +20,10 @@ void contig_lend_exit(struct contig_region *r);
 long contig_lend_take(struct contig_region *r, unsigned long nr,
 		      unsigned long align, unsigned long *start,
 		      struct contig_alloc_report *lr);
+long contig_lend_take_clear(struct contig_region *r, unsigned long nr,
+			    unsigned long align, enum contig_owner owner,
+			    unsigned long *start, bool *claimed,
+			    struct contig_alloc_report *lr);
 long contig_lend_take_zeroed(struct contig_region *r, unsigned long nr,
 			     unsigned long align, enum contig_owner owner,
 			     unsigned long *zeroed);

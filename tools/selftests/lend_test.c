@@ -418,7 +418,7 @@ static int check_buf(int fd, uint64_t size, int contiguous)
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return 0;
-	for (i = 0; i < n; i += 512)
+	for (i = 0; i < n; i++)
 		if (p[i])
 			ok = 0;
 	for (i = 0; i < n; i++)
@@ -1249,7 +1249,7 @@ int main(int argc, char **argv)
 	struct contig_alloc_report rep;
 	char path[128], buf[256], *state, zpath[128], zones[128];
 	uint64_t moved = 0;
-	long long free0, present, free1, v;
+	long long free0, present, free1, v, cleared;
 	unsigned long long start = 0;
 	int depth = 0, fd = -1, fd2 = -1, ret, stop = -1, status, bad, ok;
 	int ext, ext_pages;
@@ -1346,16 +1346,18 @@ int main(int argc, char **argv)
 		   (unsigned long long)st.taken_bytes);
 
 	v = lend_stat("kernel_pages_moved");
+	cleared = lend_stat("windows_cleared_as_taken");
 	st0 = stats();
 	ret = alloc_report(64 * MiB, 0, &rep, &moved, &fd);
 	st = stats();
 	ktap_check(!ret && check_buf(fd, 64 * MiB, 1) &&
 		   lend_stat("windows_taken") >= 1 &&
+		   lend_stat("windows_cleared_as_taken") == cleared + 1 &&
 		   lend_stat("kernel_pages_moved") > v &&
 		   st0.lent_bytes == 128 * MiB && !st0.taken_bytes &&
 		   st.taken_bytes >= 64 * MiB &&
 		   st.lent_bytes + st.taken_bytes == 128 * MiB,
-		   "64 MiB CONTIGUOUS takes a window back (%d): one chunk, reads zero, holds a pattern; %lld kernel pages moved; STATS lent %llu MiB, taken %llu MiB (before: %llu, %llu)",
+		   "64 MiB CONTIGUOUS takes a window back (%d), cleared as it is taken: one chunk, every byte zero, holds a pattern; %lld kernel pages moved; STATS lent %llu MiB, taken %llu MiB (before: %llu, %llu)",
 		   ret, lend_stat("kernel_pages_moved"),
 		   (unsigned long long)(st.lent_bytes / MiB),
 		   (unsigned long long)(st.taken_bytes / MiB),
