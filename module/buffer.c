@@ -440,7 +440,7 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 	bool in_region = b == &buf->region->buddy;
 	struct contig_alloc_report lr = { };
 	unsigned long cap = 0, start, zeroed = 0;
-	bool cleared = false;
+	bool claimed = false;
 	long frame, lent = 0;
 	int ret;
 
@@ -457,8 +457,6 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 						  &zeroed);
 	/* Lent memory first (the kernel's pages move), then our own. */
 	if (frame == -ENOMEM && in_region && !(bflags & CONTIG_BUDDY_ATOMIC)) {
-		bool claimed = false;
-
 		/* Zeroing: cleared as it is taken, not after (lend.c). */
 		if (buf->flags & CONTIG_FLAG_ZERO)
 			lent = contig_lend_take_clear(buf->region, nr,
@@ -472,13 +470,11 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 		 * Else the window taken, free in contig's buddy now; should
 		 * another allocation claim part of it first, any block.
 		 */
-		if (lent > 0 && claimed) {
+		if (lent > 0 && claimed)
 			frame = start;
-			cleared = true;
-		} else if (lent > 0) {
+		else if (lent > 0)
 			frame = contig_buddy_alloc_range(b, start, nr,
 							 CONTIG_OWNER_UNMOVABLE);
-		}
 		if (lent > 0 && frame < 0)
 			frame = contig_buddy_alloc(b, nr, align_frames,
 						   CONTIG_OWNER_UNMOVABLE,
@@ -515,7 +511,7 @@ static int __contig_alloc_contiguous(struct contig_buffer *buf,
 				 zeroed, gfp);
 	if (ret)
 		contig_buddy_free(b, frame);
-	else if (cleared)
+	else if (claimed)
 		buf->chunks[0].zeroed = nr;	/* on the spot: no prezero skip */
 	return ret;
 }

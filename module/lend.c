@@ -536,16 +536,17 @@ static int __take_window(struct contig_lend *l,
 }
 
 /*
- * Queue for clearing the frames of unit @u that lie in the window of @nr
- * frames at @start: all of them but at the window's ends.
+ * Hold taken unit @u for a clearing take (CONTIG_LEND_HELD) and queue for
+ * clearing its frames that lie in the window of @nr frames at @start:
+ * all of them but at the window's ends.
  */
-static void __queue_unit(struct contig_lend *l, struct contig_zero_queue *q,
-			 unsigned long u, unsigned long start,
-			 unsigned long nr)
+static void __hold_unit(struct contig_lend *l, struct contig_zero_queue *q,
+			unsigned long u, unsigned long start, unsigned long nr)
 {
 	unsigned long from = max(__unit_frame(l, u), start);
 	unsigned long to = min(__unit_frame(l, u) + l->unit, start + nr);
 
+	l->zstate[u] = CONTIG_LEND_HELD;
 	contig_zero_queue_add(q, contig_frame_to_virt(l->r, from),
 			      (to - from) << PAGE_SHIFT);
 }
@@ -562,7 +563,8 @@ static void __longest_empty(struct contig_lend *l,
 	unsigned long u, run, lent = 0;
 
 	*fn = 0;
-	for (u = c->first; u < c->last; u = max(run, u + 1)) {
+	/* Unit @run ends a run: taken, or in use; the next starts after. */
+	for (u = c->first; u < c->last; u = run + 1) {
 		for (run = u; run < c->last && !l->taken_at[run] &&
 		     !__in_use(__unit_pfn(l, run), l->unit); run++)
 			;
@@ -624,8 +626,7 @@ static int __take_window_clear(struct contig_lend *l,
 				ret = -EBUSY;
 				break;
 			}
-			l->zstate[u] = CONTIG_LEND_HELD;
-			__queue_unit(l, &q, u, c->start, nr);
+			__hold_unit(l, &q, u, c->start, nr);
 		}
 	}
 	/*
@@ -640,10 +641,8 @@ static int __take_window_clear(struct contig_lend *l,
 		__longest_empty(l, c, &fu, &fn);
 	if (!ret && fn) {
 		ret = __take_run(l, fu, fu + fn, moved, &pfn);
-		for (u = fu; !ret && u < fu + fn; u++) {
-			l->zstate[u] = CONTIG_LEND_HELD;
-			__queue_unit(l, &q, u, c->start, nr);
-		}
+		for (u = fu; !ret && u < fu + fn; u++)
+			__hold_unit(l, &q, u, c->start, nr);
 	}
 	for (u = c->first; u < c->last && !ret; u = run) {
 		for (run = u; run < c->last && !l->taken_at[run]; run++)
@@ -653,10 +652,8 @@ static int __take_window_clear(struct contig_lend *l,
 			continue;
 		}
 		ret = __take_run(l, u, run, moved, &pfn);
-		for (; !ret && u < run; u++) {
-			l->zstate[u] = CONTIG_LEND_HELD;
-			__queue_unit(l, &q, u, c->start, nr);
-		}
+		for (; !ret && u < run; u++)
+			__hold_unit(l, &q, u, c->start, nr);
 	}
 	if (ret) {
 		contig_zero_queue_abort(&q);

@@ -18,7 +18,7 @@
  * that is busy with something else meanwhile have them cleared as they
  * become known: lend.c takes a window back from the kernel run by run,
  * and the runs already taken (the free ones first, which take no time)
- * are cleared by helpers on the unbound workqueue while the caller waits
+ * are cleared by a helper on the unbound workqueue while the caller waits
  * for the kernel to migrate its pages out of the next.  The caller then
  * joins in until every range is cleared.  The same number of CPUs as
  * contig_zero() at most, and the same CPU time, in less wall time.
@@ -155,17 +155,13 @@ static bool __zq_claim(struct contig_zero_queue *q, unsigned int *i)
 	return true;
 }
 
-/* Clear what can be claimed; false when nothing was. */
-static bool __zq_drain(struct contig_zero_queue *q)
+/* Clear every range that can be claimed now. */
+static void __zq_drain(struct contig_zero_queue *q)
 {
 	unsigned int i;
-	bool any = false;
 
-	while (__zq_claim(q, &i)) {
+	while (__zq_claim(q, &i))
 		__zero_pages(q->ranges[i].va, q->ranges[i].len, true);
-		any = true;
-	}
-	return any;
 }
 
 static bool __zq_more(struct contig_zero_queue *q)
