@@ -2,7 +2,8 @@
 /*
  * contig.h - the in-kernel API of contig.ko, for drivers.
  *
- * contig.ko manages one boot-reserved region of RAM.  Drivers get from it:
+ * contig.ko manages one or more boot-reserved regions of RAM (region=, the
+ * first the default).  Drivers get from them:
  *
  *  - buffers (struct contig_buffer): one physically contiguous block, a
  *    scatter-gather list of large blocks, or movable memory; reference
@@ -67,6 +68,17 @@ struct contig_movable;
  */
 struct contig_buffer *contig_alloc(size_t size, size_t align,
 				   unsigned int kind, unsigned int flags);
+/*
+ * contig_alloc_from() is contig_alloc() from the region of region= named
+ * @region (SIZE@BASE:NAME; unnamed ones are "region<index>"), NULL for the
+ * default region, the first: ERR_PTR(-ENODEV) when there is no such
+ * region.  Only the default region lends to the kernel and holds MOVABLE
+ * memory; the others serve CONTIGUOUS and SG buffers from what is free in
+ * them.  Full kernel-doc in module/buffer.c.
+ */
+struct contig_buffer *contig_alloc_from(const char *region, size_t size,
+					size_t align, unsigned int kind,
+					unsigned int flags);
 struct contig_buffer *contig_get(struct contig_buffer *buf);
 void contig_put(struct contig_buffer *buf);
 

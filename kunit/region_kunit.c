@@ -3,9 +3,12 @@
  * region_kunit.c - KUnit suite contig_region: parsing of region= and the
  * decisions made when claiming it.
  *
- * Parsing and the machine-independent checks are table driven.  The claim
- * cases run against the live machine: they need contig.ko loaded on a
- * boot-reserved region (the test VM always has one) and skip otherwise.
+ * Parsing (of one region and of region= lists) and the machine-independent
+ * checks are table driven.  The claim cases run against the live machine:
+ * they need contig.ko loaded on a boot-reserved region (the test VM always
+ * has one) and skip otherwise.  The regions cases need it loaded with two
+ * regions or more (make check's plan does that once, with this suite) and
+ * skip otherwise.
  * Whatever a case claims or allocates is given back by a kunit action
  * registered as soon as it is held, so an assertion that ends a case early
  * leaves nothing claimed for the next.
@@ -17,10 +20,15 @@
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+
+#include <contig.h>
 
 #include "contig_internal.h"
+#include "buffer.h"
 
 MODULE_IMPORT_NS(CONTIG_INTERNAL);
+CONTIG_IMPORT_NS();
 
 struct parse_case {
 	const char *str;
@@ -96,6 +104,106 @@ static void region_parse_null_test(struct kunit *test)
 	u64 size, base;
 
 	KUNIT_EXPECT_EQ(test, contig_region_parse(NULL, &size, &base), -EINVAL);
+}
+
+struct list_case {
+	const char *str;
+	int ret;			/* the count, or -errno */
+	const char *names[3];		/* of the first three regions */
+	u64 size1;			/* of the second region */
+	u64 base1;
+};
+
+static const struct list_case list_cases[] = {
+	{ "64M@0x30000000", 1, { "region0" } },
+	{ "64M@0x30000000\n", 1, { "region0" } },
+	{ "64M@0x30000000:cam", 1, { "cam" } },
+	{ "64M@0x30000000,16M@0x38000000", 2, { "region0", "region1" },
+	  SZ_16M, 0x38000000 },
+	{ "64M@0x30000000:a,16M@0x38000000:b-2_X\n", 2, { "a", "b-2_X" },
+	  SZ_16M, 0x38000000 },
+	{ "1M@0,2M@4M:region0", -EINVAL },	/* the first is region0 too */
+	{ "1M@0:x,2M@4M,4K@8M:x", -EINVAL },	/* one name twice */
+	{ "1M@0,2M@4M:region2,4K@8M", -EINVAL },
+	{ "1M@0:region1,2M@4M", -EINVAL },
+	{ "1M@0:c,2M@4M:d,4K@8M:e", 3, { "c", "d", "e" }, SZ_2M, SZ_4M },
+	{ "1M@0,1M@1M,1M@2M,1M@3M,1M@4M,1M@5M,1M@6M,1M@7M", 8,
+	  { "region0", "region1", "region2" }, SZ_1M, SZ_1M },
+	/* Nine: one too many. */
+	{ "1M@0,1M@1M,1M@2M,1M@3M,1M@4M,1M@5M,1M@6M,1M@7M,1M@8M", -EINVAL },
+	{ "", -EINVAL },
+	{ "\n", -EINVAL },
+	{ ",", -EINVAL },
+	{ "64M@0x30000000,", -EINVAL },
+	{ ",64M@0x30000000", -EINVAL },
+	{ "64M@0x30000000,,16M@0", -EINVAL },
+	{ "64M@0x30000000:", -EINVAL },
+	{ "64M@0x30000000:a:b", -EINVAL },
+	{ "64M@0x30000000:a b", -EINVAL },
+	{ "64M@0x30000000:a/b", -EINVAL },
+	{ "64M@0x30000000:../x", -EINVAL },
+	{ "64M@0x30000000:0123456789abcdef", -EINVAL },	/* 16 chars */
+	{ "64M@0x30000000:0123456789abcde", 1, { "0123456789abcde" } },
+	{ "64M@0x30000000 ,16M@0", -EINVAL },
+	{ "64M@0x30000000,16M", -EINVAL },
+	{ ":a", -EINVAL },
+	{ "64M@0x30000000,18446744073709551616@0", -EOVERFLOW },
+	{ "64M@0x30000000\n,16M@0", -EINVAL },
+	{ "0x000000000000000000000000000000000000000000000000000000000000001@0",
+	  -EINVAL },	/* longer than an item may be */
+};
+
+static void list_case_desc(const struct list_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->str);
+	strreplace(desc, '\n', '~');
+}
+
+KUNIT_ARRAY_PARAM(list, list_cases, list_case_desc);
+
+static void regions_parse_test(struct kunit *test)
+{
+	const struct list_case *c = test->param_value;
+	struct contig_region_spec *specs;
+	const char *why = NULL;
+	int ret, i;
+
+	specs = kunit_kcalloc(test, CONTIG_MAX_REGIONS + 1, sizeof(*specs),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, specs);
+	/* A canary past the last entry the parser may write. */
+	memset(&specs[CONTIG_MAX_REGIONS], 0x5a, sizeof(*specs));
+	ret = contig_regions_parse(c->str, specs, &why);
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+	KUNIT_EXPECT_NULL(test, memchr_inv(&specs[CONTIG_MAX_REGIONS], 0x5a,
+					   sizeof(*specs)));
+	if (ret < 0) {
+		KUNIT_EXPECT_NOT_NULL(test, why);
+		return;
+	}
+	for (i = 0; i < min(ret, 3); i++)
+		KUNIT_EXPECT_STREQ(test, specs[i].name, c->names[i]);
+	if (ret > 1) {
+		KUNIT_EXPECT_EQ(test, specs[1].size, c->size1);
+		KUNIT_EXPECT_EQ(test, specs[1].base, c->base1);
+	}
+	/* Every item parses as contig_region_parse() parses it alone. */
+	if (ret == 1 && !strchr(c->str, ':')) {
+		u64 size, base;
+
+		KUNIT_EXPECT_EQ(test, contig_region_parse(c->str, &size, &base), 0);
+		KUNIT_EXPECT_EQ(test, specs[0].size, size);
+		KUNIT_EXPECT_EQ(test, specs[0].base, base);
+	}
+}
+
+static void regions_parse_null_test(struct kunit *test)
+{
+	struct contig_region_spec specs[CONTIG_MAX_REGIONS];
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ(test, contig_regions_parse(NULL, specs, &why), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, why);
 }
 
 struct check_case {
@@ -325,9 +433,222 @@ static void region_live_state_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u64)contig_frame_to_phys(live, 2), (u64)live->base + 2 * PAGE_SIZE);
 }
 
+KUNIT_DEFINE_ACTION_WRAPPER(put_action, contig_put, struct contig_buffer *);
+
+/* contig_alloc_from(), the buffer put when the case ends. */
+static struct contig_buffer *alloc_from(struct kunit *test, const char *name,
+					size_t size, unsigned int kind,
+					unsigned int flags)
+{
+	struct contig_buffer *buf = contig_alloc_from(name, size, 0, kind,
+						      flags);
+
+	if (!IS_ERR(buf))
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_action,
+								buf), 0);
+	return buf;
+}
+
+static void region_stats(struct contig_region *r, struct contig_stats_data *st)
+{
+	memset(st, 0, sizeof(*st));
+	contig_buffer_get_region_stats(r, st);
+}
+
+/* Is every chunk of @buf inside @r? */
+static bool in_region(struct kunit *test, struct contig_buffer *buf,
+		      const struct contig_region *r)
+{
+	unsigned long i, n = contig_buffer_nr_chunks(buf);
+	struct contig_chunk *c = kunit_kcalloc(test, n, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_EQ(test, contig_buffer_get_chunks(buf, c, n), n);
+	for (i = 0; i < n; i++)
+		if (c[i].phys < r->base ||
+		    c[i].phys + c[i].size > (u64)r->base + r->size)
+			return false;
+	return true;
+}
+
+static struct contig_region *second_region(struct kunit *test)
+{
+	struct contig_region *r = contig_region_get(1);
+
+	if (!contig_default_region() || !r)
+		kunit_skip(test, "contig.ko holds fewer than two regions");
+	return r;
+}
+
+/* Ids, names and lookups of a load with several regions. */
+static void regions_lookup_test(struct kunit *test)
+{
+	struct contig_region *r1 = second_region(test);
+	struct contig_region *r0 = contig_default_region();
+	unsigned int n = contig_nr_regions(), id;
+
+	KUNIT_EXPECT_GE(test, n, 2U);
+	KUNIT_EXPECT_LE(test, n, (unsigned int)CONTIG_MAX_REGIONS);
+	for (id = 0; id < n; id++) {
+		struct contig_region *r = contig_region_get(id);
+
+		KUNIT_ASSERT_NOT_NULL(test, r);
+		KUNIT_EXPECT_EQ(test, r->id, id);
+		KUNIT_EXPECT_PTR_EQ(test, contig_region_find(r->name), r);
+		KUNIT_EXPECT_STREQ(test, r->res->name, CONTIG_NAME);
+		KUNIT_EXPECT_NOT_NULL(test, r->vaddr);
+	}
+	KUNIT_EXPECT_NULL(test, contig_region_get(n));
+	KUNIT_EXPECT_NULL(test, contig_region_get(UINT_MAX));
+	KUNIT_EXPECT_PTR_EQ(test, contig_region_find(NULL), r0);
+	KUNIT_EXPECT_NULL(test, contig_region_find("no-such-region"));
+	KUNIT_EXPECT_NULL(test, contig_region_find(""));
+	KUNIT_EXPECT_STRNEQ(test, r0->name, r1->name);
+	/* Disjoint, and only region 0 is lent. */
+	KUNIT_EXPECT_TRUE(test, r1->base >= r0->base + r0->size ||
+			  r0->base >= r1->base + r1->size);
+	KUNIT_EXPECT_EQ(test, r1->lend_nr, 0UL);
+}
+
+/*
+ * Buffers from the second region come from it, leave region 0's books
+ * alone, and every refusal changes nothing.
+ */
+static void regions_alloc_test(struct kunit *test)
+{
+	struct contig_region *r1 = second_region(test);
+	struct contig_region *r0 = contig_default_region();
+	struct contig_stats_data *a0, *a1, *b0, *b1;
+	struct contig_buffer *c, *sg, *d;
+	phys_addr_t phys;
+
+	a0 = kunit_kzalloc(test, sizeof(*a0) * 4, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a0);
+	a1 = a0 + 1;
+	b0 = a0 + 2;
+	b1 = a0 + 3;
+	region_stats(r0, a0);
+	region_stats(r1, a1);
+	KUNIT_ASSERT_EQ(test, a1->region_size, r1->size);
+
+	c = alloc_from(test, r1->name, SZ_1M, CONTIG_KIND_CONTIGUOUS,
+		       CONTIG_FLAG_ZERO);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	KUNIT_EXPECT_EQ(test, contig_buffer_region_id(c), r1->id);
+	KUNIT_ASSERT_EQ(test, contig_buffer_phys(c, &phys), 0);
+	KUNIT_EXPECT_GE(test, (u64)phys, (u64)r1->base);
+	KUNIT_EXPECT_LE(test, (u64)phys + SZ_1M, (u64)r1->base + r1->size);
+	KUNIT_EXPECT_TRUE(test, in_region(test, c, r1));
+
+	sg = alloc_from(test, r1->name, 3 * SZ_1M + PAGE_SIZE, CONTIG_KIND_SG,
+			0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sg));
+	KUNIT_EXPECT_TRUE(test, in_region(test, sg, r1));
+
+	/* Refused: MOVABLE outside region 0, and an unknown name. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_from(test, r1->name, SZ_64K,
+						 CONTIG_KIND_MOVABLE, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_from(test, "no-such-region",
+						 SZ_64K, CONTIG_KIND_SG, 0)),
+			-ENODEV);
+	/* More than the second region, less than the first: -ENOMEM here. */
+	if (r1->size < r0->size)
+		KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_from(test, r1->name,
+							 r1->size + SZ_1M,
+							 CONTIG_KIND_SG, 0)),
+				-ENOMEM);
+
+	region_stats(r0, b0);
+	region_stats(r1, b1);
+	KUNIT_EXPECT_EQ(test, b1->free, a1->free - SZ_1M - 3 * SZ_1M - PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, b1->allocs, a1->allocs + 2);
+	KUNIT_EXPECT_EQ(test, b1->kinds[CONTIG_KIND_CONTIGUOUS].bytes,
+			a1->kinds[CONTIG_KIND_CONTIGUOUS].bytes + SZ_1M);
+	KUNIT_EXPECT_EQ(test, b1->kinds[CONTIG_KIND_SG].buffers,
+			a1->kinds[CONTIG_KIND_SG].buffers + 1);
+	/* Region 0's books did not move. */
+	KUNIT_EXPECT_EQ(test, b0->free, a0->free);
+	KUNIT_EXPECT_EQ(test, b0->allocs, a0->allocs);
+	KUNIT_EXPECT_EQ(test, b0->failed_nomem, a0->failed_nomem);
+	KUNIT_EXPECT_EQ(test, 0, memcmp(b0->kinds, a0->kinds,
+					sizeof(a0->kinds)));
+
+	/* NULL is region 0. */
+	d = alloc_from(test, NULL, SZ_64K, CONTIG_KIND_CONTIGUOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	KUNIT_EXPECT_EQ(test, contig_buffer_region_id(d), 0U);
+	KUNIT_EXPECT_TRUE(test, in_region(test, d, r0));
+
+	kunit_release_action(test, put_action, d);
+	kunit_release_action(test, put_action, sg);
+	kunit_release_action(test, put_action, c);
+	region_stats(r0, b0);
+	region_stats(r1, b1);
+	KUNIT_EXPECT_EQ(test, b1->free, a1->free);
+	KUNIT_EXPECT_EQ(test, b1->largest_free, a1->largest_free);
+	KUNIT_EXPECT_EQ(test, b1->allocs - b1->frees, a1->allocs - a1->frees);
+	KUNIT_EXPECT_EQ(test, b0->free, a0->free);
+}
+
+/*
+ * The second region has no background clearing: memory written and freed
+ * there must come back zero when zero is asked, every byte of it, and as
+ * it was when it is not (proving the write reached the frames).
+ */
+static void regions_zero_test(struct kunit *test)
+{
+	struct contig_region *r1 = second_region(test);
+	struct contig_stats_data *st;
+	struct contig_buffer *buf;
+	size_t size, i;
+	u8 *p;
+
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	region_stats(r1, st);
+	size = st->largest_free;
+	/* All of it free: every request below gets the same frames. */
+	KUNIT_ASSERT_EQ(test, (u64)size, r1->size);
+
+	/* The whole region, written with a pattern, then freed. */
+	buf = alloc_from(test, r1->name, size, CONTIG_KIND_CONTIGUOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	p = contig_buffer_vaddr(buf);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	memset(p, 0xa5, size);
+	/* Nothing else fits now: the region is full. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_from(test, r1->name, PAGE_SIZE,
+						 CONTIG_KIND_SG, 0)), -ENOMEM);
+	kunit_release_action(test, put_action, buf);
+
+	buf = alloc_from(test, r1->name, size, CONTIG_KIND_CONTIGUOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	p = contig_buffer_vaddr(buf);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	KUNIT_EXPECT_EQ(test, p[0], 0xa5);
+	KUNIT_EXPECT_EQ(test, p[size - 1], 0xa5);
+	kunit_release_action(test, put_action, buf);
+
+	buf = alloc_from(test, r1->name, size, CONTIG_KIND_CONTIGUOUS,
+			 CONTIG_FLAG_ZERO);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	p = contig_buffer_vaddr(buf);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	for (i = 0; i < size; i += sizeof(u64))
+		if (*(u64 *)(p + i))
+			break;
+	KUNIT_EXPECT_EQ(test, i, size);
+}
+
 static struct kunit_case region_cases[] = {
 	KUNIT_CASE_PARAM(region_parse_test, parse_gen_params),
 	KUNIT_CASE(region_parse_null_test),
+	KUNIT_CASE_PARAM(regions_parse_test, list_gen_params),
+	KUNIT_CASE(regions_parse_null_test),
+	KUNIT_CASE(regions_lookup_test),
+	KUNIT_CASE(regions_alloc_test),
+	KUNIT_CASE(regions_zero_test),
 	KUNIT_CASE_PARAM(region_check_test, check_gen_params),
 	KUNIT_CASE(region_second_claim_test),
 	KUNIT_CASE(region_system_ram_test),

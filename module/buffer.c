@@ -154,11 +154,8 @@ static LIST_HEAD(contig_quarantine);	/* released, pages still referenced */
 /* Quarantined buffers the scan is looking at; only the scan moves them. */
 static LIST_HEAD(contig_quarantine_scanning);
 static atomic64_t contig_next_id = ATOMIC64_INIT(0);
-/* Every region page is in the linear map: written once at load. */
-static bool contig_pages_mappable;
-
-/* Counters, under contig_buffers_lock. */
-static struct contig_buffer_counters contig_counters;
+/* Counters per region id, under contig_buffers_lock. */
+static struct contig_buffer_counters contig_counters[CONTIG_MAX_REGIONS];
 
 static void __contig_quarantine_scan(struct work_struct *work);
 static DECLARE_DELAYED_WORK(contig_quarantine_work, __contig_quarantine_scan);
@@ -222,6 +219,11 @@ static int __contig_check_args(const struct contig_region *r, size_t size,
 				    align);
 		return -EINVAL;
 	}
+	if (kind == CONTIG_KIND_MOVABLE && r->id) {
+		pr_info_ratelimited("alloc: region %u (%s) has no movable memory: MOVABLE buffers come from region 0\n",
+				    r->id, r->name);
+		return -EINVAL;
+	}
 	if (size > r->size) {
 		pr_info_ratelimited("alloc: %zu bytes is more than the whole region (%llu bytes)\n",
 				    size, r->size);
@@ -232,7 +234,7 @@ static int __contig_check_args(const struct contig_region *r, size_t size,
 		return -EOPNOTSUPP;
 	}
 	if ((flags & CONTIG_FLAG_WC) &&
-	    (kind == CONTIG_KIND_MOVABLE || !contig_pages_mappable)) {
+	    (kind == CONTIG_KIND_MOVABLE || !r->linear)) {
 		/* x86 PAT would silently turn a WC PFN mapping into WB. */
 		pr_info_ratelimited("alloc: write-combined user mappings need struct-page mappings: %s\n",
 				    kind == CONTIG_KIND_MOVABLE ?
@@ -245,6 +247,7 @@ static int __contig_check_args(const struct contig_region *r, size_t size,
 
 /**
  * contig_alloc_check() - would contig_alloc() accept these arguments?
+ * @r:     the region asked for, or NULL (-ENODEV).
  * @size:  as contig_alloc().
  * @align: as contig_alloc().
  * @kind:  as contig_alloc().
@@ -256,11 +259,9 @@ static int __contig_check_args(const struct contig_region *r, size_t size,
  * Return: 0, or the error contig_alloc() would return for the arguments
  * alone (-EINVAL, -ENOMEM for more than the region, -EOPNOTSUPP, -ENODEV).
  */
-int contig_alloc_check(size_t size, size_t align, unsigned int kind,
-		       unsigned int flags)
+int contig_alloc_check(struct contig_region *r, size_t size, size_t align,
+		       unsigned int kind, unsigned int flags)
 {
-	struct contig_region *r = contig_default_region();
-
 	if (!r)
 		return -ENODEV;
 	return __contig_check_args(r, size, align, kind, flags);
@@ -637,11 +638,11 @@ struct contig_buffer *contig_alloc(size_t size, size_t align,
 }
 EXPORT_SYMBOL_NS_GPL(contig_alloc, CONTIG);
 
-/* contig_alloc_query() without its report->result. */
-static int __contig_alloc_query(size_t size, size_t align,
+/* contig_alloc_query_at() without its report->result. */
+static int __contig_alloc_query(struct contig_region *r, size_t size,
+				size_t align,
 				struct contig_alloc_report *report)
 {
-	struct contig_region *r = contig_default_region();
 	unsigned long nr, align_frames;
 	int ret;
 
@@ -693,12 +694,31 @@ static int __contig_alloc_query(size_t size, size_t align,
 int contig_alloc_query(size_t size, size_t align,
 		       struct contig_alloc_report *report)
 {
-	memset(report, 0, sizeof(*report));
-	/* Whatever refused it, early checks included, the report says so. */
-	report->result = __contig_alloc_query(size, align, report);
-	return report->result;
+	return contig_alloc_query_at(contig_default_region(), size, align,
+				     report);
 }
 EXPORT_SYMBOL_NS_GPL(contig_alloc_query, CONTIG);
+
+/**
+ * contig_alloc_query_at() - contig_alloc_query() in a given region.
+ * @r:      the region, or NULL (-ENODEV).
+ * @size:   as contig_alloc_query().
+ * @align:  as contig_alloc_query().
+ * @report: as contig_alloc_query().
+ *
+ * Context: process context, may sleep.
+ * Return: as contig_alloc_query().
+ */
+int contig_alloc_query_at(struct contig_region *r, size_t size, size_t align,
+			  struct contig_alloc_report *report)
+{
+	memset(report, 0, sizeof(*report));
+	/* Whatever refused it, early checks included, the report says so. */
+	report->result = __contig_alloc_query(r, size, align, report);
+	return report->result;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_alloc_query_at);
 
 /**
  * contig_alloc_ex() - contig_alloc(), with a report.
@@ -727,8 +747,65 @@ struct contig_buffer *contig_alloc_ex(size_t size, size_t align,
 EXPORT_SYMBOL_NS_GPL(contig_alloc_ex, CONTIG);
 
 /**
- * contig_alloc_in() - contig_alloc_ex(), from an arena.
- * @arena:  NULL for the region, or the arena (arena.c) to carve a
+ * contig_alloc_from() - contig_alloc(), from a region named in region=.
+ * @region: the region's name (SIZE@BASE:NAME in region=, else
+ *          "region<index>"); NULL for the default region, the first.
+ * @size:   as contig_alloc().
+ * @align:  as contig_alloc().
+ * @kind:   CONTIG_KIND_CONTIGUOUS or CONTIG_KIND_SG; also
+ *          CONTIG_KIND_MOVABLE from the default region, which alone holds
+ *          movable memory (-EINVAL elsewhere).
+ * @flags:  as contig_alloc().
+ *
+ * For a driver whose device has a region of its own: its buffers come
+ * from there and nowhere else.  A region other than the first is not lent
+ * to the kernel, so what it serves is only what is free in it.
+ *
+ * Context: as contig_alloc().
+ * Return: as contig_alloc(), and ERR_PTR(-ENODEV) when no region has that
+ * name.
+ */
+struct contig_buffer *contig_alloc_from(const char *region, size_t size,
+					size_t align, unsigned int kind,
+					unsigned int flags)
+{
+	struct contig_region *r = contig_region_find(region);
+
+	if (!r && region)
+		pr_info_ratelimited("alloc: no region named \"%s\"\n", region);
+	return contig_alloc_at(r, NULL, size, align, kind, flags, NULL);
+}
+EXPORT_SYMBOL_NS_GPL(contig_alloc_from, CONTIG);
+
+/**
+ * contig_alloc_in() - contig_alloc_ex(), from an arena of the default
+ * region.
+ * @arena:  as contig_alloc_at().
+ * @size:   as contig_alloc().
+ * @align:  as contig_alloc_at().
+ * @kind:   as contig_alloc().
+ * @flags:  as contig_alloc().
+ * @report: as contig_alloc_at().
+ *
+ * Context: as contig_alloc_ex().
+ * Return: as contig_alloc_at().
+ */
+struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
+				      size_t align, unsigned int kind,
+				      unsigned int flags,
+				      struct contig_alloc_report *report)
+{
+	return contig_alloc_at(contig_default_region(), arena, size, align,
+			       kind, flags, report);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_alloc_in);
+
+/**
+ * contig_alloc_at() - contig_alloc_ex(), from a region or an arena.
+ * @r:      the region, or NULL (-ENODEV).
+ * @arena:  NULL for the region, or the arena (arena.c, in the default
+ *          region @r) to carve a
  *          CONTIGUOUS or SG buffer from; the caller keeps it alive until
  *          the buffer's release callback has run.  MOVABLE memory always
  *          comes from the region.
@@ -743,12 +820,12 @@ EXPORT_SYMBOL_NS_GPL(contig_alloc_ex, CONTIG);
  * Return: as contig_alloc_ex(); from an arena, ERR_PTR(-ENOMEM) when no
  * free block of the arena serves a CONTIGUOUS request (nothing moves).
  */
-struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
+struct contig_buffer *contig_alloc_at(struct contig_region *r,
+				      struct contig_arena *arena, size_t size,
 				      size_t align, unsigned int kind,
 				      unsigned int flags,
 				      struct contig_alloc_report *report)
 {
-	struct contig_region *r = contig_default_region();
 	struct contig_alloc_report *rep = NULL;
 	bool atomic = flags & CONTIG_FLAG_ATOMIC;
 	gfp_t gfp = atomic ? GFP_ATOMIC : CONTIG_GFP_REQUEST;
@@ -760,6 +837,10 @@ struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
 	if (report)
 		memset(report, 0, sizeof(*report));
 	ret = r ? __contig_check_args(r, size, align, kind, flags) : -ENODEV;
+	if (!ret && arena && r->id) {
+		pr_info_ratelimited("alloc: arenas are carved from region 0 only\n");
+		ret = -EINVAL;
+	}
 	if (ret) {
 		if (report)
 			report->result = ret;
@@ -814,9 +895,9 @@ struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
 	get_task_comm(buf->comm, in_task() ? current : &init_task);
 	spin_lock_irqsave(&contig_buffers_lock, irqflags);
 	list_add_tail(&buf->node, &contig_buffers);
-	contig_counters.kinds[kind].bytes += buf->size;
-	contig_counters.kinds[kind].buffers++;
-	contig_counters.allocs++;
+	contig_counters[r->id].kinds[kind].bytes += buf->size;
+	contig_counters[r->id].kinds[kind].buffers++;
+	contig_counters[r->id].allocs++;
 	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 	if (rep != report)
 		kfree(rep);
@@ -858,13 +939,13 @@ count_failure:
 		report->result = ret;
 	if (ret == -ENOMEM) {
 		spin_lock_irqsave(&contig_buffers_lock, irqflags);
-		contig_counters.failed_nomem++;
+		contig_counters[r->id].failed_nomem++;
 		spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 	}
 	return ERR_PTR(ret);
 }
 
-CONTIG_EXPORT_FOR_TESTS(contig_alloc_in);
+CONTIG_EXPORT_FOR_TESTS(contig_alloc_at);
 
 /**
  * contig_get() - take a reference on a buffer.
@@ -933,6 +1014,7 @@ static void __contig_buffer_release(struct kref *ref)
 {
 	struct contig_buffer *buf = container_of(ref, struct contig_buffer, ref);
 	bool busy = __contig_buffer_pages_busy(buf);
+	struct contig_buffer_counters *c;
 	unsigned long irqflags;
 
 	if (buf->vmapped)
@@ -941,12 +1023,13 @@ static void __contig_buffer_release(struct kref *ref)
 
 	spin_lock_irqsave(&contig_buffers_lock, irqflags);
 	list_del(&buf->node);
-	contig_counters.kinds[buf->kind].bytes -= buf->size;
-	contig_counters.kinds[buf->kind].buffers--;
-	contig_counters.frees++;
+	c = &contig_counters[buf->region->id];
+	c->kinds[buf->kind].bytes -= buf->size;
+	c->kinds[buf->kind].buffers--;
+	c->frees++;
 	if (busy) {
 		list_add_tail(&buf->node, &contig_quarantine);
-		contig_counters.quarantined += buf->size;
+		c->quarantined += buf->size;
 	}
 	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 
@@ -995,6 +1078,7 @@ static void __contig_quarantine_scan(struct work_struct *work)
 		schedule_delayed_work(&contig_quarantine_work,
 				      CONTIG_QUARANTINE_DELAY);
 	list_for_each_entry_safe(buf, tmp, &done, node) {
+		unsigned int id = buf->region->id;
 		size_t size = buf->size;
 
 		list_del(&buf->node);
@@ -1004,7 +1088,7 @@ static void __contig_quarantine_scan(struct work_struct *work)
 		 * none quarantined sees it free.
 		 */
 		spin_lock_irqsave(&contig_buffers_lock, irqflags);
-		contig_counters.quarantined -= size;
+		contig_counters[id].quarantined -= size;
 		spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 		/* Not the last reference while contig_buffers_exit() waits. */
 		module_put(THIS_MODULE);
@@ -1351,19 +1435,48 @@ u64 contig_buffer_id(const struct contig_buffer *buf)
 
 CONTIG_EXPORT_FOR_TESTS(contig_buffer_id);
 
+/**
+ * contig_buffer_region_id() - the id of the region a buffer is in.
+ * @buf: the buffer.
+ *
+ * Context: any.
+ * Return: its region's place in region=, 0 for the default region.
+ */
+unsigned int contig_buffer_region_id(const struct contig_buffer *buf)
+{
+	return buf->region->id;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buffer_region_id);
+
 /* ---- statistics ---------------------------------------------------------- */
 
 /**
- * contig_buffer_get_stats() - fill in what STATS reports of the region and
- * its buffers.
- * @st: zeroed by the caller; every out field this file knows (the
- *      caller adds the refusals it made itself).
+ * contig_buffer_get_stats() - contig_buffer_get_region_stats() of the
+ * default region.
+ * @st: as contig_buffer_get_region_stats().
  *
  * Context: process context.
  */
 void contig_buffer_get_stats(struct contig_stats_data *st)
 {
-	struct contig_region *r = contig_default_region();
+	contig_buffer_get_region_stats(contig_default_region(), st);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_buffer_get_stats);
+
+/**
+ * contig_buffer_get_region_stats() - fill in what STATS reports of a region
+ * and its buffers.
+ * @r:  the region, or NULL (nothing is filled in).
+ * @st: zeroed by the caller; every out field this file knows (the
+ *      caller adds the refusals it made itself).
+ *
+ * Context: process context.
+ */
+void contig_buffer_get_region_stats(struct contig_region *r,
+				    struct contig_stats_data *st)
+{
 	struct contig_buffer_counters c;
 	struct contig_buddy_stats bst;
 	unsigned long irqflags;
@@ -1372,7 +1485,7 @@ void contig_buffer_get_stats(struct contig_stats_data *st)
 		return;
 	contig_buddy_get_stats(&r->buddy, &bst);
 	spin_lock_irqsave(&contig_buffers_lock, irqflags);
-	c = contig_counters;
+	c = contig_counters[r->id];
 	spin_unlock_irqrestore(&contig_buffers_lock, irqflags);
 	st->region_size = r->size;
 	st->free = (u64)bst.free_frames << PAGE_SHIFT;
@@ -1385,7 +1498,7 @@ void contig_buffer_get_stats(struct contig_stats_data *st)
 	st->failed_nomem = c.failed_nomem;
 }
 
-CONTIG_EXPORT_FOR_TESTS(contig_buffer_get_stats);
+CONTIG_EXPORT_FOR_TESTS(contig_buffer_get_region_stats);
 
 /* ---- views ---------------------------------------------------------------- */
 
@@ -1413,8 +1526,10 @@ int contig_buffers_show(struct seq_file *m, void *unused)
 	struct contig_buffer *buf;
 	unsigned long irqflags;
 
+	struct contig_region *r = contig_default_region();
+
 	seq_printf(m, "# user mappings: %s\n",
-		   contig_pages_mappable ? "pages" : "pfn");
+		   r && r->linear ? "pages" : "pfn");
 	seq_puts(m, "    id kind             bytes  chunks refs map state           pid comm\n");
 	spin_lock_irqsave(&contig_buffers_lock, irqflags);
 	list_for_each_entry(buf, &contig_buffers, node)
@@ -1439,7 +1554,7 @@ int contig_buffers_show(struct seq_file *m, void *unused)
  */
 bool contig_buffer_is_pfn_mapped(const struct contig_buffer *buf)
 {
-	return buf->kind == CONTIG_KIND_MOVABLE || !contig_pages_mappable;
+	return buf->kind == CONTIG_KIND_MOVABLE || !buf->region->linear;
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_buffer_is_pfn_mapped);
@@ -1490,8 +1605,8 @@ void contig_buffers_init(struct contig_region *r)
 					     page_address(__contig_frame_page(r, i)),
 					     1))
 			break;
-	contig_pages_mappable = i == r->nr_pages;
-	pr_info("user mappings of buffers: %s\n", contig_pages_mappable ?
+	r->linear = i == r->nr_pages;
+	pr_info("user mappings of buffers in region %u: %s\n", r->id, r->linear ?
 		"struct pages (O_DIRECT and pinning work)" :
 		"PFN maps: the region is not in the kernel's linear map, so its pages cannot be handed to GUP");
 }

@@ -143,9 +143,16 @@ struct contig_buffer *contig_alloc_in(struct contig_arena *arena, size_t size,
 				      size_t align, unsigned int kind,
 				      unsigned int flags,
 				      struct contig_alloc_report *report);
+struct contig_buffer *contig_alloc_at(struct contig_region *r,
+				      struct contig_arena *arena, size_t size,
+				      size_t align, unsigned int kind,
+				      unsigned int flags,
+				      struct contig_alloc_report *report);
+int contig_alloc_query_at(struct contig_region *r, size_t size, size_t align,
+			  struct contig_alloc_report *report);
 const char *contig_kind_name(unsigned int kind);
-int contig_alloc_check(size_t size, size_t align, unsigned int kind,
-		       unsigned int flags);
+int contig_alloc_check(struct contig_region *r, size_t size, size_t align,
+		       unsigned int kind, unsigned int flags);
 bool contig_buffer_is_pfn_mapped(const struct contig_buffer *buf);
 struct page *contig_buffer_page(const struct contig_buffer *buf,
 				unsigned long pgoff);
@@ -154,10 +161,13 @@ int contig_buffer_sgt_use(struct contig_buffer *buf,
 			  int (*use)(struct sg_table *cpu, void *arg), void *arg);
 unsigned int contig_buffer_flags(const struct contig_buffer *buf);
 u64 contig_buffer_id(const struct contig_buffer *buf);
+unsigned int contig_buffer_region_id(const struct contig_buffer *buf);
 unsigned long contig_buffer_get_chunks(struct contig_buffer *buf,
 				       struct contig_chunk *out,
 				       unsigned long n);
 void contig_buffer_get_stats(struct contig_stats_data *st);
+void contig_buffer_get_region_stats(struct contig_region *r,
+				    struct contig_stats_data *st);
 int contig_buffers_show(struct seq_file *m, void *unused);
 void contig_buffers_init(struct contig_region *r);
 void contig_buffers_exit(void);

@@ -139,7 +139,8 @@ static int __contig_alloc_refused(struct contig_alloc_data *a, int ret,
 	return __contig_alloc_report_out(a, &rep, uarg, usize) ? -EFAULT : ret;
 }
 
-static long __contig_ioctl_dry_run(struct contig_alloc_data *a,
+static long __contig_ioctl_dry_run(struct contig_region *r,
+				   struct contig_alloc_data *a,
 				   void __user *uarg, size_t usize)
 {
 	struct contig_alloc_report rep;
@@ -149,7 +150,7 @@ static long __contig_ioctl_dry_run(struct contig_alloc_data *a,
 		pr_info_ratelimited("alloc: DRY_RUN is for CONTIGUOUS requests only\n");
 		return -EINVAL;
 	}
-	ret = contig_alloc_query(a->size, a->align, &rep);
+	ret = contig_alloc_query_at(r, a->size, a->align, &rep);
 	if (ret && ret != -ENOMEM && ret != -EBUSY)
 		return ret;
 	ret2 = __contig_alloc_report_out(a, &rep, uarg, usize);
@@ -165,6 +166,7 @@ static long __contig_ioctl_alloc(struct file *file, void *data,
 	struct contig_buffer_release release;
 	struct contig_arena *arena;
 	struct contig_alloc_report rep;
+	struct contig_region *r;
 	bool limited;
 	struct contig_buffer *buf;
 	struct dma_buf *dmabuf;
@@ -175,8 +177,10 @@ static long __contig_ioctl_alloc(struct file *file, void *data,
 		pr_info_ratelimited("alloc: fd, nr_blocked, move_bytes and largest_free are out fields and must be 0\n");
 		return -EINVAL;
 	}
-	if (a->pad) {
-		pr_info_ratelimited("alloc: pad must be 0\n");
+	r = contig_region_get(a->region);
+	if (!r) {
+		pr_info_ratelimited("alloc: no region %u (%u loaded)\n",
+				    a->region, contig_nr_regions());
 		return -EINVAL;
 	}
 	if ((a->fd_flags & ~(O_CLOEXEC | O_ACCMODE)) ||
@@ -195,9 +199,15 @@ static long __contig_ioctl_alloc(struct file *file, void *data,
 		pr_info_ratelimited("alloc: size or alignment beyond this machine\n");
 		return a->size > SIZE_MAX ? -ENOMEM : -EINVAL;
 	}
+	limited = !capable(CAP_SYS_ADMIN);
+	if (r->id && limited) {
+		pr_info_ratelimited("alloc: region %u (%s) needs CAP_SYS_ADMIN: users' arenas and limits are region 0's\n",
+				    r->id, r->name);
+		return -EPERM;
+	}
 	if (a->flags & CONTIG_FLAG_DRY_RUN)
-		return __contig_ioctl_dry_run(a, uarg, usize);
-	ret = contig_alloc_check(a->size, a->align, a->kind,
+		return __contig_ioctl_dry_run(r, a, uarg, usize);
+	ret = contig_alloc_check(r, a->size, a->align, a->kind,
 				 a->flags | CONTIG_FLAG_ZERO);
 	if (ret)
 		return __contig_alloc_refused(a, ret, uarg, usize);
@@ -206,7 +216,6 @@ static long __contig_ioctl_alloc(struct file *file, void *data,
 		return -EFAULT;
 
 	bytes = PAGE_ALIGN(a->size);
-	limited = !capable(CAP_SYS_ADMIN);
 	ret = contig_user_charge(bytes, a->kind, a->align, limited, &release,
 				 &arena);
 	if (ret)
@@ -218,7 +227,7 @@ static long __contig_ioctl_alloc(struct file *file, void *data,
 		ret = fd;
 		goto uncharge;
 	}
-	buf = contig_alloc_in(arena, a->size, a->align, a->kind,
+	buf = contig_alloc_at(r, arena, a->size, a->align, a->kind,
 			      a->flags | CONTIG_FLAG_ZERO, &rep);
 	if (IS_ERR(buf)) {
 		ret = PTR_ERR(buf);
@@ -279,8 +288,13 @@ static long __contig_ioctl_info(struct file *file, void *data,
 		pr_info_ratelimited("info: unknown flags %#x\n", in->flags);
 		return -EINVAL;
 	}
-	if (in->nr_chunks || in->size || in->kind || in->buf_flags || in->id) {
+	if (in->nr_chunks || in->size || in->kind || in->buf_flags || in->id ||
+	    in->region) {
 		pr_info_ratelimited("info: out fields must be 0 on input\n");
+		return -EINVAL;
+	}
+	if (in->pad) {
+		pr_info_ratelimited("info: pad must be 0\n");
 		return -EINVAL;
 	}
 	if (!in->chunks != !in->chunks_cap) {
@@ -299,6 +313,7 @@ static long __contig_ioctl_info(struct file *file, void *data,
 	in->kind = contig_buffer_kind(buf);
 	in->buf_flags = contig_buffer_flags(buf);
 	in->id = contig_buffer_id(buf);
+	in->region = contig_buffer_region_id(buf);
 	in->nr_chunks = contig_buffer_nr_chunks(buf);
 	/*
 	 * The count and the entries of one moment: a MOVABLE buffer's chunks
@@ -344,22 +359,38 @@ static long __contig_ioctl_stats(struct file *file, void *data,
 				 void __user *uarg, size_t usize)
 {
 	struct contig_stats_data *st = data;
+	unsigned int id = st->region;
+	struct contig_region *r;
 	u64 kept;
 
 	if (st->flags) {
 		pr_info_ratelimited("stats: unknown flags %#x\n", st->flags);
 		return -EINVAL;
 	}
+	/* Every field from nr_kinds on is out, but region. */
+	st->region = 0;
 	if (memchr_inv(&st->nr_kinds, 0,
 		       sizeof(*st) - offsetof(struct contig_stats_data, nr_kinds))) {
 		pr_info_ratelimited("stats: out fields must be 0 on input\n");
 		return -EINVAL;
 	}
-	contig_buffer_get_stats(st);
+	r = contig_region_get(id);
+	if (!r) {
+		pr_info_ratelimited("stats: no region %u (%u loaded)\n", id,
+				    contig_nr_regions());
+		return -EINVAL;
+	}
+	st->region = id;
+	contig_buffer_get_region_stats(r, st);
 	st->failed_quota = contig_user_refusals();
 	contig_user_get_usage(&st->user_bytes, &st->user_buffers);
-	contig_lend_get_usage(&st->lent_bytes, &st->taken_bytes, &kept);
-	st->free += kept;	/* reserve=: taken, free for requests */
+	if (!r->id) {
+		contig_lend_get_usage(&st->lent_bytes, &st->taken_bytes,
+				      &kept);
+		st->free += kept;	/* reserve=: taken, free for requests */
+	}
+	st->nr_regions = contig_nr_regions();
+	strscpy(st->name, r->name, sizeof(st->name));
 	return __contig_copy_out(uarg, st, sizeof(*st), usize);
 }
 

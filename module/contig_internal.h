@@ -3,6 +3,19 @@
  * contig_internal.h - the region, and the rules every file of contig.ko
  * follows.
  *
+ * REGIONS.  region= names up to CONTIG_MAX_REGIONS boot reservations, each
+ * a struct contig_region with its own id (its place in the list), name,
+ * buddy, placement policy, debugfs directory and STATS.  Region 0, the
+ * default, is the one every request goes to unless it names another, and
+ * the only one that lends to the kernel (lend.c), holds movable memory
+ * (movable.c, migrate.c), object caches and contig_kmalloc() (slab.c,
+ * kmalloc.c), the users' arenas (user.c) and is cleared in the
+ * background (prezero.c).  The others serve CONTIGUOUS and SG buffers
+ * from their own buddy and are private to contig: what is not allocated
+ * there sits unused.  A request for a buffer knows its region
+ * (buf->region); the services of region 0 find theirs with
+ * contig_default_region().
+ *
  * Nothing here is ABI.  Drivers use include/contig.h, programs use
  * include/uapi/contig.h.  Each concept of the module has its own file and
  * a private header named for it (module/<concept>.[ch]); this header holds
@@ -111,6 +124,10 @@
  */
 #define CONTIG_GFP_REQUEST	(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
+/* region= names at most this many regions; a name is at most 15 bytes. */
+#define CONTIG_MAX_REGIONS	8
+#define CONTIG_REGION_NAME_LEN	16
+
 struct dentry;
 struct dev_pagemap;
 struct resource;
@@ -137,6 +154,10 @@ struct resource;
  * @res_tail:	our iomem entry for the frames after the lent span.
  * @buddy:	page-frame allocator over the range; has its own lock.
  * @debugfs:	our debugfs directory (NULL or ERR_PTR when debugfs is off).
+ * @id:		place in region=, 0 for the default region.
+ * @name:	name from region= (SIZE@BASE:NAME), else "region<id>".
+ * @linear:	every frame is in the kernel's linear map, so user mappings
+ *		of its buffers use struct pages (buffer.c).
  *
  * All fields but @buddy are written once at load and read-only afterwards.
  * @res covers the frames before the lent span (the whole region when
@@ -158,15 +179,36 @@ struct contig_region {
 	struct resource *res_tail;
 	struct contig_buddy buddy;
 	struct dentry *debugfs;
+	unsigned int id;
+	char name[CONTIG_REGION_NAME_LEN];
+	bool linear;
+};
+
+/**
+ * struct contig_region_spec - one item of region=, parsed.
+ * @size: bytes.
+ * @base: physical base.
+ * @name: the name given, or "region<index>".
+ */
+struct contig_region_spec {
+	u64 size;
+	u64 base;
+	char name[CONTIG_REGION_NAME_LEN];
 };
 
 /* region.c */
 int contig_region_parse(const char *str, u64 *size, u64 *base);
+int contig_regions_parse(const char *str, struct contig_region_spec *specs,
+			 const char **why);
 int contig_region_check(u64 size, u64 base, const char **why);
 int contig_region_claim(struct contig_region *r, u64 size, u64 base);
 void contig_region_release(struct contig_region *r);
 void contig_region_publish(struct contig_region *r);
+void contig_region_unpublish(struct contig_region *r);
 struct contig_region *contig_default_region(void);
+struct contig_region *contig_region_get(unsigned int id);
+struct contig_region *contig_region_find(const char *name);
+unsigned int contig_nr_regions(void);
 
 static inline phys_addr_t contig_frame_to_phys(const struct contig_region *r,
 					       unsigned long frame)

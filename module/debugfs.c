@@ -27,6 +27,9 @@
  *                  CONTIGUOUS request of that size
  *   fail/          one fault_attr directory per fault injection site
  *                  (fault.c; kernels with CONFIG_FAULT_INJECTION_DEBUG_FS)
+ *   regions/NAME/  for each region after the first (contig_internal.h):
+ *                  its own region, buddyinfo, fragmentation, map and
+ *                  policy; the files above are the default region's
  *
  * The buddy files read the state through contig_buddy_get_stats() or
  * contig_buddy_count_owners(), so each line is consistent but the file as
@@ -61,6 +64,8 @@ static int region_show(struct seq_file *m, void *unused)
 {
 	struct contig_region *r = m->private;
 
+	seq_printf(m, "region:   %u (%s)%s\n", r->id, r->name,
+		   r->id ? "" : ", the default");
 	seq_printf(m, "base:     %pa\n", &r->base);
 	seq_printf(m, "end:      %#llx\n", (u64)r->base + r->size - 1);
 	seq_printf(m, "size:     %llu (%llu MiB)\n", r->size, r->size >> 20);
@@ -235,7 +240,8 @@ static ssize_t policy_write(struct file *file, const char __user *ubuf,
 	if (p < 0)
 		return -EINVAL;
 	contig_buddy_set_policy(&r->buddy, p);
-	pr_info("buddy: default policy: %s fit\n", contig_policy_name(p));
+	pr_info("buddy: default policy of region %u (%s): %s fit\n", r->id,
+		r->name, contig_policy_name(p));
 	return count;
 }
 
@@ -422,6 +428,49 @@ void contig_debugfs_init(struct contig_region *r)
 	debugfs_create_file("query", 0600, dir, NULL, &query_fops);
 }
 
+/* regions/, made with the first region after the default; see below. */
+static struct dentry *contig_regions_dir;
+
+/**
+ * contig_debugfs_add_region() - regions/NAME/ for a region after the first.
+ * @r: a published region, not the default; the default region's directory
+ *     exists (contig_debugfs_init()).
+ *
+ * Context: process context, module load.
+ */
+void contig_debugfs_add_region(struct contig_region *r)
+{
+	struct contig_region *def = contig_default_region();
+	struct dentry *dir;
+
+	if (!def || IS_ERR_OR_NULL(def->debugfs))
+		return;
+	if (!contig_regions_dir)
+		contig_regions_dir = debugfs_create_dir("regions", def->debugfs);
+	dir = debugfs_create_dir(r->name, contig_regions_dir);
+	r->debugfs = dir;
+	if (IS_ERR_OR_NULL(dir))
+		return;
+	debugfs_create_file("region", 0400, dir, r, &region_fops);
+	debugfs_create_file("buddyinfo", 0400, dir, r, &buddyinfo_fops);
+	debugfs_create_file("fragmentation", 0400, dir, r,
+			    &fragmentation_fops);
+	debugfs_create_file("map", 0400, dir, r, &map_fops);
+	debugfs_create_file("policy", 0600, dir, r, &policy_fops);
+}
+
+/**
+ * contig_debugfs_remove_region() - undo contig_debugfs_add_region().
+ * @r: the region.
+ *
+ * Context: process context, module load and unload.
+ */
+void contig_debugfs_remove_region(struct contig_region *r)
+{
+	debugfs_remove_recursive(r->debugfs);
+	r->debugfs = NULL;
+}
+
 /**
  * contig_debugfs_fini() - remove what contig_debugfs_init() created.
  * @r: the region.
@@ -432,4 +481,5 @@ void contig_debugfs_fini(struct contig_region *r)
 {
 	debugfs_remove_recursive(r->debugfs);
 	r->debugfs = NULL;
+	contig_regions_dir = NULL;
 }

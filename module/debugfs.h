@@ -9,5 +9,7 @@
 
 void contig_debugfs_init(struct contig_region *r);
 void contig_debugfs_fini(struct contig_region *r);
+void contig_debugfs_add_region(struct contig_region *r);
+void contig_debugfs_remove_region(struct contig_region *r);
 
 #endif /* _CONTIG_DEBUGFS_H */

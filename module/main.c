@@ -2,16 +2,21 @@
 /*
  * main.c - module parameters, load and unload of contig.ko.
  *
- * contig.ko owns exactly one region, named by the mandatory `region=`
- * parameter.  Load order: parse and claim the region (region.c), lend its
+ * contig.ko owns the regions named by the mandatory `region=` parameter
+ * (up to CONTIG_MAX_REGIONS; contig_internal.h says what the first, the
+ * default region, does that the others do not).  Load order: parse the
+ * list, claim the first region (region.c), lend its
  * whole memory blocks to the kernel when lend=1, the default (lend.c; if
  * they cannot be onlined, the region is claimed anew without lending), publish
  * it (contig_default_region() answers from then on; no other module can
  * call in before the load completes), set up the allocators over it
  * (movable memory, migration, slab caches, buffer mappings), start
- * clearing its free memory in the background (prezero.c), then open it
- * to the world: debugfs and /dev/contig.  Unload undoes that
- * in reverse.  A load that fails anywhere leaves nothing behind.
+ * clearing its free memory in the background (prezero.c), make its
+ * debugfs directory, then claim and publish each further region with its
+ * own buddy and debugfs directory, and only then open them all to the
+ * world: /dev/contig.  Every region of the list must load, or none does.
+ * Unload undoes that in reverse.  A load that fails anywhere leaves
+ * nothing behind.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,24 +39,81 @@
 #define CONTIG_VERSION "0.1.0"
 
 static char *region;
-module_param(region, charp, 0400);	/* a physical address: root's */
+module_param(region, charp, 0400);	/* physical addresses: root's */
 MODULE_PARM_DESC(region,
-		 "Boot-reserved range to manage, SIZE@BASE with K/M/G suffixes, e.g. 256M@0x30000000 (required; reserve it with memmap=SIZE$BASE)");
+		 "Boot-reserved ranges to manage, SIZE@BASE[:NAME] with K/M/G suffixes, up to 8 separated by commas, e.g. 256M@0x30000000 or 256M@0x30000000,64M@0x40000000:camera (required; reserve each with memmap=SIZE$BASE).  The first is the default region, the only one lent to the kernel");
 
 static char *policy = "first";
 module_param(policy, charp, 0444);
 MODULE_PARM_DESC(policy,
-		 "Default placement policy of the buddy allocator: first, best, worst or next (fit)");
+		 "Default placement policy of every region's buddy allocator: first, best, worst or next (fit); each region's debugfs policy file changes its own");
 
 static bool slab_debug;
 module_param(slab_debug, bool, 0444);
 MODULE_PARM_DESC(slab_debug,
 		 "Red zones and poison in every object cache and contig_kmalloc() class: reports overruns and use after free (slower)");
 
-static int __init contig_init(void)
+/* The regions after the first, in id order; see contig_internal.h. */
+static struct contig_region *contig_more[CONTIG_MAX_REGIONS - 1];
+static unsigned int contig_nr_more;
+
+static void __contig_region_free(struct contig_region *r)
+{
+	contig_region_unpublish(r);
+	contig_debugfs_remove_region(r);
+	contig_region_release(r);
+	pr_info("released region %u (%s)\n", r->id, r->name);
+	kfree(r);
+}
+
+/* Unpublish and release every region after the first. */
+static void __contig_free_more(void)
+{
+	while (contig_nr_more)
+		__contig_region_free(contig_more[--contig_nr_more]);
+}
+
+/*
+ * Claim a region after the first: contig's own (nothing lent), its buddy
+ * under @pol, published with its debugfs directory.
+ */
+static int __contig_add_region(const struct contig_region_spec *spec,
+			       unsigned int id, int pol)
 {
 	struct contig_region *r;
-	int pol;
+	int ret;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	ret = contig_region_claim(r, spec->size, spec->base);
+	if (ret) {
+		pr_err("region %u (%s) not loaded: every region of region= must load (%d)\n",
+		       id, spec->name, ret);
+		kfree(r);
+		return ret;
+	}
+	r->id = id;
+	strscpy(r->name, spec->name, sizeof(r->name));
+	contig_buddy_set_policy(&r->buddy, pol);
+	contig_buffers_init(r);
+	contig_region_publish(r);
+	contig_debugfs_add_region(r);
+	contig_more[contig_nr_more++] = r;
+	pr_info("region %u (%s): managing %llu MiB at %pa-%#llx (%lu pages, %s fit, not lent: only region 0 lends)\n",
+		r->id, r->name, r->size >> 20, &r->base,
+		(u64)r->base + r->size - 1, r->nr_pages,
+		contig_policy_name(pol));
+	return 0;
+}
+
+static int __init contig_init(void)
+{
+	struct contig_region_spec *specs;
+	struct contig_region *r;
+	const char *why = NULL;
+	unsigned int i;
+	int pol, n;
 	u64 size, base;
 	int ret;
 
@@ -65,17 +127,23 @@ static int __init contig_init(void)
 		pr_err("region= is required, e.g. region=64M@0x30000000 with memmap=64M$0x30000000 on the kernel command line\n");
 		return -EINVAL;
 	}
-	ret = contig_region_parse(region, &size, &base);
-	if (ret) {
-		pr_err("region=%s refused: %s\n", region,
-		       ret == -EOVERFLOW ? "number too large" :
-		       "expected SIZE@BASE, e.g. 64M@0x30000000");
-		return ret;
+	specs = kcalloc(CONTIG_MAX_REGIONS, sizeof(*specs), GFP_KERNEL);
+	if (!specs)
+		return -ENOMEM;
+	n = contig_regions_parse(region, specs, &why);
+	if (n < 0) {
+		pr_err("region=%s refused: %s\n", region, why);
+		kfree(specs);
+		return n;
 	}
+	size = specs[0].size;
+	base = specs[0].base;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
+	if (!r) {
+		ret = -ENOMEM;
+		goto free_specs;
+	}
 	r->lend_block = contig_lend_block_size();
 	ret = contig_region_claim(r, size, base);
 	if (ret)
@@ -93,6 +161,7 @@ static int __init contig_init(void)
 	} else if (ret) {
 		goto release_region;
 	}
+	strscpy(r->name, specs[0].name, sizeof(r->name));
 	contig_region_publish(r);
 	ret = contig_movable_init(r);
 	if (ret)
@@ -106,15 +175,23 @@ static int __init contig_init(void)
 
 	contig_prezero_start(r);
 	contig_debugfs_init(r);
+	for (i = 1; i < n; i++) {
+		ret = __contig_add_region(&specs[i], i, pol);
+		if (ret)
+			goto free_more;
+	}
 	ret = contig_chardev_init();
 	if (ret)
-		goto debugfs_fini;
-	pr_info("managing %llu MiB at %pa-%#llx (%lu pages, %s fit)\n",
+		goto free_more;
+	pr_info("managing %llu MiB at %pa-%#llx (%lu pages, %s fit)%s%s\n",
 		r->size >> 20, &r->base, (u64)r->base + r->size - 1,
-		r->nr_pages, contig_policy_name(pol));
+		r->nr_pages, contig_policy_name(pol),
+		n > 1 ? " as region 0: " : "", n > 1 ? r->name : "");
+	kfree(specs);
 	return 0;
 
-debugfs_fini:
+free_more:
+	__contig_free_more();
 	contig_debugfs_fini(r);
 	contig_prezero_stop();
 	contig_slab_exit();
@@ -122,12 +199,14 @@ movable_exit:
 	contig_migrate_exit();
 	contig_movable_exit();
 unpublish:
-	contig_region_publish(NULL);
+	contig_region_unpublish(r);
 	contig_lend_exit(r);
 release_region:
 	contig_region_release(r);
 free_region:
 	kfree(r);
+free_specs:
+	kfree(specs);
 	return ret;
 }
 
@@ -136,6 +215,7 @@ static void __exit contig_exit(void)
 	struct contig_region *r = contig_default_region();
 
 	contig_chardev_exit();
+	__contig_free_more();
 	contig_debugfs_fini(r);
 	contig_prezero_stop();
 	contig_buffers_exit();
@@ -144,7 +224,7 @@ static void __exit contig_exit(void)
 	contig_slab_exit();
 	contig_migrate_exit();
 	contig_movable_exit();
-	contig_region_publish(NULL);
+	contig_region_unpublish(r);
 	contig_lend_exit(r);
 	contig_region_release(r);
 	kfree(r);

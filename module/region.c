@@ -55,6 +55,7 @@
 #include <linux/kernel.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/numa.h>
 #include <linux/overflow.h>
@@ -158,6 +159,120 @@ int contig_region_parse(const char *str, u64 *size, u64 *base)
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_region_parse);
+
+static bool __contig_name_char(char c)
+{
+	return isalnum(c) || c == '_' || c == '-';
+}
+
+/*
+ * One item of a region= list, @len characters at @item: SIZE@BASE or
+ * SIZE@BASE:NAME.  Returns 0 or -errno with *@why set.
+ */
+static int __contig_parse_item(const char *item, size_t len,
+			       struct contig_region_spec *spec,
+			       const char **why)
+{
+	char buf[64];
+	const char *colon = memchr(item, ':', len);
+	size_t range_len = colon ? colon - item : len;
+	size_t i, name_len;
+	int ret;
+
+	if (range_len >= sizeof(buf) || memchr(item, '\n', len)) {
+		*why = "expected SIZE@BASE[:NAME], e.g. 64M@0x30000000:camera";
+		return -EINVAL;
+	}
+	memcpy(buf, item, range_len);
+	buf[range_len] = '\0';
+	ret = contig_region_parse(buf, &spec->size, &spec->base);
+	if (ret) {
+		*why = ret == -EOVERFLOW ? "number too large" :
+		       "expected SIZE@BASE[:NAME], e.g. 64M@0x30000000:camera";
+		return ret;
+	}
+	if (!colon)
+		return 0;
+	name_len = len - range_len - 1;
+	if (!name_len || name_len >= CONTIG_REGION_NAME_LEN) {
+		*why = "a region's name is 1 to 15 characters";
+		return -EINVAL;
+	}
+	for (i = 0; i < name_len; i++) {
+		if (!__contig_name_char(colon[1 + i])) {
+			*why = "a region's name is letters, digits, '_' and '-'";
+			return -EINVAL;
+		}
+	}
+	memcpy(spec->name, colon + 1, name_len);
+	spec->name[name_len] = '\0';
+	return 0;
+}
+
+/**
+ * contig_regions_parse() - parse a region= list.
+ * @str:   "SIZE@BASE[:NAME][,SIZE@BASE[:NAME]...]"; a trailing newline
+ *         is allowed.
+ * @specs: CONTIG_MAX_REGIONS entries, filled in order on success; a
+ *         region without a name is named "region<index>".
+ * @why:   set to a short human reason on failure.
+ *
+ * Syntax only, as contig_region_parse(), plus: at most CONTIG_MAX_REGIONS
+ * regions, no empty item, names of 1 to 15 letters, digits, '_' or '-',
+ * no two regions of one name.  Overlaps are refused when the regions are
+ * claimed (-EBUSY: the second claim of a range fails).
+ *
+ * Context: any.
+ * Return: the number of regions (at least 1), or -EINVAL / -EOVERFLOW;
+ * @specs is undefined on error.
+ */
+int contig_regions_parse(const char *str, struct contig_region_spec *specs,
+			 const char **why)
+{
+	size_t len = str ? strlen(str) : 0;
+	unsigned int n = 0, i;
+	const char *p = str;
+	int ret;
+
+	if (len && str[len - 1] == '\n')
+		len--;
+	if (!len) {
+		*why = "region= is required";
+		return -EINVAL;
+	}
+	for (;;) {
+		const char *comma = memchr(p, ',', str + len - p);
+		size_t item = comma ? comma - p : str + len - p;
+
+		if (n == CONTIG_MAX_REGIONS) {
+			*why = "at most 8 regions";
+			return -EINVAL;
+		}
+		if (!item) {
+			*why = "empty item in the region list";
+			return -EINVAL;
+		}
+		memset(&specs[n], 0, sizeof(specs[n]));
+		ret = __contig_parse_item(p, item, &specs[n], why);
+		if (ret)
+			return ret;
+		if (!specs[n].name[0])
+			snprintf(specs[n].name, CONTIG_REGION_NAME_LEN,
+				 "region%u", n);
+		for (i = 0; i < n; i++) {
+			if (!strcmp(specs[i].name, specs[n].name)) {
+				*why = "two regions of one name";
+				return -EINVAL;
+			}
+		}
+		n++;
+		if (!comma)
+			return n;
+		p = comma + 1;
+	}
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_regions_parse);
 
 /* Physical address width: the CPU's where the architecture tells it. */
 static unsigned int __contig_phys_bits(void)
@@ -537,32 +652,109 @@ void contig_region_release(struct contig_region *r)
 
 CONTIG_EXPORT_FOR_TESTS(contig_region_release);
 
-/* The region of this module instance; NULL while none is published. */
-static struct contig_region *contig_the_region;
+/*
+ * The regions of this module instance, by id; a slot is NULL while its
+ * region is not published.  Written only at load and unload.
+ */
+static struct contig_region *contig_regions[CONTIG_MAX_REGIONS];
 
 /**
- * contig_region_publish() - make a claimed region the module's, or none.
- * @r: a claimed region whose allocators are set up, or NULL at unload.
+ * contig_region_publish() - make a claimed region the module's.
+ * @r: a claimed region whose allocators are set up, @r->id set.
  *
- * Context: process context, module load and unload.
+ * Context: process context, module load.
  */
 void contig_region_publish(struct contig_region *r)
 {
-	WRITE_ONCE(contig_the_region, r);
+	WRITE_ONCE(contig_regions[r->id], r);
 }
 
 /**
- * contig_default_region() - the region this module instance manages.
+ * contig_region_unpublish() - take a region out of the module's view.
+ * @r: a published region, before its allocators are torn down.
  *
- * The one accessor every file uses: the region is published once its
- * allocators are ready and unpublished before they are torn down.
+ * Context: process context, module load (a failure) and unload.
+ */
+void contig_region_unpublish(struct contig_region *r)
+{
+	WRITE_ONCE(contig_regions[r->id], NULL);
+}
+
+/**
+ * contig_default_region() - the first region of region=, the default.
+ *
+ * The region every request goes to unless it names another, and the only
+ * one that lends to the kernel and holds movable memory, object caches,
+ * contig_kmalloc() and the users' arenas (see contig_internal.h).  It is
+ * published once its allocators are ready and unpublished before they
+ * are torn down.
  *
  * Context: any.
  * Return: the region, or NULL while contig.ko is loading or unloading.
  */
 struct contig_region *contig_default_region(void)
 {
-	return READ_ONCE(contig_the_region);
+	return READ_ONCE(contig_regions[0]);
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_default_region);
+
+/**
+ * contig_region_get() - a region by id.
+ * @id: 0 for the default region, else its place in region=.
+ *
+ * Context: any.
+ * Return: the region, or NULL when no region of that id is published.
+ */
+struct contig_region *contig_region_get(unsigned int id)
+{
+	if (id >= CONTIG_MAX_REGIONS)
+		return NULL;
+	return READ_ONCE(contig_regions[array_index_nospec(id,
+							   CONTIG_MAX_REGIONS)]);
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_region_get);
+
+/**
+ * contig_region_find() - a region by name.
+ * @name: a name of region=; NULL for the default region.
+ *
+ * Context: any.
+ * Return: the region, or NULL when none of that name is published.
+ */
+struct contig_region *contig_region_find(const char *name)
+{
+	struct contig_region *r;
+	unsigned int id;
+
+	if (!name)
+		return contig_default_region();
+	for (id = 0; id < CONTIG_MAX_REGIONS; id++) {
+		r = contig_region_get(id);
+		if (r && !strcmp(r->name, name))
+			return r;
+	}
+	return NULL;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_region_find);
+
+/**
+ * contig_nr_regions() - how many regions are published.
+ *
+ * Ids run from 0 to the count less one: regions are published in order.
+ *
+ * Context: any.
+ * Return: the count.
+ */
+unsigned int contig_nr_regions(void)
+{
+	unsigned int id = 0;
+
+	while (id < CONTIG_MAX_REGIONS && contig_region_get(id))
+		id++;
+	return id;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_nr_regions);

@@ -139,7 +139,14 @@ struct contig_alloc_report {
  * @nr_blocked:	out (VER1): CONTIGUOUS requests that no free block could
  *		serve, served or not: candidate windows of the size and
  *		alignment holding a frame that cannot be moved.
- * @pad:	must be 0.
+ * @region:	in (VER1): the region to allocate from, by id: its place in
+ *		contig.ko's region= list, 0 (the default region) for the
+ *		first.  STATS tells how many there are and their names.  An
+ *		id with no region is -EINVAL.  Only region 0 holds MOVABLE
+ *		buffers (-EINVAL elsewhere), and only callers with
+ *		CAP_SYS_ADMIN may allocate from another region (-EPERM: the
+ *		users' arenas and limits are region 0's).  This field was
+ *		"pad", which had to be 0: old callers get region 0.
  * @move_bytes:	out (VER1): bytes of movable memory moved to serve the
  *		request; for a dry run or a failure, that the cheapest window
  *		would have needed moving.
@@ -181,7 +188,7 @@ struct contig_alloc_data {
 	__u32 fd_flags;
 	__u32 fd;
 	__u32 nr_blocked;
-	__u32 pad;
+	__u32 region;
 	__u64 move_bytes;
 	__u64 largest_free;
 	__u64 report;
@@ -215,6 +222,8 @@ struct contig_chunk {
  * @kind:	out: CONTIG_KIND_*.
  * @buf_flags:	out: the CONTIG_FLAG_* the buffer has.
  * @id:		out: the buffer's id, as in /sys/kernel/debug/contig/buffers.
+ * @region:	out (VER1): the id of the region the buffer is in.
+ * @pad:	must be 0.
  */
 struct contig_info_data {
 	__u32 fd;
@@ -226,9 +235,12 @@ struct contig_info_data {
 	__u32 kind;
 	__u32 buf_flags;
 	__u64 id;
+	__u32 region;
+	__u32 pad;
 };
 
 #define CONTIG_INFO_SIZE_VER0	48
+#define CONTIG_INFO_SIZE_VER1	56
 
 /**
  * struct contig_kind_usage - what live buffers of one kind hold.
@@ -269,6 +281,15 @@ struct contig_kind_usage {
  *			by contig's buffers or free in it (then in @free);
  *			free ones go back to the kernel after a while, but
  *			for the reserve= contig.ko keeps, zeroed.
+ * @region:		in (VER3): the region to report, by id (as ALLOC's
+ *			@region); an id with no region is -EINVAL.  Every
+ *			field above but the user's (@failed_quota,
+ *			@user_bytes, @user_buffers, which are the whole
+ *			module's) is that region's; only region 0 lends.
+ * @nr_regions:		out (VER3): the number of regions, ids 0 to
+ *			@nr_regions - 1.
+ * @name:		out (VER3): the region's name, NUL-terminated
+ *			(SIZE@BASE:NAME in region=, else "region<id>").
  *
  * Requests refused for a bad argument change no counter.
  */
@@ -288,11 +309,15 @@ struct contig_stats_data {
 	__u64 user_buffers;
 	__u64 lent_bytes;
 	__u64 taken_bytes;
+	__u32 region;
+	__u32 nr_regions;
+	char name[16];
 };
 
 #define CONTIG_STATS_SIZE_VER0	120
 #define CONTIG_STATS_SIZE_VER1	136
 #define CONTIG_STATS_SIZE_VER2	152
+#define CONTIG_STATS_SIZE_VER3	176
 
 /*
  * CONTIG_IOCTL_SYNC flags: exactly one of FOR_CPU and FOR_DEVICE, and

@@ -1023,7 +1023,7 @@ static void op_bad_alloc(void)
 		want = -EINVAL;
 		break;
 	case 9:
-		a.pad = 1 + below(100);
+		a.region = 8 + below(100);	/* no such region: at most 8 */
 		want = -EINVAL;
 		break;
 	case 10:
@@ -1059,9 +1059,9 @@ static void op_bad_alloc(void)
 	if (!ret && arg == &a && a.fd > 0)
 		close(a.fd);
 	CHECK(INV_ERRNO, ret == want || (want2 && ret == want2),
-	      "bad ALLOC (size %llu kind %u align %#llx flags %#x fd_flags %#x fd %u pad %u report %#llx cmd %#lx): %d, want %d",
+	      "bad ALLOC (size %llu kind %u align %#llx flags %#x fd_flags %#x fd %u region %u report %#llx cmd %#lx): %d, want %d",
 	      (unsigned long long)a.size, a.kind, (unsigned long long)a.align,
-	      a.flags, a.fd_flags, a.fd, a.pad, (unsigned long long)a.report,
+	      a.flags, a.fd_flags, a.fd, a.region, (unsigned long long)a.report,
 	      cmd, ret, want);
 }
 

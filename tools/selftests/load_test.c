@@ -130,6 +130,24 @@ static const struct bad_case *bad_cases(unsigned int *n)
 		{ "region=2M@0x8000000000", EINVAL, "is not a boot reservation" },
 		{ "region=2M@0xb0000000", EINVAL, "is not RAM in the firmware's memory map" },
 		{ "region=64M@0x30000000 policy=bogus", EINVAL, "policy=bogus refused" },
+		/*
+		 * Lists: every region loads or none does, and the first,
+		 * claimed before a later one fails, is given back.
+		 */
+		{ "region=64M@0x30000000,64M@0x30000000", EBUSY, "already claimed" },
+		{ "region=64M@0x30000000,32M@0x32000000:half", EBUSY,
+		  "region 1 (half) not loaded" },
+		{ "region=64M@0x30000000,4M@0x1000000", EBUSY, "overlaps System RAM" },
+		{ "region=64M@0x30000000,2M@0x8000000000:far", EINVAL,
+		  "region 1 (far) not loaded" },
+		{ "region=64M@0x30000000:a,16M@0x38000000:a", EINVAL,
+		  "two regions of one name" },
+		{ "region=64M@0x30000000,", EINVAL, "empty item" },
+		{ "region=64M@0x30000000:bad/name", EINVAL, "letters, digits" },
+		{ "region=64M@0x30000000:0123456789abcdef", EINVAL, "1 to 15 characters" },
+		{ "region=1M@0x30000000,1M@0x30100000,1M@0x30200000,1M@0x30300000,"
+		  "1M@0x30400000,1M@0x30500000,1M@0x30600000,1M@0x30700000,"
+		  "1M@0x30800000", EINVAL, "at most 8 regions" },
 	};
 	unsigned int i;
 
