@@ -15,6 +15,10 @@ SECTION_REGION=128M@0x20000000
 # Its reservation is 64 MiB longer: PARTIAL_REGION, all of it, is a whole
 # memory block (lent, lend.c) and a part of the next (kept private).
 PARTIAL_REGION=192M@0x20000000
+# A third reservation, for loads with two regions: region=REGION,REGION2.
+# Named, as region= lets a region be; it shares its section with boot RAM.
+REGION2=16M@0x38000000
+REGION2_NAME=second
 
 msg() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -83,6 +87,14 @@ check_plan() {
 	echo "example contig_share"
 	echo "example contig_share 2 contiguous"
 	echo "example contig_share 8 movable"
+	echo "unload"
+	# Two regions: the second by id from user space, by name from
+	# drivers (KUnit), its own books, debugfs and refusals.
+	echo "region $REGION_SIZE@$REGION_BASE,$REGION2:$REGION2_NAME"
+	echo "load"
+	[ -z "${1:-}" ] || [ ! -e "$1/contig_region_kunit.ko" ] ||
+		echo "kunit contig_region_kunit.ko"
+	echo "selftest regions_test $REGION_SIZE@$REGION_BASE $REGION2:$REGION2_NAME"
 	echo "unload"
 	# Struct pages from memremap_pages(), in the linear map, so
 	# struct-page user mappings.

@@ -16,7 +16,8 @@ mkdir -p "$outdir"
 : > "$outdir/results.ktap"
 : > "$outdir/results.tty"
 
-append="console=ttyS0 memmap=${REGION_SIZE}\$${REGION_BASE} memmap=${PARTIAL_REGION%@*}\$${PARTIAL_REGION#*@} cma=64M"
+append="console=ttyS0 memmap=${REGION_SIZE}\$${REGION_BASE} memmap=${PARTIAL_REGION%@*}\$${PARTIAL_REGION#*@}"
+append+=" memmap=${REGION2%@*}\$${REGION2#*@} cma=64M"
 append+=" intel_iommu=on iommu.strict=1 panic=-1 oops=panic"
 append+=" kmemleak=on loglevel=7 ${VM_APPEND:-}"
 

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -143,17 +144,35 @@ static struct contig *open_dev(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: contigctl alloc --size SIZE [--kind contiguous|sg|movable] [--align SIZE] [--wc] [--hold] [--dry-run]\n"
+		"usage: contigctl alloc --size SIZE [--kind contiguous|sg|movable] [--align SIZE] [--region ID|NAME] [--wc] [--hold] [--dry-run]\n"
 		"       contigctl info FD|PID:FD|hold\n"
-		"       contigctl stats [--json]\n"
+		"       contigctl stats [--region ID|NAME] [--json]\n"
+		"       contigctl regions\n"
 		"       contigctl map\n"
 		"       contigctl lend\n"
 		"SIZE takes K, M, G, T suffixes (powers of 1024).\n");
 	exit(2);
 }
 
+/* A region by id or name, as --region takes it; exits when there is none. */
+static unsigned int region_arg(struct contig *c, const char *arg)
+{
+	unsigned int id;
+	char *end;
+	int ret;
+
+	id = strtoul(arg, &end, 10);
+	if (*arg && !*end)
+		return id;
+	ret = contig_region_lookup(c, arg, &id);
+	if (ret)
+		die_errno(arg, -ret);
+	return id;
+}
+
 static void print_info(struct contig *c, int fd)
 {
+	struct contig_stats_data st;
 	struct contig_info_data in;
 	struct contig_chunk *ch = NULL;
 	char b1[32], b2[32];
@@ -177,6 +196,8 @@ static void print_info(struct contig *c, int fd)
 	       contig_kind_name(in.kind) ? contig_kind_name(in.kind) : "?",
 	       in.buf_flags & CONTIG_FLAG_WC ? ", write-combined" : "",
 	       in.nr_chunks, in.nr_chunks == 1 ? "" : "s");
+	if (!contig_stats_region(c, in.region, &st))
+		printf("  in region %u (%.16s)\n", in.region, st.name);
 	if (!phys) {
 		printf("  (physical addresses need CAP_SYS_RAWIO)\n");
 	} else {
@@ -221,6 +242,8 @@ static int cmd_alloc(int argc, char **argv)
 	int hold = 0, i, have_size = 0, dry = 0, err, fd;
 	uint64_t size = 0, align = 0;
 	struct contig_buf *b = NULL;
+	const char *region = NULL;
+	unsigned int id = 0;
 	struct contig *c;
 
 	for (i = 0; i < argc; i++) {
@@ -243,6 +266,9 @@ static int cmd_alloc(int argc, char **argv)
 				usage();
 			kind = k;
 			i++;
+		} else if (!strcmp(argv[i], "--region") && v) {
+			region = v;
+			i++;
 		} else if (!strcmp(argv[i], "--wc")) {
 			flags |= CONTIG_FLAG_WC;
 		} else if (!strcmp(argv[i], "--hold")) {
@@ -256,6 +282,22 @@ static int cmd_alloc(int argc, char **argv)
 	if (!have_size || (dry && kind != CONTIG_KIND_CONTIGUOUS))
 		usage();
 	c = open_dev();
+	if (region)
+		id = region_arg(c, region);
+	if (dry && id) {
+		struct contig_alloc_data a = {
+			.size = size, .align = align, .kind = kind,
+			.flags = CONTIG_FLAG_DRY_RUN, .fd_flags = O_RDWR,
+			.region = id, .report = (uintptr_t)&rep,
+		};
+
+		err = ioctl(contig_fd(c), CONTIG_IOCTL_ALLOC, &a) ? -errno : 0;
+		print_report(&rep);
+		printf("dry run in region %u: %s\n", id,
+		       err ? strerror(-err) : "would succeed");
+		contig_close(c);
+		return err ? 1 : 0;
+	}
 	if (dry) {
 		err = contig_dry_run(c, size, align, &rep);
 		print_report(&rep);
@@ -263,7 +305,7 @@ static int cmd_alloc(int argc, char **argv)
 		contig_close(c);
 		return err ? 1 : 0;
 	}
-	err = contig_buf_alloc_report(c, size, align, kind, flags, &rep, &b);
+	err = contig_buf_alloc_region(c, id, size, align, kind, flags, &rep, &b);
 	if (kind == CONTIG_KIND_CONTIGUOUS)
 		print_report(&rep);
 	if (err)
@@ -342,21 +384,33 @@ static int cmd_info(int argc, char **argv)
 static int cmd_stats(int argc, char **argv)
 {
 	struct contig_stats_data st;
-	int json = argc == 1 && !strcmp(argv[0], "--json");
+	const char *region = NULL;
 	char b1[32], b2[32];
+	unsigned int k, id = 0;
 	struct contig *c;
-	unsigned int k;
+	int json = 0, i;
 	int ret;
 
-	if (argc && !json)
-		usage();
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "--region") && i + 1 < argc)
+			region = argv[++i];
+		else
+			usage();
+	}
 	c = open_dev();
-	ret = contig_stats(c, &st);
+	if (region)
+		id = region_arg(c, region);
+	ret = contig_stats_region(c, id, &st);
 	contig_close(c);
 	if (ret)
 		die_errno("stats", -ret);
 	if (json)
 		return contig_stats_json(&st, stdout) ? 1 : 0;
+	if (st.nr_regions > 1)
+		printf("region %u (%.16s) of %u\n\n", st.region, st.name,
+		       st.nr_regions);
 	printf("%-22s %12s  %s\n", "region", approx(st.region_size, b1, sizeof(b1)),
 	       human(st.region_size, b2, sizeof(b2)));
 	printf("%-22s %12s  %s\n", "free", approx(st.free, b1, sizeof(b1)),
@@ -381,6 +435,32 @@ static int cmd_stats(int argc, char **argv)
 	       "frees", (unsigned long long)st.frees,
 	       "refused: no memory", (unsigned long long)st.failed_nomem,
 	       "refused: quota", (unsigned long long)st.failed_quota);
+	return 0;
+}
+
+/* One line per region: id, name, size, free, largest free block. */
+static int cmd_regions(void)
+{
+	struct contig_stats_data st;
+	unsigned int i, n = 1;
+	char b1[32], b2[32], b3[32];
+	struct contig *c = open_dev();
+	int ret;
+
+	printf("%3s %-16s %12s %12s %12s\n", "id", "name", "size", "free",
+	       "largest free");
+	for (i = 0; i < n; i++) {
+		ret = contig_stats_region(c, i, &st);
+		if (ret)
+			die_errno("stats", -ret);
+		n = st.nr_regions ? st.nr_regions : 1;
+		printf("%3u %-16.16s %12s %12s %12s%s\n", i, st.name,
+		       approx(st.region_size, b1, sizeof(b1)),
+		       approx(st.free, b2, sizeof(b2)),
+		       approx(st.largest_free, b3, sizeof(b3)),
+		       i ? "" : "  (default)");
+	}
+	contig_close(c);
 	return 0;
 }
 
@@ -478,6 +558,8 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "stats"))
 		return cmd_stats(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "regions") && argc == 2)
+		return cmd_regions();
 	if (!strcmp(argv[1], "map") && argc == 2)
 		return cmd_map();
 	if (!strcmp(argv[1], "lend") && argc == 2)

@@ -34,6 +34,7 @@ struct contig_buf {
 	uint64_t size;
 	uint64_t id;
 	unsigned int kind;
+	unsigned int region;
 };
 
 /*
@@ -86,7 +87,8 @@ int contig_fd(const struct contig *c)
 /*
  * ALLOC with what this library knows (VER1: the report and its out
  * fields).  A kernel older than VER1 refuses the non-zero report pointer
- * it does not know with -E2BIG: ask again at VER0, without a report.
+ * it does not know with -E2BIG: ask again at VER0, without a report; but
+ * not for a region other than 0, which VER0 cannot name.
  */
 static int do_alloc(const struct contig *c, struct contig_alloc_data *a,
 		    struct contig_alloc_report *report)
@@ -95,7 +97,7 @@ static int do_alloc(const struct contig *c, struct contig_alloc_data *a,
 
 	a->report = (uintptr_t)report;
 	ret = sized_ioctl(c->fd, CONTIG_IOCTL_ALLOC, a, sizeof(*a));
-	if (ret == -E2BIG && report) {
+	if (ret == -E2BIG && report && !a->region) {
 		a->report = 0;
 		ret = sized_ioctl(c->fd, CONTIG_IOCTL_ALLOC, a,
 				  CONTIG_ALLOC_SIZE_VER0);
@@ -133,13 +135,14 @@ static int info_buf(struct contig_buf *b)
 	b->size = in.size;
 	b->kind = in.kind;
 	b->id = in.id;
+	b->region = in.region;
 	return 0;
 }
 
-int contig_buf_alloc_report(struct contig *c, uint64_t size, uint64_t align,
-			    unsigned int kind, unsigned int flags,
-			    struct contig_alloc_report *report,
-			    struct contig_buf **bp)
+/* contig_buf_alloc_report() from region @region. */
+static int alloc_in(struct contig *c, unsigned int region, uint64_t size,
+		    uint64_t align, unsigned int kind, unsigned int flags,
+		    struct contig_alloc_report *report, struct contig_buf **bp)
 {
 	const unsigned int lib = CONTIG_BUF_NOMAP | CONTIG_BUF_RDONLY;
 	struct contig_alloc_data a = {
@@ -147,6 +150,7 @@ int contig_buf_alloc_report(struct contig *c, uint64_t size, uint64_t align,
 		.flags = flags & ~lib,
 		.fd_flags = (flags & CONTIG_BUF_RDONLY ? O_RDONLY : O_RDWR) |
 			    O_CLOEXEC,
+		.region = region,
 	};
 	struct contig_buf *b;
 	int ret;
@@ -175,11 +179,28 @@ out_free:
 	return ret;
 }
 
+int contig_buf_alloc_report(struct contig *c, uint64_t size, uint64_t align,
+			    unsigned int kind, unsigned int flags,
+			    struct contig_alloc_report *report,
+			    struct contig_buf **bp)
+{
+	return alloc_in(c, 0, size, align, kind, flags, report, bp);
+}
+
 int contig_buf_alloc(struct contig *c, uint64_t size, uint64_t align,
 		     unsigned int kind, unsigned int flags,
 		     struct contig_buf **bp)
 {
-	return contig_buf_alloc_report(c, size, align, kind, flags, NULL, bp);
+	return alloc_in(c, 0, size, align, kind, flags, NULL, bp);
+}
+
+int contig_buf_alloc_region(struct contig *c, unsigned int region,
+			    uint64_t size, uint64_t align, unsigned int kind,
+			    unsigned int flags,
+			    struct contig_alloc_report *report,
+			    struct contig_buf **bp)
+{
+	return alloc_in(c, region, size, align, kind, flags, report, bp);
 }
 
 int contig_dry_run(struct contig *c, uint64_t size, uint64_t align,
@@ -248,6 +269,11 @@ unsigned int contig_buf_kind(const struct contig_buf *b)
 uint64_t contig_buf_id(const struct contig_buf *b)
 {
 	return b->id;
+}
+
+unsigned int contig_buf_region(const struct contig_buf *b)
+{
+	return b->region;
 }
 
 /*
@@ -340,6 +366,34 @@ int contig_stats_sized(struct contig *c, struct contig_stats_data *st,
 	return sized_ioctl(c->fd, CONTIG_IOCTL_STATS, st, size);
 }
 
+int contig_stats_region(struct contig *c, unsigned int region,
+			struct contig_stats_data *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->region = region;
+	return sized_ioctl(c->fd, CONTIG_IOCTL_STATS, st, sizeof(*st));
+}
+
+int contig_region_lookup(struct contig *c, const char *name,
+			 unsigned int *id)
+{
+	struct contig_stats_data st;
+	unsigned int i, n = 1;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = contig_stats_region(c, i, &st);
+		if (ret)
+			return ret;
+		n = st.nr_regions;
+		if (!strncmp(st.name, name, sizeof(st.name))) {
+			*id = i;
+			return 0;
+		}
+	}
+	return -ENODEV;
+}
+
 int contig_stats_json(const struct contig_stats_data *st, FILE *out)
 {
 	unsigned int k;
@@ -348,7 +402,8 @@ int contig_stats_json(const struct contig_stats_data *st, FILE *out)
 		"\"quarantined\": %llu, \"allocs\": %llu, \"frees\": %llu, "
 		"\"failed_nomem\": %llu, \"failed_quota\": %llu, "
 		"\"user_bytes\": %llu, \"user_buffers\": %llu, "
-		"\"lent\": %llu, \"taken\": %llu, \"kinds\": {",
+		"\"lent\": %llu, \"taken\": %llu, \"region\": %u, "
+		"\"name\": \"%.16s\", \"nr_regions\": %u, \"kinds\": {",
 		(unsigned long long)st->region_size, (unsigned long long)st->free,
 		(unsigned long long)st->largest_free,
 		(unsigned long long)st->quarantined, (unsigned long long)st->allocs,
@@ -357,7 +412,8 @@ int contig_stats_json(const struct contig_stats_data *st, FILE *out)
 		(unsigned long long)st->user_bytes,
 		(unsigned long long)st->user_buffers,
 		(unsigned long long)st->lent_bytes,
-		(unsigned long long)st->taken_bytes);
+		(unsigned long long)st->taken_bytes, st->region, st->name,
+		st->nr_regions);
 	for (k = 0; k < st->nr_kinds && k < CONTIG_NR_KINDS; k++)
 		fprintf(out, "%s\"%s\": {\"bytes\": %llu, \"buffers\": %llu}",
 			k ? ", " : "", contig_kind_name(k),
@@ -379,6 +435,8 @@ const char *contig_strerror(int err)
 		return "permission denied: " CONTIG_DEV " is root-only unless a udev rule gives it to a group; physical addresses need CAP_SYS_RAWIO";
 	case ENOMEM:
 		return "the region cannot serve this now: too little free memory, or no free or movable window large enough (STATS has free memory and the largest free block; the report and dmesg say what stood in the way)";
+	case ENODEV:
+		return "no region of that name or id (contigctl regions lists them)";
 	case EBUSY:
 		return "only pinned memory stands in the way of this contiguous request; it may succeed once the pin is dropped";
 	case EDQUOT:

@@ -93,6 +93,18 @@ int contig_buf_alloc_report(struct contig *c, uint64_t size, uint64_t align,
 			    struct contig_alloc_report *report,
 			    struct contig_buf **bp);
 /*
+ * contig_buf_alloc_report() from region @region of contig.ko's region=
+ * list, by id (0, the default, is what the two above use; see
+ * contig_region_lookup()).  A region other than 0 needs CAP_SYS_ADMIN
+ * (-EPERM) and holds no MOVABLE buffers (-EINVAL); an id with no region
+ * is -EINVAL.
+ */
+int contig_buf_alloc_region(struct contig *c, unsigned int region,
+			    uint64_t size, uint64_t align, unsigned int kind,
+			    unsigned int flags,
+			    struct contig_alloc_report *report,
+			    struct contig_buf **bp);
+/*
  * The dry run of a CONTIGUOUS request: 0 when it would succeed now,
  * -ENOMEM or -EBUSY (only pinned memory in the way) when not; allocates
  * and moves nothing.  @report as above, may be NULL.
@@ -116,6 +128,7 @@ void *contig_buf_addr(const struct contig_buf *b);	/* NULL if NOMAP */
 uint64_t contig_buf_size(const struct contig_buf *b);
 unsigned int contig_buf_kind(const struct contig_buf *b);
 uint64_t contig_buf_id(const struct contig_buf *b);
+unsigned int contig_buf_region(const struct contig_buf *b);	/* its id */
 
 /*
  * Bracket CPU access to the whole buffer (DMA_BUF_IOCTL_SYNC), or to a
@@ -144,6 +157,16 @@ int contig_info_sized(struct contig *c, int fd, struct contig_info_data *info,
 int contig_stats_sized(struct contig *c, struct contig_stats_data *st,
 		       size_t size);
 #define contig_stats(c, st) contig_stats_sized((c), (st), sizeof(*(st)))
+/*
+ * STATS of region @region (an id): its size, free memory and buffers,
+ * with its name and the number of regions (st->name, st->nr_regions).
+ * -EINVAL for an id with no region.
+ */
+int contig_stats_region(struct contig *c, unsigned int region,
+			struct contig_stats_data *st);
+/* The id of the region named @name (region=...:NAME), or -ENODEV. */
+int contig_region_lookup(struct contig *c, const char *name,
+			 unsigned int *id);
 /* STATS as one line of JSON (what `contigctl stats --json` prints). */
 int contig_stats_json(const struct contig_stats_data *st, FILE *out);
 
