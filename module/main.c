@@ -2,10 +2,11 @@
 /*
  * main.c - module parameters, load and unload of contig.ko.
  *
- * contig.ko owns the regions named by the mandatory `region=` parameter
- * (up to CONTIG_MAX_REGIONS; contig_internal.h says what the first, the
- * default region, does that the others do not).  Load order: parse the
- * list, claim the first region (region.c), lend its
+ * contig.ko owns the regions named by the `region=` parameter, or when it
+ * is empty by the device tree's contig,region nodes (region.c; one or the
+ * other is required), up to CONTIG_MAX_REGIONS; contig_internal.h says
+ * what the first, the default region, does that the others do not.  Load
+ * order: parse the list, claim the first region (region.c), lend its
  * whole memory blocks to the kernel when lend=1, the default (lend.c; if
  * they cannot be onlined, the region is claimed anew without lending), publish
  * it (contig_default_region() answers from then on; no other module can
@@ -41,7 +42,7 @@
 static char *region;
 module_param(region, charp, 0400);	/* physical addresses: root's */
 MODULE_PARM_DESC(region,
-		 "Boot-reserved ranges to manage, SIZE@BASE[:NAME] with K/M/G suffixes, up to 8 separated by commas, e.g. 256M@0x30000000 or 256M@0x30000000,64M@0x40000000:camera (required; reserve each with memmap=SIZE$BASE).  The first is the default region, the only one lent to the kernel");
+		 "Boot-reserved ranges to manage, SIZE@BASE[:NAME] with K/M/G suffixes, up to 8 separated by commas, e.g. 256M@0x30000000 or 256M@0x30000000,64M@0x40000000:camera (reserve each with memmap=SIZE$BASE; required unless the device tree has contig,region nodes, which are used when it is empty).  The first is the default region, the only one lent to the kernel");
 
 static char *policy = "first";
 module_param(policy, charp, 0444);
@@ -123,18 +124,24 @@ static int __init contig_init(void)
 		       policy);
 		return -EINVAL;
 	}
-	if (!region || !*region) {
-		pr_err("region= is required, e.g. region=64M@0x30000000 with memmap=64M$0x30000000 on the kernel command line\n");
-		return -EINVAL;
-	}
 	specs = kcalloc(CONTIG_MAX_REGIONS, sizeof(*specs), GFP_KERNEL);
 	if (!specs)
 		return -ENOMEM;
-	n = contig_regions_parse(region, specs, &why);
+	if (region && *region)
+		n = contig_regions_parse(region, specs, &why);
+	else
+		n = contig_regions_from_dt(specs, &why);
 	if (n < 0) {
-		pr_err("region=%s refused: %s\n", region, why);
+		pr_err("%s%s refused: %s\n", region && *region ? "region=" :
+		       "the device tree's contig,region nodes",
+		       region && *region ? region : "", why);
 		kfree(specs);
 		return n;
+	}
+	if (!n) {
+		pr_err("region= is required, e.g. region=64M@0x30000000 with memmap=64M$0x30000000 on the kernel command line (or contig,region nodes in the device tree)\n");
+		kfree(specs);
+		return -EINVAL;
 	}
 	size = specs[0].size;
 	base = specs[0].base;

@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * region.c - claiming the boot-reserved range contig.ko manages.
+ * region.c - the boot-reserved ranges contig.ko manages: parsing region=,
+ * finding them in the device tree, claiming each, looking them up.
  *
- * The region is ordinary RAM that firmware or the kernel command line took
+ * A region is ordinary RAM that firmware or the kernel command line took
  * away from the page allocator at boot (on x86 `memmap=SIZE$BASE`, which
- * shows as "Reserved" in /proc/iomem).  The module is told where it is with
- * `region=SIZE@BASE` and, before touching a byte, proves that
+ * shows as "Reserved" in /proc/iomem; on device-tree platforms a "no-map"
+ * node of /reserved-memory).  The module is told where with
+ * `region=SIZE@BASE[:NAME]`, a list of up to CONTIG_MAX_REGIONS of them,
+ * or, region= left empty, by the device tree's nodes compatible with
+ * "contig,region" (contig_regions_from_dt(); the binding is
+ * Documentation/devicetree/bindings/reserved-memory/contig,region.yaml).
+ * Before touching a byte of a region it proves that
  *
  *   - the string is well formed, non-zero, page aligned and does not wrap;
  *   - the range is within the physical address width of the machine;
  *   - no byte of it is System RAM the kernel is using (region_intersects);
  *   - every byte of it is a boot reservation: covered by "Reserved"
- *     entries of /proc/iomem (what memmap=SIZE$BASE leaves), so that a
- *     typo cannot hand out MMIO space or a hole as if it were RAM;
+ *     entries of /proc/iomem (what memmap=SIZE$BASE leaves), or inside
+ *     one /reserved-memory region of the device tree that the kernel
+ *     reserved, so that a typo cannot hand out MMIO space or a hole as if
+ *     it were RAM;
  *   - on x86, every page of it is RAM in the firmware's own memory map
  *     (e820 as the BIOS gave it, before memmap= edited it): memmap=$ marks
  *     any range Reserved, even one past the end of RAM, where writes
@@ -58,9 +66,12 @@
 #include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/numa.h>
+#include <linux/of.h>
+#include <linux/of_reserved_mem.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
 #include <linux/sched.h>
+#include <linux/sort.h>
 #ifdef CONFIG_X86
 #include <asm/e820/api.h>
 #include <asm/processor.h>
@@ -359,6 +370,119 @@ static int __contig_region_reserved(u64 base, u64 size, u64 *hole)
 }
 
 /*
+ * Is [base, base + size) inside one region of the device tree's
+ * /reserved-memory, as the kernel reserved it at boot?  That is where
+ * device-tree platforms (arm64) set memory aside; their "no-map" regions
+ * are not "Reserved" in /proc/iomem, as memmap= ranges are on x86.
+ */
+static bool __contig_region_dt_reserved(u64 base, u64 size)
+{
+	struct device_node *rm, *np;
+	struct reserved_mem *rmem;
+	bool found = false;
+
+	if (!IS_ENABLED(CONFIG_OF_RESERVED_MEM))
+		return false;
+	rm = of_find_node_by_path("/reserved-memory");
+	if (!rm)
+		return false;
+	for_each_available_child_of_node(rm, np) {
+		rmem = of_reserved_mem_lookup(np);
+		if (rmem && base >= rmem->base &&
+		    base + size <= (u64)rmem->base + rmem->size) {
+			found = true;
+			of_node_put(np);
+			break;
+		}
+	}
+	of_node_put(rm);
+	return found;
+}
+
+/* How to reserve a range on this platform, for refusals. */
+static const char *__contig_how_to_reserve(void)
+{
+	return IS_ENABLED(CONFIG_X86) ?
+	       "reserve it with memmap=SIZE$BASE on the kernel command line" :
+	       "declare it in the device tree's /reserved-memory, no-map";
+}
+
+/* Lowest base first. */
+static int __contig_spec_cmp(const void *a, const void *b)
+{
+	const struct contig_region_spec *x = a, *y = b;
+
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+/**
+ * contig_regions_from_dt() - the regions the device tree declares.
+ * @specs: CONTIG_MAX_REGIONS entries, filled in order on success.
+ * @why:   set to a short human reason on failure.
+ *
+ * Every /reserved-memory node compatible with "contig,region" that the
+ * kernel reserved at boot, named for the node (the part of its name
+ * before '@', e.g. "camera" for camera@60000000), lowest base first: the
+ * order of nodes is not something device-tree tools keep (fdtoverlay
+ * adds them in reverse), an address is.  For region= left empty on
+ * device-tree platforms.
+ *
+ * Context: process context.
+ * Return: the number of regions (0 when the device tree declares none,
+ * or there is no device tree), or -EINVAL.
+ */
+int contig_regions_from_dt(struct contig_region_spec *specs, const char **why)
+{
+	struct device_node *np = NULL;
+	struct reserved_mem *rmem;
+	unsigned int n = 0, i;
+	size_t len;
+
+	if (!IS_ENABLED(CONFIG_OF_RESERVED_MEM))
+		return 0;
+	while ((np = of_find_compatible_node(np, NULL, "contig,region"))) {
+		if (!of_device_is_available(np))
+			continue;
+		if (n == CONTIG_MAX_REGIONS) {
+			*why = "more than 8 contig,region nodes";
+			goto fail;
+		}
+		rmem = of_reserved_mem_lookup(np);
+		if (!rmem || !rmem->size) {
+			*why = "a contig,region node not reserved by the kernel (no reg?)";
+			goto fail;
+		}
+		memset(&specs[n], 0, sizeof(specs[n]));
+		specs[n].base = rmem->base;
+		specs[n].size = rmem->size;
+		len = strcspn(kbasename(np->full_name), "@");
+		if (!len || len >= CONTIG_REGION_NAME_LEN) {
+			*why = "a node name (before '@') of 1 to 15 characters";
+			goto fail;
+		}
+		memcpy(specs[n].name, kbasename(np->full_name), len);
+		for (i = 0; i < len; i++) {
+			if (!__contig_name_char(specs[n].name[i])) {
+				*why = "a node name of letters, digits, '_', '-'";
+				goto fail;
+			}
+		}
+		for (i = 0; i < n; i++) {
+			if (!strcmp(specs[i].name, specs[n].name)) {
+				*why = "two contig,region nodes of one name";
+				goto fail;
+			}
+		}
+		n++;
+	}
+	sort(specs, n, sizeof(*specs), __contig_spec_cmp, NULL);
+	return n;
+fail:
+	of_node_put(np);
+	return -EINVAL;
+}
+
+/*
  * Is every page of [base, base + size) RAM in the firmware's memory map?
  * Returns 0, or -EINVAL with *hole set to the first page that is not.
  * e820 entries end on any page, so the walk is page by page: a few
@@ -571,13 +695,14 @@ int contig_region_claim(struct contig_region *r, u64 size, u64 base)
 	}
 	if (region_intersects(base, size, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT) {
-		pr_err("region %#llx-%#llx refused: overlaps System RAM in use by the kernel (reserve it with memmap=%lluK$%#llx)\n",
-		       base, base + size - 1, size >> 10, base);
+		pr_err("region %#llx-%#llx refused: overlaps System RAM in use by the kernel (%s)\n",
+		       base, base + size - 1, __contig_how_to_reserve());
 		return -EBUSY;
 	}
-	if (__contig_region_reserved(base, size, &hole)) {
-		pr_err("region %#llx-%#llx refused: %#llx is not a boot reservation (not Reserved in /proc/iomem; reserve it with memmap=%lluK$%#llx)\n",
-		       base, base + size - 1, hole, size >> 10, base);
+	if (__contig_region_reserved(base, size, &hole) &&
+	    !__contig_region_dt_reserved(base, size)) {
+		pr_err("region %#llx-%#llx refused: %#llx is not a boot reservation (not Reserved in /proc/iomem, nor in a /reserved-memory node of the device tree; %s)\n",
+		       base, base + size - 1, hole, __contig_how_to_reserve());
 		return -EINVAL;
 	}
 	if (__contig_region_firmware_ram(base, size, &hole)) {
