@@ -849,6 +849,7 @@ static int __contig_cpu_free(struct contig_cache *c, struct contig_slab *slab,
 			     const void *obj)
 {
 	struct contig_cache_cpu *pc = raw_cpu_ptr(c->cpu);
+	u16 inuse = CONTIG_SLAB_INUSE, cached = CONTIG_SLAB_CACHED;
 	unsigned long flags;
 	LIST_HEAD(doomed);
 	bool live;
@@ -860,11 +861,17 @@ static int __contig_cpu_free(struct contig_cache *c, struct contig_slab *slab,
 				       c->name);
 		return -EINVAL;
 	}
+	/*
+	 * Opaque to sparse: arm64's cmpxchg() inlines a case for every size,
+	 * and sparse, folding these constants into the 1-byte case, warns
+	 * that 0xffff does not fit a u8.  Compiles to nothing.
+	 */
+	OPTIMIZER_HIDE_VAR(inuse);
+	OPTIMIZER_HIDE_VAR(cached);
 	spin_lock_irqsave(&pc->lock, flags);
 	/* A released slab has no object in use: the cmpxchg fails there. */
 	live = READ_ONCE(slab->frames.live);
-	if (!live || cmpxchg(&slab->next[idx], CONTIG_SLAB_INUSE,
-			     CONTIG_SLAB_CACHED) != CONTIG_SLAB_INUSE) {
+	if (!live || cmpxchg(&slab->next[idx], inuse, cached) != inuse) {
 		spin_unlock_irqrestore(&pc->lock, flags);
 		if (live)
 			contig_slab_wrong_free(obj, "double free in cache %s",
