@@ -42,6 +42,7 @@
 #include <linux/mman.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -694,6 +695,23 @@ static void fault_race_join(void *data)
 }
 
 /*
+ * Give back the mm kunit_vm_mmap() attached to this kthread.  KUnit (6.12)
+ * attaches it with kthread_use_mm() and lets the thread's exit put it,
+ * which drops its users but not the reference kthread_use_mm() took: the
+ * mm_struct leaks (kmemleak reports it on arm64; on x86 a CPU's lazy TLB
+ * pointer to it hides it).  Unmap, unuse and put it here, in the thread
+ * that uses it; the resource's own cleanup then only frees its record.
+ */
+static void __drop_vm_mmap(unsigned long addr, size_t len)
+{
+	struct mm_struct *mm = current->mm;
+
+	vm_munmap(addr, len);
+	kthread_unuse_mm(mm);
+	mmput(mm);
+}
+
+/*
  * A page fault on a PFN-mapped buffer reads only what never changes (its
  * chunks), so it must not wait for buf->lock, which whole-buffer syncs and
  * vmaps hold.  A thread holds the lock for up to two seconds while this
@@ -739,6 +757,7 @@ static void buffer_pfn_fault_unlocked_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, byte, 0);
 	KUNIT_EXPECT_TRUE_MSG(test, f->faulted_while_locked,
 			      "the fault waited for buf->lock");
+	__drop_vm_mmap(addr, SZ_64K);
 }
 
 static struct kunit_case contig_buffer_cases[] = {
