@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the test kernel from Debian's linux-source-6.12.
-#   scripts/build-kernel.sh check   tinyconfig + base + debug fragments
-#   scripts/build-kernel.sh bench   tinyconfig + base fragment only
+#   scripts/build-kernel.sh check   x86_64: tinyconfig + base, x86, debug
+#   scripts/build-kernel.sh bench   x86_64: tinyconfig + base, x86
+#   scripts/build-kernel.sh arm64   arm64 (cross-built with
+#                                   aarch64-linux-gnu-gcc): tinyconfig +
+#                                   base, arm64, debug
 # Prints the build directory.  A finished build is cached under
 # build/kernel/<flavour>-<key>, key = hash of source version, fragments and
 # KERNEL_RECIPE (scripts/lib.sh); a second run with the same inputs does
@@ -13,7 +16,16 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 flavour=${1:-check}
-case $flavour in check|bench) ;; *) die "flavour must be check or bench";; esac
+case $flavour in check|bench|arm64) ;; *) die "flavour must be check, bench or arm64";; esac
+arch=$(kernel_arch "$flavour")
+kmake=(make -C "$(ksrc_dir)")
+image=bzImage
+CROSS_ARCH=
+if [ "$arch" = arm64 ]; then
+	CROSS_ARCH=arm64
+	kmake+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	image=Image
+fi
 
 src=$(ksrc_dir)
 out=$(kernel_dir "$flavour")
@@ -33,17 +45,17 @@ if [ ! -f "$src/Makefile" ]; then
 	rmdir "$tmp"
 fi
 
-frags=("$ROOT/scripts/kconfig/base.config")
-[ "$flavour" = check ] && frags+=("$ROOT/scripts/kconfig/debug.config")
+mapfile -t frags < <(kernel_frags "$flavour")
 
 msg "building $flavour kernel in $out (about 7 minutes on 2 cores)"
 start=$SECONDS
 rm -rf "$out"
 mkdir -p "$out"
-quiet "$out/config.log" make -C "$src" O="$out" tinyconfig
-quiet "$out/config.log" "$src/scripts/kconfig/merge_config.sh" -m -O "$out" \
-	"$out/.config" "${frags[@]}"
-quiet "$out/config.log" make -C "$src" O="$out" olddefconfig
+quiet "$out/config.log" "${kmake[@]}" O="$out" tinyconfig
+quiet "$out/config.log" env ${CROSS_ARCH:+ARCH=$CROSS_ARCH} \
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+	"${frags[@]}"
+quiet "$out/config.log" "${kmake[@]}" O="$out" olddefconfig
 
 # merge_config.sh only warns about options Kconfig dropped; we refuse them.
 missing=0
@@ -58,7 +70,7 @@ for f in "${frags[@]}"; do
 done
 [ $missing = 0 ] || die "kernel config lost options above (missing dependency?)"
 
-quiet "$out/build.log" make -C "$src" O="$out" -j"$JOBS" bzImage modules
+quiet "$out/build.log" "${kmake[@]}" O="$out" -j"$JOBS" "$image" modules
 touch "$out/.contig-done"
 msg "$flavour kernel built in $(( SECONDS - start ))s"
 echo "$out"

@@ -11,7 +11,11 @@
 #  3. build (or reuse) the debug test kernel, build our modules and
 #     selftests against it, boot it in QEMU and run every KUnit module and
 #     selftest, judging KTAP, the console (splats) and kmemleak;
-#  4. Debian's stock 6.1 and 6.12 kernels (scripts/check-kernels.sh):
+#  4. arm64 (scripts/check-arm64.sh): the arm64 debug test kernel, contig.ko
+#     cross-built W=1 and sparse clean, booted under qemu-system-aarch64
+#     with two contig,region nodes in the device tree: the KUnit modules,
+#     regions_test and the loaded selftests;
+#  5. Debian's stock 6.1 and 6.12 kernels (scripts/check-kernels.sh):
 #     DKMS install, W=1 + sparse against their headers, boot and run the
 #     user-space selftests.
 #
@@ -24,7 +28,8 @@
 #   scripts/check.sh            everything
 #   scripts/check.sh --broken   the harness self-test: deliberately broken
 #                               tests must make the run fail
-#   SKIP_STOCK=1                skip step 4
+#   SKIP_ARM64=1                skip step 4
+#   SKIP_STOCK=1                skip step 5
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -195,6 +200,23 @@ fi
 out=$(vm_run test-kernel "$KDIR/arch/x86/boot/bzImage" "$OUT/mod-check" "$plan")
 grep '^  FAIL' <<<"$out" || true
 record test-kernel "$(tail -n1 <<<"$out")"
+
+# ---- arm64: regions from the device tree ----------------------------------------
+# Two verdicts, the cross build's and the guest's; a script that stopped
+# before giving both fails here.
+if [ "${SKIP_ARM64:-0}" != 1 ]; then
+	n=0
+	while IFS= read -r line; do
+		case $line in
+		'  FAIL'*) echo "$line" ;;
+		*': '*' passed, '*' failed'*) record arm64 "$line"; n=$((n + 1)) ;;
+		esac
+	done < <(OUT="$OUT/arm64" "$ROOT/scripts/check-arm64.sh" || true)
+	if [ $n != 2 ]; then
+		echo "  FAIL arm64: the run stopped after $n of 2 verdicts (see $OUT/arm64)"
+		record arm64 "arm64: stopped"
+	fi
+fi
 
 # ---- Debian's stock kernels ---------------------------------------------------
 if [ "${SKIP_STOCK:-0}" != 1 ]; then

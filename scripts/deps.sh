@@ -3,7 +3,8 @@
 #
 # Install what a fresh Debian 12 machine lacks for building and testing
 # contig.  Idempotent, and silent when everything is already there.
-#   scripts/deps.sh            build + test-kernel packages
+#   scripts/deps.sh            build + test-kernel packages (x86_64 and
+#                              arm64: the cross compiler, QEMU, dtc)
 #   scripts/deps.sh --stock    also the headers of Debian's stock 6.1 and
 #                              6.12 kernels (DKMS builds and selftests on
 #                              the distribution kernels)
@@ -14,7 +15,9 @@ set -euo pipefail
 
 pkgs=(build-essential linux-source-6.12 qemu-system-x86 busybox-static
       flex bison bc libelf-dev libssl-dev cpio dkms sparse python3 xz-utils
-      kmod rsync pkg-config man-db)
+      kmod rsync pkg-config man-db
+      gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+      device-tree-compiler)
 
 want_stock=0
 [ "${1:-}" = --stock ] && want_stock=1
@@ -35,6 +38,14 @@ apt_update() {
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
+
+# scripts/check-arm64.sh fetches Debian's busybox-static for arm64 with
+# apt-get download (never installed): apt must list arm64 packages.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	msg "adding arm64 to apt's architectures (for apt-get download)"
+	$SUDO dpkg --add-architecture arm64
+	apt_update
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
 	msg "installing: ${missing[*]}"

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of contig's test initramfs.  Kernel messages go to the console
-# (ttyS0); test results go as KTAP to QEMU's debug console at port 0xe9
-# (scripts/ktap-port.c says why not a second serial port), so the two never
+# (ttyS0, ttyAMA0 on arm64); test results go as KTAP to QEMU's debug
+# console at port 0xe9 (scripts/ktap-port.c says why not a second serial
+# port), or on arm64 to a virtio console (/dev/hvc0), so the two never
 # interleave.  Every writer writes to the FIFO $R; one ktap-port process
 # reads it for the whole run.  Without the debug console (or ioperm()) the
 # results go to ttyS1 as before.  The plan comes from /etc/contig/plan, one
@@ -44,7 +45,12 @@ mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
 
 R=/dev/ttyS1
 [ -c $R ] || R=/dev/console
-if ktap-port --probe; then
+if [ -c /dev/hvc0 ]; then
+	# arm64 (no debug port): a virtio console, held open to the end so
+	# that no line waits on a close.
+	R=/dev/hvc0
+	exec 3> $R
+elif ktap-port --probe; then
 	R=/tmp/ktap.fifo
 	mkfifo $R
 	ktap-port < $R &

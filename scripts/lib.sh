@@ -45,16 +45,56 @@ ksrc_dir() {
 }
 
 # Bump when scripts/build-kernel.sh changes what it produces.
-KERNEL_RECIPE=2
+KERNEL_RECIPE=3
 
-# The kernel build directory for a flavour (check|bench), keyed by every
-# input that changes the image: source version, fragments, the recipe.
+# The kernel flavours: check (x86_64, debug), bench (x86_64, no debug) and
+# arm64 (arm64, debug).
+# kernel_arch FLAVOUR: the kernel's architecture, x86 (the host's) or
+# arm64 (cross-built).
+kernel_arch() {
+	case $1 in arm64) echo arm64 ;; *) echo x86 ;; esac
+}
+
+# kernel_frags FLAVOUR: the fragments added to tinyconfig, in order.
+kernel_frags() {
+	local k=$ROOT/scripts/kconfig
+	echo "$k/base.config"
+	case $1 in arm64) echo "$k/arm64.config" ;; *) echo "$k/x86.config" ;; esac
+	[ "$1" = bench ] || echo "$k/debug.config"
+}
+
+# The kernel build directory for a flavour, keyed by every input that
+# changes the image: source version, fragments, the recipe.
 kernel_dir() {
 	local flavour=$1 key
-	key=$( { ksrc_version; cat "$ROOT/scripts/kconfig/base.config";
-		 [ "$flavour" = check ] && cat "$ROOT/scripts/kconfig/debug.config";
-		 echo "recipe $KERNEL_RECIPE"; } | sha256sum | cut -c1-12)
+	# shellcheck disable=SC2046 # one path a line, no spaces
+	key=$( { ksrc_version; cat $(kernel_frags "$flavour");
+		 echo "recipe $KERNEL_RECIPE $(kernel_arch "$flavour")"; } |
+		sha256sum | cut -c1-12)
 	echo "$BUILD/kernel/$flavour-$key"
+}
+
+# The arm64 guest's regions, as scripts/arm64-regions.dtso declares them.
+ARM64_REGION=64M@0x60000000:main
+ARM64_REGION2=16M@0x70000000:second
+
+# arm64_plan [MODDIR]: the guest plan of scripts/check-arm64.sh.  contig.ko
+# is loaded with region= empty: its regions come from the device tree.
+arm64_plan() {
+	local ko selftests=()
+
+	[ -f "$ROOT/tools/selftests/loaded.list" ] &&
+		mapfile -t selftests < "$ROOT/tools/selftests/loaded.list"
+	echo "region"
+	echo "load"
+	if [ -n "${1:-}" ]; then
+		for ko in "$1"/contig_*_kunit.ko; do
+			[ -e "$ko" ] && echo "kunit $(basename "$ko")"
+		done
+	fi
+	echo "selftest regions_test $ARM64_REGION $ARM64_REGION2"
+	[ ${#selftests[@]} = 0 ] || printf 'selftest %s\n' "${selftests[@]}"
+	echo "unload"
 }
 
 # check_plan [MODDIR]: the guest plan of `make check` (scripts/guest-init.sh
