@@ -1340,7 +1340,9 @@ static void __helper_failed(struct contig_lend *l)
  * Context: process context, module load, before the region is published.
  * Return: 0 (also when nothing is lent); -EAGAIN when the blocks were
  * added but the helper did not online any and they were taken away
- * again (the caller may claim the region anew without lending); or
+ * again, or when they cannot be added because the kernel's memory map
+ * has them already (the caller may claim the region anew without
+ * lending); or
  * -errno, all with a dmesg line.
  */
 int contig_lend_init(struct contig_region *r)
@@ -1358,6 +1360,17 @@ int contig_lend_init(struct contig_region *r)
 			pr_info("lend: nothing lent: the region holds no whole %lu MiB memory block\n",
 				memory_block_size_bytes() >> 20);
 		return 0;
+	}
+	start = contig_frame_to_phys(r, r->lend_first);
+	if (pfn_valid(PHYS_PFN(start))) {
+		/*
+		 * Memory hotplug adds memory the kernel does not know yet
+		 * (memmap=$ on x86); a device tree's no-map region is in its
+		 * memory map already, and adding it fails with -EEXIST.
+		 */
+		l->off_why = "its memory blocks are in the kernel's memory map already (a device-tree no-map region)";
+		pr_info("lend: nothing lent: the region's memory blocks are in the kernel's memory map already (a device-tree no-map region), where memory hotplug cannot add them; the region stays contig's alone, as with lend=0\n");
+		return -EAGAIN;
 	}
 	l->r = r;
 	l->unit = pageblock_nr_pages;
@@ -1381,7 +1394,6 @@ int contig_lend_init(struct contig_region *r)
 	ret = register_memory_notifier(&l->nb);
 	if (ret)
 		goto unlend;
-	start = contig_frame_to_phys(r, r->lend_first);
 	size = (u64)r->lend_nr << PAGE_SHIFT;
 	ret = add_memory_driver_managed(memory_add_physaddr_to_nid(start),
 					start, size, CONTIG_LEND_RES_NAME,

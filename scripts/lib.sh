@@ -75,7 +75,7 @@ kernel_dir() {
 }
 
 # The arm64 guest's regions, as scripts/arm64-regions.dtso declares them.
-ARM64_REGION=64M@0x60000000:main
+ARM64_REGION=128M@0x60000000:main
 ARM64_REGION2=16M@0x70000000:second
 
 # arm64_plan [MODDIR]: the guest plan of scripts/check-arm64.sh.  contig.ko
