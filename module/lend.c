@@ -1368,7 +1368,7 @@ int contig_lend_init(struct contig_region *r)
 		 * (memmap=$ on x86); a device tree's no-map region is in its
 		 * memory map already, and adding it fails with -EEXIST.
 		 */
-		l->off_why = "its memory blocks are in the kernel's memory map already (a device-tree no-map region)";
+		l->off_why = "its blocks are in the memory map already (no-map)";
 		pr_info("lend: nothing lent: the region's memory blocks are in the kernel's memory map already (a device-tree no-map region), where memory hotplug cannot add them; the region stays contig's alone, as with lend=0\n");
 		return -EAGAIN;
 	}
