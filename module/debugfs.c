@@ -397,6 +397,18 @@ static const struct file_operations query_fops = {
 
 /* ---- the directory -------------------------------------------------------- */
 
+/* The files every region has: its range, its buddy, its policy. */
+static void __contig_debugfs_region_files(struct dentry *dir,
+					  struct contig_region *r)
+{
+	debugfs_create_file("region", 0400, dir, r, &region_fops);
+	debugfs_create_file("buddyinfo", 0400, dir, r, &buddyinfo_fops);
+	debugfs_create_file("fragmentation", 0400, dir, r,
+			    &fragmentation_fops);
+	debugfs_create_file("map", 0400, dir, r, &map_fops);
+	debugfs_create_file("policy", 0600, dir, r, &policy_fops);
+}
+
 /**
  * contig_debugfs_init() - create /sys/kernel/debug/contig/ for a region.
  * @r: a claimed region whose allocators are set up.
@@ -413,12 +425,7 @@ void contig_debugfs_init(struct contig_region *r)
 	contig_fault_debugfs_init(dir);
 	if (IS_ERR_OR_NULL(dir))
 		return;
-	debugfs_create_file("region", 0400, dir, r, &region_fops);
-	debugfs_create_file("buddyinfo", 0400, dir, r, &buddyinfo_fops);
-	debugfs_create_file("fragmentation", 0400, dir, r,
-			    &fragmentation_fops);
-	debugfs_create_file("map", 0400, dir, r, &map_fops);
-	debugfs_create_file("policy", 0600, dir, r, &policy_fops);
+	__contig_debugfs_region_files(dir, r);
 	debugfs_create_file("slabinfo", 0400, dir, r, &contig_slabinfo_fops);
 	debugfs_create_file("buffers", 0400, dir, NULL, &contig_buffers_fops);
 	debugfs_create_file("migrate", 0400, dir, NULL, &contig_migrate_fops);
@@ -449,14 +456,8 @@ void contig_debugfs_add_region(struct contig_region *r)
 		contig_regions_dir = debugfs_create_dir("regions", def->debugfs);
 	dir = debugfs_create_dir(r->name, contig_regions_dir);
 	r->debugfs = dir;
-	if (IS_ERR_OR_NULL(dir))
-		return;
-	debugfs_create_file("region", 0400, dir, r, &region_fops);
-	debugfs_create_file("buddyinfo", 0400, dir, r, &buddyinfo_fops);
-	debugfs_create_file("fragmentation", 0400, dir, r,
-			    &fragmentation_fops);
-	debugfs_create_file("map", 0400, dir, r, &map_fops);
-	debugfs_create_file("policy", 0600, dir, r, &policy_fops);
+	if (!IS_ERR_OR_NULL(dir))
+		__contig_debugfs_region_files(dir, r);
 }
 
 /**

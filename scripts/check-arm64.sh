@@ -27,12 +27,8 @@ set -euo pipefail
 OUT=${OUT:-$BUILD/check-arm64}
 export OUT
 mkdir -p "$OUT"
-if [ $# = 1 ]; then
-	plan=$(realpath "$1")
-else
-	plan=$OUT/plan-arm64
-	arm64_plan "$OUT/mod" > "$plan"
-fi
+plan=
+[ $# = 1 ] && plan=$(realpath "$1")
 CROSS=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 
 KDIR=$("$ROOT/scripts/build-kernel.sh" arm64)
@@ -54,7 +50,7 @@ msg "cross-building contig.ko for arm64"
 host=$OUT/arm64-w1-sparse.ktap
 {
 	echo "KTAP version 1"
-	echo "1..2"
+	echo "1..3"
 	if build_modules "$KDIR" "$OUT/mod" "${CROSS[@]}" W=1 C=1 \
 		CONTIG_TEST_MODULES=1 2>/dev/null; then
 		echo "ok 1 arm64_modules_build"
@@ -68,11 +64,23 @@ host=$OUT/arm64-w1-sparse.ktap
 	else
 		echo "not ok 2 arm64_no_compiler_or_sparse_warnings"
 	fi
+	# The guest's plan runs every KUnit module built: there must be some.
+	nk=$(find "$OUT/mod" -maxdepth 1 -name 'contig_*_kunit.ko' | wc -l)
+	if [ "$nk" -gt 0 ]; then
+		echo "ok 3 arm64_kunit_modules_built # $nk"
+	else
+		echo "not ok 3 arm64_kunit_modules_built"
+	fi
 	echo "# contig-run: complete"
 } > "$host"
 : > "$OUT/arm64-w1-sparse.console"
 judge arm64-w1-sparse "$host" "$OUT/arm64-w1-sparse.console"
 [ -f "$OUT/mod/contig.ko" ] || exit 0
+# After the build: the plan names the KUnit modules it made.
+if [ -z "$plan" ]; then
+	plan=$OUT/plan-arm64
+	arm64_plan "$OUT/mod" > "$plan"
+fi
 
 msg "cross-building the selftests for arm64"
 rm -rf "$OUT/tools"

@@ -78,22 +78,33 @@ kernel_dir() {
 ARM64_REGION=128M@0x60000000:main
 ARM64_REGION2=16M@0x70000000:second
 
+# plan_kunit [MODDIR]: a plan's "kunit" line for every KUnit module of
+# MODDIR (none without it).
+plan_kunit() {
+	local ko
+
+	[ -n "${1:-}" ] || return 0
+	for ko in "$1"/contig_*_kunit.ko; do
+		[ -e "$ko" ] && echo "kunit $(basename "$ko")"
+	done
+	return 0
+}
+
+# plan_loaded_selftests: a plan's "selftest" line for each selftest of
+# tools/selftests/loaded.list, run with the module loaded.
+plan_loaded_selftests() {
+	[ -f "$ROOT/tools/selftests/loaded.list" ] || return 0
+	sed 's/^/selftest /' "$ROOT/tools/selftests/loaded.list"
+}
+
 # arm64_plan [MODDIR]: the guest plan of scripts/check-arm64.sh.  contig.ko
 # is loaded with region= empty: its regions come from the device tree.
 arm64_plan() {
-	local ko selftests=()
-
-	[ -f "$ROOT/tools/selftests/loaded.list" ] &&
-		mapfile -t selftests < "$ROOT/tools/selftests/loaded.list"
 	echo "region"
 	echo "load"
-	if [ -n "${1:-}" ]; then
-		for ko in "$1"/contig_*_kunit.ko; do
-			[ -e "$ko" ] && echo "kunit $(basename "$ko")"
-		done
-	fi
+	plan_kunit "${1:-}"
 	echo "selftest regions_test $ARM64_REGION $ARM64_REGION2"
-	[ ${#selftests[@]} = 0 ] || printf 'selftest %s\n' "${selftests[@]}"
+	plan_loaded_selftests
 	echo "unload"
 }
 
@@ -108,19 +119,11 @@ arm64_plan() {
 # no helper found, then fuzz_test on it lent), and REGION with the
 # defaults (no whole block: nothing lent).
 check_plan() {
-	local ko selftests=()
-
-	[ -f "$ROOT/tools/selftests/loaded.list" ] &&
-		mapfile -t selftests < "$ROOT/tools/selftests/loaded.list"
 	echo "region $REGION_SIZE@$REGION_BASE"
 	echo "selftest load_test /lib/contig.ko $REGION_SIZE@$REGION_BASE 100 $SECTION_REGION"
 	echo "load"
-	if [ -n "${1:-}" ]; then
-		for ko in "$1"/contig_*_kunit.ko; do
-			[ -e "$ko" ] && echo "kunit $(basename "$ko")"
-		done
-	fi
-	[ ${#selftests[@]} = 0 ] || printf 'selftest %s\n' "${selftests[@]}"
+	plan_kunit "${1:-}"
+	plan_loaded_selftests
 	# The sample driver, built against contig as a driver author would,
 	# and the example program, built against libcontig as installed.
 	echo "sample contig_sample_edu"
@@ -140,7 +143,7 @@ check_plan() {
 	# struct-page user mappings.
 	echo "region $SECTION_REGION"
 	echo "load lend=0"
-	[ ${#selftests[@]} = 0 ] || printf 'selftest %s\n' "${selftests[@]}"
+	plan_loaded_selftests
 	echo "unload"
 	# The same whole block lent to the kernel (lend.c), onlined by hand
 	# (no helper), and taken away from it again at unload.

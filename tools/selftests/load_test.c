@@ -19,43 +19,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kmsg.h"
 #include "ktap.h"
 
 static const char *ko;
-static int kmsg_fd = -1;
-static char kmsg_buf[16384];
-
-static void kmsg_mark(void)
-{
-	if (kmsg_fd < 0)
-		kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-	lseek(kmsg_fd, 0, SEEK_END);
-}
-
-/* Kernel log lines since kmsg_mark(), message text only, one per line. */
-static const char *kmsg_since(void)
-{
-	size_t used = 0;
-	char rec[2048];
-	ssize_t n;
-
-	kmsg_buf[0] = '\0';
-	while ((n = read(kmsg_fd, rec, sizeof(rec) - 1)) > 0) {
-		char *msg, *nl;
-
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		nl = strchr(msg, '\n');
-		if (nl)
-			nl[1] = '\0';
-		if (used + strlen(msg) + 1 < sizeof(kmsg_buf)) {
-			strcpy(kmsg_buf + used, msg);
-			used += strlen(msg);
-		}
-	}
-	return kmsg_buf;
-}
 
 static int load(const char *params)
 {

@@ -28,6 +28,7 @@
 
 #include <uapi/contig.h>
 
+#include "kmsg.h"
 #include "ktap.h"
 
 #define DEV	"/dev/contig"
@@ -40,8 +41,6 @@ struct range {
 
 static struct range reg[2];
 static int ctl;
-static int kmsg_fd = -1;
-static char kmsg_buf[16384];
 
 static int xioctl(int fd, unsigned long cmd, void *arg)
 {
@@ -52,35 +51,6 @@ static int xioctl(int fd, unsigned long cmd, void *arg)
 static unsigned long sized(unsigned long cmd, size_t size)
 {
 	return _IOC(_IOC_DIR(cmd), _IOC_TYPE(cmd), _IOC_NR(cmd), size);
-}
-
-static void kmsg_mark(void)
-{
-	if (kmsg_fd < 0)
-		kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-	lseek(kmsg_fd, 0, SEEK_END);
-}
-
-/* Kernel log lines since kmsg_mark(), message text only. */
-static const char *kmsg_since(void)
-{
-	size_t used = 0;
-	char rec[2048];
-	ssize_t n;
-
-	kmsg_buf[0] = '\0';
-	while ((n = read(kmsg_fd, rec, sizeof(rec) - 1)) > 0) {
-		char *msg;
-
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		if (used + strlen(msg) + 1 < sizeof(kmsg_buf)) {
-			strcpy(kmsg_buf + used, msg);
-			used += strlen(msg);
-		}
-	}
-	return kmsg_buf;
 }
 
 static char *read_file(const char *path)
