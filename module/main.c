@@ -54,10 +54,6 @@ module_param(slab_debug, bool, 0444);
 MODULE_PARM_DESC(slab_debug,
 		 "Red zones and poison in every object cache and contig_kmalloc() class: reports overruns and use after free (slower)");
 
-/* The regions after the first, in id order; see contig_internal.h. */
-static struct contig_region *contig_more[CONTIG_MAX_REGIONS - 1];
-static unsigned int contig_nr_more;
-
 static void __contig_region_free(struct contig_region *r)
 {
 	contig_region_unpublish(r);
@@ -67,11 +63,16 @@ static void __contig_region_free(struct contig_region *r)
 	kfree(r);
 }
 
-/* Unpublish and release every region after the first. */
+/*
+ * Unpublish and release every region after the first, last first: they
+ * are published in id order once claimed (region.c keeps the list).
+ */
 static void __contig_free_more(void)
 {
-	while (contig_nr_more)
-		__contig_region_free(contig_more[--contig_nr_more]);
+	unsigned int n;
+
+	while ((n = contig_nr_regions()) > 1)
+		__contig_region_free(contig_region_get(n - 1));
 }
 
 /*
@@ -100,7 +101,6 @@ static int __contig_add_region(const struct contig_region_spec *spec,
 	contig_buffers_init(r);
 	contig_region_publish(r);
 	contig_debugfs_add_region(r);
-	contig_more[contig_nr_more++] = r;
 	pr_info("region %u (%s): managing %llu MiB at %pa-%#llx (%lu pages, %s fit, not lent: only region 0 lends)\n",
 		r->id, r->name, r->size >> 20, &r->base,
 		(u64)r->base + r->size - 1, r->nr_pages,
