@@ -284,24 +284,15 @@ static int cmd_alloc(int argc, char **argv)
 	c = open_dev();
 	if (region)
 		id = region_arg(c, region);
-	if (dry && id) {
-		struct contig_alloc_data a = {
-			.size = size, .align = align, .kind = kind,
-			.flags = CONTIG_FLAG_DRY_RUN, .fd_flags = O_RDWR,
-			.region = id, .report = (uintptr_t)&rep,
-		};
-
-		err = ioctl(contig_fd(c), CONTIG_IOCTL_ALLOC, &a) ? -errno : 0;
-		print_report(&rep);
-		printf("dry run in region %u: %s\n", id,
-		       err ? strerror(-err) : "would succeed");
-		contig_close(c);
-		return err ? 1 : 0;
-	}
 	if (dry) {
-		err = contig_dry_run(c, size, align, &rep);
+		err = contig_dry_run_region(c, id, size, align, &rep);
 		print_report(&rep);
-		printf("dry run: %s\n", err ? strerror(-err) : "would succeed");
+		if (id)
+			printf("dry run in region %u: %s\n", id,
+			       err ? strerror(-err) : "would succeed");
+		else
+			printf("dry run: %s\n",
+			       err ? strerror(-err) : "would succeed");
 		contig_close(c);
 		return err ? 1 : 0;
 	}

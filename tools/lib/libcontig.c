@@ -203,15 +203,23 @@ int contig_buf_alloc_region(struct contig *c, unsigned int region,
 	return alloc_in(c, region, size, align, kind, flags, report, bp);
 }
 
-int contig_dry_run(struct contig *c, uint64_t size, uint64_t align,
-		   struct contig_alloc_report *report)
+int contig_dry_run_region(struct contig *c, unsigned int region,
+			  uint64_t size, uint64_t align,
+			  struct contig_alloc_report *report)
 {
 	struct contig_alloc_data a = {
 		.size = size, .align = align, .kind = CONTIG_KIND_CONTIGUOUS,
 		.flags = CONTIG_FLAG_DRY_RUN, .fd_flags = O_RDWR | O_CLOEXEC,
+		.region = region,
 	};
 
 	return do_alloc(c, &a, report);
+}
+
+int contig_dry_run(struct contig *c, uint64_t size, uint64_t align,
+		   struct contig_alloc_report *report)
+{
+	return contig_dry_run_region(c, 0, size, align, report);
 }
 
 int contig_buf_import(struct contig *c, int fd, unsigned int flags,

@@ -111,6 +111,10 @@ int contig_buf_alloc_region(struct contig *c, unsigned int region,
  */
 int contig_dry_run(struct contig *c, uint64_t size, uint64_t align,
 		   struct contig_alloc_report *report);
+/* contig_dry_run() in region @region, as contig_buf_alloc_region(). */
+int contig_dry_run_region(struct contig *c, unsigned int region,
+			  uint64_t size, uint64_t align,
+			  struct contig_alloc_report *report);
 /*
  * Adopt @fd, a dma-buf of /dev/contig (one received from another
  * process, say), as a buffer: learn its size and kind, map it (unless

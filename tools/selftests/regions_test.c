@@ -372,6 +372,18 @@ static void contigctl_cases(const void *arg)
 		 reg[1].name);
 	ktap_check(!st && strstr(out, want),
 		   "contigctl stats --region 1 --json names it (%d)", st);
+	snprintf(args, sizeof(args), "alloc --dry-run --size 1M --region %s",
+		 reg[1].name);
+	st = run_ctl(args, out, sizeof(out));
+	ktap_check(!st && strstr(out, "dry run in region 1: would succeed"),
+		   "contigctl %s: would succeed (%d)", args, st);
+	snprintf(args, sizeof(args), "alloc --dry-run --size %lluK --region 1",
+		 (unsigned long long)(reg[1].size >> 10) * 2);
+	st = run_ctl(args, out, sizeof(out));
+	ktap_check(st == 1 && strstr(out, "dry run in region 1: Cannot allocate memory"),
+		   "contigctl %s: ENOMEM, said (%d)", args, st);
+	if (st != 1)
+		ktap_print("it printed: %s", out);
 	st = run_ctl("alloc --size 1M --region no-such-region", out, sizeof(out));
 	ktap_check(st == 1 && strstr(out, "no region of that name"),
 		   "contigctl alloc --region no-such-region fails, saying so (%d)",
@@ -385,7 +397,7 @@ int main(int argc, char **argv)
 		{ "alloc", 11, alloc_cases, NULL },
 		{ "nobody", 2, nobody_cases, NULL },
 		{ "debugfs", 4, debugfs_cases, NULL },
-		{ "contigctl", 4, contigctl_cases, NULL },
+		{ "contigctl", 6, contigctl_cases, NULL },
 	};
 	const unsigned int n = sizeof(groups) / sizeof(groups[0]);
 	const char *why = NULL;
