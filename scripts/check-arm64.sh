@@ -33,18 +33,6 @@ CROSS=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 
 KDIR=$("$ROOT/scripts/build-kernel.sh" arm64)
 
-# Debian's busybox-static for arm64, unpacked once.
-bbdir=$BUILD/arm64/busybox
-if [ ! -x "$bbdir/bin/busybox" ]; then
-	msg "fetching busybox-static:arm64"
-	rm -rf "$bbdir"
-	mkdir -p "$bbdir/deb"
-	(cd "$bbdir/deb" && quiet "$bbdir/download.log" apt-get download busybox-static:arm64)
-	dpkg-deb -x "$bbdir"/deb/busybox-static_*.deb "$bbdir"
-	rm -rf "$bbdir/deb"
-	[ -x "$bbdir/bin/busybox" ] || die "busybox-static:arm64 has no bin/busybox"
-fi
-
 # contig.ko and its KUnit modules, W=1 and sparse clean for arm64 too.
 msg "cross-building contig.ko for arm64"
 host=$OUT/arm64-w1-sparse.ktap
@@ -82,20 +70,7 @@ if [ -z "$plan" ]; then
 	arm64_plan "$OUT/mod" > "$plan"
 fi
 
-msg "cross-building the selftests for arm64"
-rm -rf "$OUT/tools"
-make -s -C "$ROOT/tools" OUT="$OUT/tools" CC=aarch64-linux-gnu-gcc \
-	AR=aarch64-linux-gnu-ar selftests > "$OUT/tools.log" 2>&1 ||
-	{ tail -n 30 "$OUT/tools.log" >&2; die "arm64 selftests did not build"; }
-
-# The virt machine's own device tree, with contig's regions added.
-dtb=$OUT/virt-contig.dtb
-qemu-system-aarch64 -machine virt,gic-version=3,iommu=smmuv3 \
-	-machine dumpdtb="$OUT/virt.dtb" -cpu max -smp 2 -m "${VM_MEM:-2G}" \
-	-display none > "$OUT/dumpdtb.log" 2>&1 ||
-	{ cat "$OUT/dumpdtb.log" >&2; die "qemu could not dump the virt device tree"; }
-dtc -q -@ -I dts -O dtb -o "$OUT/regions.dtbo" "$ROOT/scripts/arm64-regions.dtso"
-fdtoverlay -i "$OUT/virt.dtb" -o "$dtb" "$OUT/regions.dtbo"
-
-VM_ARCH=arm64 BUSYBOX=$bbdir/bin/busybox VM_DTB=$dtb \
-	vm_run arm64 "$KDIR/arch/arm64/boot/Image" "$OUT/mod" "$plan"
+arm64_selftests "$OUT/tools"
+bb=$(arm64_busybox)
+dtb=$(arm64_dtb "$OUT/dtb")
+VM_ARCH=arm64 BUSYBOX=$bb VM_DTB=$dtb vm_run arm64 "$KDIR/arch/arm64/boot/Image" "$OUT/mod" "$plan"

@@ -37,7 +37,9 @@
 # Alone (make check-kernels) OUT defaults to build/check-kernels and PLAN
 # to: the load selftest, load, the selftests of tools/selftests/loaded.list,
 # unload.  The static selftests are (re)built into $OUT/tools.
-# STOCK_SERIES="6.12" limits the run to some of the series.
+# STOCK_SERIES="6.12" limits the run to some of the series.  Then Debian's
+# arm64 kernel of the newest series, the same three parts, cross-built and
+# booted under qemu-system-aarch64 (STOCK_ARM64=0 skips it).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -257,13 +259,13 @@ unpack_sample() {
 		modinfo -F depends "$2" | grep -qx "$NAME" && echo "depends: $NAME"
 }
 
-# sample_dkms TREE ABI KDIR MODDIR DKMS-OPTS...: samples/edu/ through
+# sample_dkms TREE ABI KDIR MODDIR ARCH DKMS-OPTS...: samples/edu/ through
 # DKMS, as a driver author's package: its own dkms.conf and Makefile, built
 # after contig against what contig's build kept.  Its module joins
 # contig.ko in MODDIR for the boot (plan step "sample").
 sample_dkms() {
-	local d=$1 abi=$2 kdir=$3 moddir=$4 ver mv
-	shift 4
+	local d=$1 abi=$2 kdir=$3 moddir=$4 arch=$5 ver mv
+	shift 5
 	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$ROOT/samples/edu/dkms.conf")
 	mv=(-m "$SAMPLE_PKG" -v "$ver")
 	cp -r "$ROOT/samples/edu" "$d/src/$SAMPLE_PKG-$ver"
@@ -271,22 +273,25 @@ sample_dkms() {
 		ktap_skip sample_dkms_build "not added"
 		return
 	fi
-	if ktap_case sample_dkms_build dkms_build "$d" "$SAMPLE_PKG" "$ver" "$abi" "$kdir" "$@" &&
+	if ktap_case sample_dkms_build dkms_build "$d" "$SAMPLE_PKG" "$ver" "$abi" "$kdir" \
+		-a "$arch" "$@" &&
 	   ktap_case sample_dkms_install dkms install "${mv[@]}" -k "$abi" \
-		--kernelsourcedir "$kdir" --no-depmod "$@"; then
+		--kernelsourcedir "$kdir" --no-depmod -a "$arch" "$@"; then
 		ktap_case sample_imports_contig unpack_sample "$d/modules/$abi" \
 			"$moddir/$SAMPLE_KO.ko" || true
 	fi
 	ktap_case sample_dkms_remove dkms remove "${mv[@]}" --all --no-depmod "$@" || true
 }
 
-# dkms_part LABEL ABI KDIR: the LABEL-dkms part, in $OUT/LABEL-dkms/; on
-# success its mod/ holds the contig.ko DKMS built and installed.
+# dkms_part LABEL ABI KDIR [ARCH]: the LABEL-dkms part, in
+# $OUT/LABEL-dkms/; on success its mod/ holds the contig.ko DKMS built and
+# installed.  ARCH (dkms -a, e.g. aarch64) for another architecture's
+# kernel, whose headers' Makefile cross-compiles.
 dkms_part() {
-	local label=$1 abi=$2 kdir=$3 t0
+	local label=$1 abi=$2 kdir=$3 arch=${4:-$(uname -m)} t0
 	local d=$OUT/$label-dkms/tree ko=$OUT/$label-dkms/mod/$NAME.ko
 	local opts=(--dkmstree "$d/dkms" --sourcetree "$d/src" --installtree "$d/modules")
-	local mv=(-m "$NAME" -v "$VERSION")
+	local mv=(-m "$NAME" -v "$VERSION") aopts=(-a "$arch")
 
 	rm -rf "$OUT/$label-dkms"
 	ktap_begin "$label-dkms"
@@ -300,14 +305,15 @@ dkms_part() {
 		ktap_skip dkms_build "not added"
 	else
 		t0=$SECONDS
-		if ktap_case dkms_build dkms_build "$d" "$NAME" "$VERSION" "$abi" "$kdir" "${opts[@]}"; then
+		if ktap_case dkms_build dkms_build "$d" "$NAME" "$VERSION" "$abi" "$kdir" \
+			"${opts[@]}" "${aopts[@]}"; then
 			times+=("$label dkms build: $((SECONDS - t0))s")
 		fi
 	fi
 	if [ -d "$d/dkms/$NAME/$VERSION/$abi" ]; then
 		# --no-depmod: depmod would run on the host's /lib/modules/ABI.
 		ktap_case dkms_install dkms install "${mv[@]}" -k "$abi" \
-			--kernelsourcedir "$kdir" --no-depmod "${opts[@]}" || true
+			--kernelsourcedir "$kdir" --no-depmod "${opts[@]}" "${aopts[@]}" || true
 		ktap_case installs_only_contig_ko unpack_installed "$d/modules/$abi" "$ko" || true
 	else
 		ktap_skip dkms_install "not built"
@@ -325,8 +331,8 @@ dkms_part() {
 	fi
 	if [ -f "$ko" ]; then
 		ktap_case dkms_keeps_symvers_and_headers kept_for_drivers \
-			"$d/dkms/$NAME/kernel-$abi-$(uname -m)" || true
-		sample_dkms "$d" "$abi" "$kdir" "$(dirname "$ko")" "${opts[@]}"
+			"$d/dkms/$NAME/kernel-$abi-$arch" || true
+		sample_dkms "$d" "$abi" "$kdir" "$(dirname "$ko")" "$arch" "${opts[@]}"
 	else
 		ktap_skip sample_dkms "contig not installed"
 	fi
@@ -424,6 +430,43 @@ for series in ${STOCK_SERIES:-$("$ROOT/scripts/stock-kernel.sh" --series)}; do
 		fail_part "$label" "DKMS built no contig.ko to boot with"
 	fi
 done
+
+# Debian's arm64 kernel of the newest series (STOCK_ARM64=0 skips it):
+# the same three parts, cross-built against its headers (which
+# cross-compile by themselves), booted under qemu-system-aarch64 with the
+# device tree of scripts/check-arm64.sh, running the arm64 plan (regions
+# from the device tree; no KUnit in Debian's kernels).
+if [ "${STOCK_ARM64:-1}" = 1 ]; then
+	series=$("$ROOT/scripts/stock-kernel.sh" --series | tail -n1)
+	if k=$("$ROOT/scripts/stock-kernel.sh" --arm64 "$series"); then
+		read -r abi vmlinuz hdr <<<"$k"
+		label=stock-$abi
+		msg "stock kernel $abi: DKMS, W=1 + sparse, boot (arm64)"
+		dkms_part "$label" "$abi" "$hdr" aarch64
+		w1_part "$label" "$hdr"
+		mod=$OUT/$label-dkms/mod
+		if [ -f "$mod/$NAME.ko" ]; then
+			hook=$OUT/$label-w1-sparse/build/contig_test_hook.ko
+			[ -f "$hook" ] && cp "$hook" "$mod/"
+			arm64_selftests "$OUT/tools-arm64"
+			arm64_plan "$mod" > "$OUT/plan-$label"
+			bb=$(arm64_busybox)
+			dtb=$(arm64_dtb "$OUT/$label-dtb")
+			t0=$SECONDS
+			out=$(VM_ARCH=arm64 BUSYBOX=$bb VM_DTB=$dtb \
+			      VM_TOOLS=$OUT/tools-arm64 \
+			      vm_run "$label" "$vmlinuz" "$mod" "$OUT/plan-$label")
+			times+=("$label boot + plan: $((SECONDS - t0))s")
+			verdict "$out" || true
+		else
+			fail_part "$label" "DKMS built no contig.ko to boot with"
+		fi
+	else
+		fail_part "stock-$series-arm64-dkms" "no stock $series arm64 kernel (image or headers could not be fetched)"
+		fail_part "stock-$series-arm64-w1-sparse" "no kernel"
+		fail_part "stock-$series-arm64" "no kernel"
+	fi
+fi
 
 for t in "${times[@]}"; do
 	msg "time: $t"

@@ -15,9 +15,10 @@
 #     cross-built W=1 and sparse clean, booted under qemu-system-aarch64
 #     with two contig,region nodes in the device tree: the KUnit modules,
 #     regions_test and the loaded selftests;
-#  5. Debian's stock 6.1 and 6.12 kernels (scripts/check-kernels.sh):
-#     DKMS install, W=1 + sparse against their headers, boot and run the
-#     user-space selftests.
+#  5. Debian's stock kernels (scripts/check-kernels.sh): amd64 6.1 and
+#     6.12, and arm64 6.12 (cross-built, booted with the arm64 device
+#     tree): DKMS install, W=1 + sparse against their headers, boot and
+#     run the user-space selftests.
 #
 # Every VM boots with two reservations (scripts/run-vm.sh): REGION, which
 # shares a memory section with boot RAM, and PARTIAL_REGION, whose first
@@ -219,14 +220,22 @@ if [ "${SKIP_ARM64:-0}" != 1 ]; then
 fi
 
 # ---- Debian's stock kernels ---------------------------------------------------
+# Three verdicts a kernel (DKMS, W=1 + sparse, the boot): each amd64
+# series and the arm64 kernel; a script that stopped early fails here.
 if [ "${SKIP_STOCK:-0}" != 1 ]; then
 	grep -v '^kunit' "$plan" > "$OUT/plan-stock"
+	want=$((3 * ($("$ROOT/scripts/stock-kernel.sh" --series | wc -l) + 1)))
+	n=0
 	while IFS= read -r line; do
 		case $line in
 		'  FAIL'*) echo "$line" ;;
-		*': '*' passed, '*' failed'*) record stock "$line" ;;
+		*': '*' passed, '*' failed'*) record stock "$line"; n=$((n + 1)) ;;
 		esac
-	done < <("$ROOT/scripts/check-kernels.sh" "$OUT/plan-stock" || true)
+	done < <(STOCK_ARM64=1 "$ROOT/scripts/check-kernels.sh" "$OUT/plan-stock" || true)
+	if [ $n != "$want" ]; then
+		echo "  FAIL stock: the run stopped after $n of $want verdicts (see $OUT)"
+		record stock "stock: stopped"
+	fi
 fi
 
 echo

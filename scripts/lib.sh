@@ -105,6 +105,10 @@ arm64_plan() {
 	plan_kunit "${1:-}"
 	echo "selftest regions_test $ARM64_REGION $ARM64_REGION2"
 	plan_loaded_selftests
+	# The sample driver where the build made it (DKMS, stock kernels):
+	# edu's DMA through the SMMUv3 into region 0.
+	[ -z "${1:-}" ] || [ ! -e "$1/contig_sample_edu.ko" ] ||
+		echo "sample contig_sample_edu"
 	echo "unload"
 }
 
@@ -195,13 +199,56 @@ build_modules() {
 	cp "$dir"/src/*.ko "$dir/"
 }
 
+# arm64_busybox: the path of Debian's busybox-static for arm64, fetched
+# (apt-get download) and unpacked under $BUILD/arm64/ once, never installed
+# (installing it would replace the host's busybox).
+arm64_busybox() {
+	local bbdir=$BUILD/arm64/busybox
+	if [ ! -x "$bbdir/bin/busybox" ]; then
+		msg "fetching busybox-static:arm64"
+		rm -rf "$bbdir"
+		mkdir -p "$bbdir/deb"
+		(cd "$bbdir/deb" && quiet "$bbdir/download.log" apt-get download busybox-static:arm64)
+		dpkg-deb -x "$bbdir"/deb/busybox-static_*.deb "$bbdir"
+		rm -rf "$bbdir/deb"
+		[ -x "$bbdir/bin/busybox" ] || die "busybox-static:arm64 has no bin/busybox"
+	fi
+	echo "$bbdir/bin/busybox"
+}
+
+# arm64_dtb DIR: QEMU's device tree of the virt machine as run-vm.sh boots
+# it (-machine dumpdtb=), with scripts/arm64-regions.dtso applied by
+# fdtoverlay; prints the path of the result, in DIR.
+arm64_dtb() {
+	local dir=$1
+	mkdir -p "$dir"
+	qemu-system-aarch64 -machine virt,gic-version=3,iommu=smmuv3 \
+		-machine dumpdtb="$dir/virt.dtb" -cpu max -smp 2 -m "${VM_MEM:-2G}" \
+		-display none > "$dir/dumpdtb.log" 2>&1 ||
+		{ cat "$dir/dumpdtb.log" >&2; die "qemu could not dump the virt device tree"; }
+	dtc -q -@ -I dts -O dtb -o "$dir/regions.dtbo" "$ROOT/scripts/arm64-regions.dtso"
+	fdtoverlay -i "$dir/virt.dtb" -o "$dir/virt-contig.dtb" "$dir/regions.dtbo"
+	echo "$dir/virt-contig.dtb"
+}
+
+# arm64_selftests DIR: the selftests and contigctl cross-built for arm64,
+# static, into DIR.
+arm64_selftests() {
+	msg "cross-building the selftests for arm64"
+	rm -rf "$1"
+	make -s -C "$ROOT/tools" OUT="$1" CC=aarch64-linux-gnu-gcc \
+		AR=aarch64-linux-gnu-ar selftests > "$1.log" 2>&1 ||
+		{ tail -n 30 "$1.log" >&2; die "arm64 selftests did not build"; }
+}
+
 # vm_run LABEL KERNEL MODDIR PLAN: pack an initramfs with MODDIR's modules,
-# $OUT/tools' selftests and PLAN, boot KERNEL, print the judge's verdict.
+# the selftests of VM_TOOLS (default $OUT/tools) and PLAN, boot KERNEL,
+# print the judge's verdict.
 vm_run() {
 	local label=$1 kernel=$2 moddir=$3 plan=$4 dir=$OUT/$1 t=$SECONDS
 	mkdir -p "$dir"
 	"$ROOT/scripts/build-initramfs.sh" "$dir/initramfs.cpio.gz" "$moddir" \
-		"$plan" "$OUT/tools"
+		"$plan" "${VM_TOOLS:-$OUT/tools}"
 	msg "booting $label"
 	"$ROOT/scripts/run-vm.sh" "$kernel" "$dir/initramfs.cpio.gz" "$dir" \
 		"${VM_TIMEOUT:-1200}" || msg "$label: VM exited with status $? (timeout or crash)"

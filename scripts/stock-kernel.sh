@@ -13,6 +13,10 @@
 #   scripts/stock-kernel.sh S              print "ABI VMLINUZ KDIR" for the
 #                                          newest installed headers of S,
 #                                          fetching the matching image
+#   scripts/stock-kernel.sh --arm64 S      the same for Debian's arm64
+#                                          kernel of that version: image and
+#                                          headers fetched (:arm64), for
+#                                          cross builds and qemu-system-aarch64
 #
 # The image (linux-image-ABI-unsigned) is fetched with `apt-get download`
 # and unpacked under build/stock/ABI/, never installed on the host; later
@@ -28,6 +32,12 @@ abi_re() {
 	printf '%s' "${1//./\\.}"
 	printf '%s' '\.[0-9]+(-[0-9]+|\+deb[0-9]+)-amd64'
 }
+
+arm64=0
+if [ "${1:-}" = --arm64 ]; then
+	arm64=1
+	shift
+fi
 
 case ${1:-} in
 --series)
@@ -48,6 +58,38 @@ hdr=$(find /usr/src -maxdepth 1 -name "linux-headers-$s.*" 2>/dev/null |
       grep -E "/linux-headers-$(abi_re "$s")\$" | sort -V | tail -n1 || true)
 [ -n "$hdr" ] || die "no linux-headers for Debian's $s amd64 kernel (run scripts/deps.sh --stock)"
 abi=${hdr#/usr/src/linux-headers-}
+if [ "$arm64" = 1 ]; then
+	# The arm64 flavour of the same version.  Its headers package is
+	# unpacked, not installed (it is another architecture's); its scripts
+	# and tools links point at the host's linux-kbuild of that version,
+	# which the amd64 headers brought (as they brought the -common
+	# headers both flavours include), and its Makefile cross-compiles
+	# (ARCH=arm64, CROSS_COMPILE=aarch64-linux-gnu-) by itself.
+	ver=${abi%-amd64}
+	abi=$ver-arm64
+	dir=$BUILD/stock/$abi
+	vmlinuz=$dir/root/boot/vmlinuz-$abi
+	hdr=$dir/root/usr/src/linux-headers-$abi
+	kbuild=/usr/lib/linux-kbuild-$ver
+	[ -d "$kbuild/scripts" ] || die "no $kbuild (the amd64 headers of $ver bring it)"
+	if [ ! -f "$vmlinuz" ] || [ ! -f "$hdr/Makefile" ]; then
+		msg "fetching linux-image-$abi-unsigned:arm64 and its headers"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		(cd "$dir" && quiet "$dir/download.log" apt-get download \
+			"linux-image-$abi-unsigned:arm64" "linux-headers-$abi:arm64")
+		for deb in "$dir"/*.deb; do
+			dpkg-deb -x "$deb" "$dir/root"
+		done
+		rm -f "$dir"/*.deb
+		[ -f "$vmlinuz" ] || die "linux-image-$abi-unsigned has no boot/vmlinuz-$abi"
+		[ -f "$hdr/Makefile" ] || die "linux-headers-$abi has no Makefile"
+		ln -sfn "$kbuild/scripts" "$hdr/scripts"
+		ln -sfn "$kbuild/tools" "$hdr/tools"
+	fi
+	echo "$abi $vmlinuz $hdr"
+	exit 0
+fi
 dir=$BUILD/stock/$abi
 vmlinuz=$dir/root/boot/vmlinuz-$abi
 if [ ! -f "$vmlinuz" ]; then
