@@ -224,7 +224,8 @@ fi
 # series and the arm64 kernel; a script that stopped early fails here.
 if [ "${SKIP_STOCK:-0}" != 1 ]; then
 	grep -v '^kunit' "$plan" > "$OUT/plan-stock"
-	want=$((3 * ($("$ROOT/scripts/stock-kernel.sh" --series | wc -l) + 1)))
+	read -ra series <<<"${STOCK_SERIES:-$("$ROOT/scripts/stock-kernel.sh" --series | paste -sd' ')}"
+	want=$((3 * (${#series[@]} + 1)))
 	n=0
 	while IFS= read -r line; do
 		case $line in
