@@ -79,6 +79,15 @@ struct contig_buffer *contig_alloc(size_t size, size_t align,
 struct contig_buffer *contig_alloc_from(const char *region, size_t size,
 					size_t align, unsigned int kind,
 					unsigned int flags);
+/*
+ * contig_alloc_dev() is contig_alloc() from the region @dev's device-tree
+ * "memory-region" names (its first entry that is one of contig's regions;
+ * the default region when @dev has none): ERR_PTR(-ENODEV) when its
+ * entries name none of contig's.  Full kernel-doc in module/buffer.c.
+ */
+struct contig_buffer *contig_alloc_dev(struct device *dev, size_t size,
+				       size_t align, unsigned int kind,
+				       unsigned int flags);
 struct contig_buffer *contig_get(struct contig_buffer *buf);
 void contig_put(struct contig_buffer *buf);
 

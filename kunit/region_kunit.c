@@ -13,12 +13,16 @@
  * registered as soon as it is held, so an assertion that ends a case early
  * leaves nothing claimed for the next.
  */
+#include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
+#include <linux/of.h>
+#include <linux/of_platform.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -641,6 +645,122 @@ static void regions_zero_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, i, size);
 }
 
+static void put_device_action(void *dev)
+{
+	put_device(dev);
+}
+
+/* The platform device of the device-tree node compatible with @compat. */
+static struct device *dt_device(struct kunit *test, const char *compat)
+{
+	struct platform_device *pdev;
+	struct device_node *np;
+
+	np = of_find_compatible_node(NULL, NULL, compat);
+	if (!np)
+		kunit_skip(test, "no %s node in the device tree (arm64 guest's overlay)",
+			   compat);
+	pdev = of_find_device_by_node(np);
+	of_node_put(np);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_device_action,
+							&pdev->dev), 0);
+	return &pdev->dev;
+}
+
+static struct contig_buffer *alloc_dev(struct kunit *test, struct device *dev,
+				       size_t size, unsigned int kind)
+{
+	struct contig_buffer *buf = contig_alloc_dev(dev, size, 0, kind, 0);
+
+	if (!IS_ERR(buf))
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_action,
+								buf), 0);
+	return buf;
+}
+
+/* A device with no device-tree node gets the default region. */
+static void region_of_dev_default_test(struct kunit *test)
+{
+	struct contig_region *r0 = contig_default_region(), *r = NULL;
+	struct contig_buffer *buf;
+	struct device *dev;
+
+	if (!r0)
+		kunit_skip(test, "contig.ko holds no region");
+	dev = kunit_device_register(test, "contig-no-dt");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	KUNIT_ASSERT_NULL(test, dev->of_node);
+	KUNIT_EXPECT_EQ(test, contig_region_of_dev(dev, &r), 0);
+	KUNIT_EXPECT_PTR_EQ(test, r, r0);
+	buf = alloc_dev(test, dev, 2 * PAGE_SIZE, CONTIG_KIND_CONTIGUOUS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_EXPECT_EQ(test, contig_buffer_region_id(buf), 0U);
+	KUNIT_EXPECT_TRUE(test, in_region(test, buf, r0));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(contig_alloc_dev(NULL, PAGE_SIZE, 0,
+						       CONTIG_KIND_SG, 0)),
+			-EINVAL);
+}
+
+/*
+ * The guest's "contig,test-device" names the region "second" in its
+ * memory-region (after an entry that is no region of contig's): its
+ * buffers come from there, and region 0's books do not move.
+ */
+static void region_of_dev_dt_test(struct kunit *test)
+{
+	struct device *dev = dt_device(test, "contig,test-device");
+	struct contig_region *r0 = contig_default_region(), *r = NULL;
+	struct contig_stats_data a0, b0, a1, b1;
+	struct contig_buffer *buf;
+
+	KUNIT_ASSERT_EQ(test, contig_region_of_dev(dev, &r), 0);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_STREQ(test, r->name, "second");
+	KUNIT_EXPECT_NE(test, r->id, 0U);
+	region_stats(r0, &b0);
+	region_stats(r, &b1);
+	buf = alloc_dev(test, dev, 1 << 20, CONTIG_KIND_CONTIGUOUS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	KUNIT_EXPECT_EQ(test, contig_buffer_region_id(buf), r->id);
+	KUNIT_EXPECT_TRUE(test, in_region(test, buf, r));
+	region_stats(r0, &a0);
+	region_stats(r, &a1);
+	KUNIT_EXPECT_EQ(test, a1.allocs, b1.allocs + 1);
+	KUNIT_EXPECT_EQ(test, a1.free + (1 << 20), b1.free);
+	KUNIT_EXPECT_EQ(test, a0.allocs, b0.allocs);
+	KUNIT_EXPECT_EQ(test, a0.free, b0.free);
+	/* Only region 0 holds movable memory. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_dev(test, dev, PAGE_SIZE,
+						CONTIG_KIND_MOVABLE)), -EINVAL);
+}
+
+/*
+ * "contig,test-foreign" names only a reserved-memory node that is not
+ * contig's: -ENODEV, logged, and no region's books move.
+ */
+static void region_of_dev_foreign_test(struct kunit *test)
+{
+	struct device *dev = dt_device(test, "contig,test-foreign");
+	struct contig_region *r0 = contig_default_region(), *r = r0;
+	struct contig_stats_data a, b;
+
+	KUNIT_ASSERT_NOT_NULL(test, r0);
+	/* The precondition: the entry is there, and reserved memory. */
+	KUNIT_ASSERT_NOT_NULL(test, of_find_property(dev->of_node,
+						     "memory-region", NULL));
+	region_stats(r0, &b);
+	KUNIT_EXPECT_EQ(test, contig_region_of_dev(dev, &r), -ENODEV);
+	KUNIT_EXPECT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_dev(test, dev, PAGE_SIZE,
+						CONTIG_KIND_CONTIGUOUS)),
+			-ENODEV);
+	region_stats(r0, &a);
+	KUNIT_EXPECT_EQ(test, a.allocs, b.allocs);
+	KUNIT_EXPECT_EQ(test, a.failed_nomem, b.failed_nomem);
+	KUNIT_EXPECT_EQ(test, a.free, b.free);
+}
+
 static struct kunit_case region_cases[] = {
 	KUNIT_CASE_PARAM(region_parse_test, parse_gen_params),
 	KUNIT_CASE(region_parse_null_test),
@@ -649,6 +769,9 @@ static struct kunit_case region_cases[] = {
 	KUNIT_CASE(regions_lookup_test),
 	KUNIT_CASE(regions_alloc_test),
 	KUNIT_CASE(regions_zero_test),
+	KUNIT_CASE(region_of_dev_default_test),
+	KUNIT_CASE(region_of_dev_dt_test),
+	KUNIT_CASE(region_of_dev_foreign_test),
 	KUNIT_CASE_PARAM(region_check_test, check_gen_params),
 	KUNIT_CASE(region_second_claim_test),
 	KUNIT_CASE(region_system_ram_test),

@@ -778,6 +778,41 @@ struct contig_buffer *contig_alloc_from(const char *region, size_t size,
 EXPORT_SYMBOL_NS_GPL(contig_alloc_from, CONTIG);
 
 /**
+ * contig_alloc_dev() - contig_alloc(), from the region of a device.
+ * @dev:    the device the buffer is for.
+ * @size:   as contig_alloc().
+ * @align:  as contig_alloc().
+ * @kind:   as contig_alloc_from().
+ * @flags:  as contig_alloc().
+ *
+ * From the region @dev's device-tree "memory-region" names (its first
+ * entry that is one of contig's regions), or the default region when @dev
+ * has no memory-region: a driver asks for its device's memory and the
+ * device tree says where that is, as the kernel's own reserved-memory
+ * devices do (of_reserved_mem_device_init()).  The buffer is not mapped
+ * for @dev: contig_map() does that.
+ *
+ * Context: as contig_alloc().
+ * Return: as contig_alloc_from(); ERR_PTR(-ENODEV) when @dev's
+ * memory-region entries name no region of contig's, with a dmesg line.
+ */
+struct contig_buffer *contig_alloc_dev(struct device *dev, size_t size,
+				       size_t align, unsigned int kind,
+				       unsigned int flags)
+{
+	struct contig_region *r;
+	int ret;
+
+	if (!dev)
+		return ERR_PTR(-EINVAL);
+	ret = contig_region_of_dev(dev, &r);
+	if (ret)
+		return ERR_PTR(ret);
+	return contig_alloc_at(r, NULL, size, align, kind, flags, NULL);
+}
+EXPORT_SYMBOL_NS_GPL(contig_alloc_dev, CONTIG);
+
+/**
  * contig_alloc_in() - contig_alloc_ex(), from an arena of the default
  * region.
  * @arena:  as contig_alloc_at().

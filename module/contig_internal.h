@@ -130,6 +130,7 @@
 
 struct dentry;
 struct dev_pagemap;
+struct device;
 struct resource;
 
 /**
@@ -209,6 +210,7 @@ void contig_region_unpublish(struct contig_region *r);
 struct contig_region *contig_default_region(void);
 struct contig_region *contig_region_get(unsigned int id);
 struct contig_region *contig_region_find(const char *name);
+int contig_region_of_dev(const struct device *dev, struct contig_region **rp);
 unsigned int contig_nr_regions(void);
 
 static inline phys_addr_t contig_frame_to_phys(const struct contig_region *r,

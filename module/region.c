@@ -58,6 +58,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ctype.h>
+#include <linux/device.h>
 #include <linux/ioport.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
@@ -864,6 +865,56 @@ struct contig_region *contig_region_find(const char *name)
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_region_find);
+
+/**
+ * contig_region_of_dev() - the region a device's memory-region names.
+ * @dev: the device.
+ * @rp:  set to the region on success.
+ *
+ * The first entry of @dev's "memory-region" property (device tree) whose
+ * reserved-memory node is one of contig's regions: the same base and
+ * size, however the region was given (a contig,region node, or region=
+ * naming the range of any /reserved-memory node).  A device with no
+ * memory-region at all, or no device-tree node, gets the default region,
+ * as dma_alloc_coherent() falls back to the default CMA area.
+ *
+ * Context: process context.
+ * Return: 0; -ENODEV when @dev has memory-region entries but none is a
+ * region of contig's (a dmesg line says which device).
+ */
+int contig_region_of_dev(const struct device *dev, struct contig_region **rp)
+{
+	struct device_node *np;
+	struct reserved_mem *rmem;
+	struct contig_region *r;
+	unsigned int i, id;
+
+	*rp = contig_default_region();
+	if (!dev->of_node ||
+	    !of_find_property(dev->of_node, "memory-region", NULL))
+		return 0;
+	for (i = 0; (np = of_parse_phandle(dev->of_node, "memory-region", i));
+	     i++) {
+		rmem = of_reserved_mem_lookup(np);
+		of_node_put(np);
+		if (!rmem)
+			continue;
+		for (id = 0; id < CONTIG_MAX_REGIONS; id++) {
+			r = contig_region_get(id);
+			if (r && r->base == rmem->base &&
+			    r->size == rmem->size) {
+				*rp = r;
+				return 0;
+			}
+		}
+	}
+	*rp = NULL;
+	dev_info_ratelimited(dev, "contig: none of its %u memory-region entries is a region of contig's\n",
+			     i);
+	return -ENODEV;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_region_of_dev);
 
 /**
  * contig_nr_regions() - how many regions are published.
