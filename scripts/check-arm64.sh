@@ -13,10 +13,12 @@
 # download, unpacked under build/arm64/, never installed); takes QEMU's
 # device tree of the virt machine (-machine dumpdtb=) and adds to it, with
 # fdtoverlay, the /reserved-memory nodes of scripts/arm64-regions.dtso:
-# two no-map regions compatible with "contig,region"; then boots the
-# kernel under qemu-system-aarch64 (TCG, GICv3, SMMUv3, edu) and runs PLAN,
-# contig.ko loaded with region= empty, so that it takes its regions from
-# the device tree.
+# two no-map regions compatible with "contig,region", a reservation above
+# the guest's mem= for lending, and platform devices naming regions in
+# memory-region; then boots the kernel under qemu-system-aarch64 (TCG,
+# GICv3, SMMUv3, edu) and runs PLAN: contig.ko loaded with region= empty,
+# so that it takes its regions from the device tree, then on the range
+# above mem=, lent to the kernel.
 #
 # Prints the judge's lines, ending in "LABEL: N passed, N failed, N
 # skipped" for two labels: arm64-w1-sparse (the cross build) and arm64

@@ -77,6 +77,10 @@ kernel_dir() {
 # The arm64 guest's regions, as scripts/arm64-regions.dtso declares them.
 ARM64_REGION=128M@0x60000000:main
 ARM64_REGION2=16M@0x70000000:second
+# Above the RAM the guest's kernel is given (ARM64_MEM, run-vm.sh's mem=):
+# one whole 128 MiB memory block that lend=1 hot-adds.
+ARM64_LEND_REGION=128M@0xb8000000
+ARM64_MEM=1920M
 
 # plan_kunit [MODDIR]: a plan's "kunit" line for every KUnit module of
 # MODDIR (none without it).
@@ -109,6 +113,18 @@ arm64_plan() {
 	# edu's DMA through the SMMUv3 into region 0.
 	[ -z "${1:-}" ] || [ ! -e "$1/contig_sample_edu.ko" ] ||
 		echo "sample contig_sample_edu"
+	echo "unload"
+	# Lending on arm64: a region outside the RAM the kernel is given
+	# (mem=), hot-added: onlined by hand (lend_test), taken away at
+	# unload (--after), and with the defaults onlined into ZONE_MOVABLE
+	# by /usr/sbin/contigctl at load (--auto).
+	echo "region $ARM64_LEND_REGION"
+	echo "load lend=1 lend_helper="
+	echo "selftest lend_test"
+	echo "unload"
+	echo "selftest lend_test --after"
+	echo "load"
+	echo "selftest lend_test --auto"
 	echo "unload"
 }
 

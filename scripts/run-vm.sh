@@ -35,7 +35,7 @@ if [ "${VM_ARCH:-x86}" = arm64 ]; then
 		-chardev "file,id=ktap,path=$outdir/results.ktap" \
 		-device virtio-serial-pci -device virtconsole,chardev=ktap \
 		-kernel "$kernel" -initrd "$initrd" -dtb "$VM_DTB" \
-		-append "console=ttyAMA0 panic=-1 oops=panic kmemleak=on loglevel=7 ${VM_APPEND:-}" \
+		-append "console=ttyAMA0 mem=$ARM64_MEM panic=-1 oops=panic kmemleak=on loglevel=7 ${VM_APPEND:-}" \
 		</dev/null >"$outdir/qemu.log" 2>&1 || rc=$?
 	exit "${rc:-0}"
 fi

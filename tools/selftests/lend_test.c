@@ -1275,8 +1275,17 @@ int main(int argc, char **argv)
 		return ktap_finish();
 	}
 	block_nr = start / strtoull(buf, NULL, 16);
+#if defined(__x86_64__) || defined(__i386__)
 	ktap_check(depth > 0, "lend=1: System RAM (contig) at %#llx, memory%llu, nested in the boot reservation",
 		   start, block_nr);
+#else
+	/*
+	 * A device-tree reservation outside the RAM the kernel was given
+	 * (mem=) has no /proc/iomem entry of its own to nest in.
+	 */
+	ktap_check(depth == 0, "lend=1: System RAM (contig) at %#llx, memory%llu, an entry of its own beside the kernel's RAM (depth %d)",
+		   start, block_nr, depth);
+#endif
 	snprintf(path, sizeof(path), MEMDIR "/memory%llu/state", block_nr);
 	read_small(path, buf, sizeof(buf));
 	state = strdup(buf);
