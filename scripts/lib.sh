@@ -101,6 +101,20 @@ plan_loaded_selftests() {
 	sed 's/^/selftest /' "$ROOT/tools/selftests/loaded.list"
 }
 
+# plan_lend: the plan's lending steps on the region set before: the
+# whole block lent, onlined by hand (no helper), and taken away from the
+# kernel again at unload; then the defaults: lent, and onlined at load by
+# /usr/sbin/contigctl.
+plan_lend() {
+	echo "load lend=1 lend_helper="
+	echo "selftest lend_test"
+	echo "unload"
+	echo "selftest lend_test --after"
+	echo "load"
+	echo "selftest lend_test --auto"
+	echo "unload"
+}
+
 # arm64_plan [MODDIR]: the guest plan of scripts/check-arm64.sh.  contig.ko
 # is loaded with region= empty: its regions come from the device tree.
 arm64_plan() {
@@ -119,13 +133,7 @@ arm64_plan() {
 	# unload (--after), and with the defaults onlined into ZONE_MOVABLE
 	# by /usr/sbin/contigctl at load (--auto).
 	echo "region $ARM64_LEND_REGION"
-	echo "load lend=1 lend_helper="
-	echo "selftest lend_test"
-	echo "unload"
-	echo "selftest lend_test --after"
-	echo "load"
-	echo "selftest lend_test --auto"
-	echo "unload"
+	plan_lend
 }
 
 # check_plan [MODDIR]: the guest plan of `make check` (scripts/guest-init.sh
@@ -165,16 +173,8 @@ check_plan() {
 	echo "load lend=0"
 	plan_loaded_selftests
 	echo "unload"
-	# The same whole block lent to the kernel (lend.c), onlined by hand
-	# (no helper), and taken away from it again at unload.
-	echo "load lend=1 lend_helper="
-	echo "selftest lend_test"
-	echo "unload"
-	echo "selftest lend_test --after"
-	# The defaults: lent, and onlined at load by /usr/sbin/contigctl.
-	echo "load"
-	echo "selftest lend_test --auto"
-	echo "unload"
+	# The same whole block lent to the kernel (lend.c).
+	plan_lend
 	# No helper found: nothing lent, the region contig's alone.
 	echo "load lend_helper=/nonexistent/contigctl"
 	echo "selftest lend_test --private"
