@@ -210,6 +210,56 @@ static void regions_parse_null_test(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, why);
 }
 
+struct dt_name_case {
+	const char *node;
+	const char *name;		/* NULL: refused */
+};
+
+static const struct dt_name_case dt_name_cases[] = {
+	{ "camera@60000000", "camera" },
+	{ "second@70000000", "second" },
+	{ "plain", "plain" },				/* no unit address */
+	{ "a_b-C9@1", "a_b-C9" },
+	{ "fifteen-chars-x@0", "fifteen-chars-x" },	/* the longest */
+	{ "sixteen-chars-xy@0", NULL },
+	{ "@60000000", NULL },				/* empty */
+	{ "", NULL },
+	{ "cam.era@1", NULL },
+	{ "cam era@1", NULL },
+	{ "cam/era@1", NULL },
+	{ "cam:era@1", NULL },
+};
+
+static void dt_name_case_desc(const struct dt_name_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->node);
+}
+
+KUNIT_ARRAY_PARAM(dt_name, dt_name_cases, dt_name_case_desc);
+
+/*
+ * The name a contig,region node gives its region (contig_regions_from_dt()),
+ * with a canary past the name's CONTIG_REGION_NAME_LEN bytes.
+ */
+static void region_dt_name_test(struct kunit *test)
+{
+	const struct dt_name_case *c = test->param_value;
+	char name[CONTIG_REGION_NAME_LEN + 1];
+	const char *why = NULL;
+	int ret;
+
+	memset(name, 0x5a, sizeof(name));
+	ret = contig_region_dt_name(c->node, name, &why);
+	KUNIT_EXPECT_EQ(test, (unsigned char)name[CONTIG_REGION_NAME_LEN], 0x5a);
+	if (!c->name) {
+		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+		KUNIT_EXPECT_NOT_NULL(test, why);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_STREQ(test, name, c->name);
+}
+
 struct check_case {
 	const char *name;
 	u64 size;
@@ -766,6 +816,7 @@ static struct kunit_case region_cases[] = {
 	KUNIT_CASE(region_parse_null_test),
 	KUNIT_CASE_PARAM(regions_parse_test, list_gen_params),
 	KUNIT_CASE(regions_parse_null_test),
+	KUNIT_CASE_PARAM(region_dt_name_test, dt_name_gen_params),
 	KUNIT_CASE(regions_lookup_test),
 	KUNIT_CASE(regions_alloc_test),
 	KUNIT_CASE(regions_zero_test),

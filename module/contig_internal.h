@@ -201,6 +201,7 @@ struct contig_region_spec {
 int contig_region_parse(const char *str, u64 *size, u64 *base);
 int contig_regions_parse(const char *str, struct contig_region_spec *specs,
 			 const char **why);
+int contig_region_dt_name(const char *node, char *name, const char **why);
 int contig_regions_from_dt(struct contig_region_spec *specs, const char **why);
 int contig_region_check(u64 size, u64 base, const char **why);
 int contig_region_claim(struct contig_region *r, u64 size, u64 base);

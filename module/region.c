@@ -417,6 +417,37 @@ static int __contig_spec_cmp(const void *a, const void *b)
 }
 
 /**
+ * contig_region_dt_name() - a region's name from its node's name.
+ * @node: the node's name, e.g. "camera@60000000".
+ * @name: CONTIG_REGION_NAME_LEN bytes, set to the part before '@'.
+ * @why:  set to a short human reason on failure.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL when that part is empty, longer than 15
+ * characters, or has a character other than a letter, digit, '_' or '-'.
+ */
+int contig_region_dt_name(const char *node, char *name, const char **why)
+{
+	size_t len = strcspn(node, "@"), i;
+
+	if (!len || len >= CONTIG_REGION_NAME_LEN) {
+		*why = "a node name (before '@') of 1 to 15 characters";
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (!__contig_name_char(node[i])) {
+			*why = "a node name of letters, digits, '_', '-'";
+			return -EINVAL;
+		}
+	}
+	memcpy(name, node, len);
+	name[len] = '\0';
+	return 0;
+}
+
+CONTIG_EXPORT_FOR_TESTS(contig_region_dt_name);
+
+/**
  * contig_regions_from_dt() - the regions the device tree declares.
  * @specs: CONTIG_MAX_REGIONS entries, filled in order on success.
  * @why:   set to a short human reason on failure.
@@ -437,7 +468,6 @@ int contig_regions_from_dt(struct contig_region_spec *specs, const char **why)
 	struct device_node *np = NULL;
 	struct reserved_mem *rmem;
 	unsigned int n = 0, i;
-	size_t len;
 
 	if (!IS_ENABLED(CONFIG_OF_RESERVED_MEM))
 		return 0;
@@ -456,18 +486,9 @@ int contig_regions_from_dt(struct contig_region_spec *specs, const char **why)
 		memset(&specs[n], 0, sizeof(specs[n]));
 		specs[n].base = rmem->base;
 		specs[n].size = rmem->size;
-		len = strcspn(kbasename(np->full_name), "@");
-		if (!len || len >= CONTIG_REGION_NAME_LEN) {
-			*why = "a node name (before '@') of 1 to 15 characters";
+		if (contig_region_dt_name(kbasename(np->full_name),
+					  specs[n].name, why))
 			goto fail;
-		}
-		memcpy(specs[n].name, kbasename(np->full_name), len);
-		for (i = 0; i < len; i++) {
-			if (!__contig_name_char(specs[n].name[i])) {
-				*why = "a node name of letters, digits, '_', '-'";
-				goto fail;
-			}
-		}
 		for (i = 0; i < n; i++) {
 			if (!strcmp(specs[i].name, specs[n].name)) {
 				*why = "two contig,region nodes of one name";
