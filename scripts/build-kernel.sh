@@ -47,7 +47,7 @@ fi
 
 mapfile -t frags < <(kernel_frags "$flavour")
 
-msg "building $flavour kernel in $out (about 7 minutes on 2 cores)"
+msg "building $flavour kernel in $out (9 to 12 minutes on 2 cores)"
 start=$SECONDS
 rm -rf "$out"
 mkdir -p "$out"
