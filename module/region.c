@@ -178,6 +178,31 @@ static bool __contig_name_char(char c)
 }
 
 /*
+ * A region's name, @len characters at @s (NAME of region=, or a
+ * contig,region node's name before '@'), checked and copied to @name
+ * (CONTIG_REGION_NAME_LEN bytes).  Returns 0 or -EINVAL with *@why set.
+ */
+static int __contig_name(const char *s, size_t len, char *name,
+			 const char **why)
+{
+	size_t i;
+
+	if (!len || len >= CONTIG_REGION_NAME_LEN) {
+		*why = "a region's name is 1 to 15 characters (a node's: before '@')";
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (!__contig_name_char(s[i])) {
+			*why = "a region's name is letters, digits, '_' and '-'";
+			return -EINVAL;
+		}
+	}
+	memcpy(name, s, len);
+	name[len] = '\0';
+	return 0;
+}
+
+/*
  * One item of a region= list, @len characters at @item: SIZE@BASE or
  * SIZE@BASE:NAME.  Returns 0 or -errno with *@why set.
  */
@@ -188,7 +213,6 @@ static int __contig_parse_item(const char *item, size_t len,
 	char buf[64];
 	const char *colon = memchr(item, ':', len);
 	size_t range_len = colon ? colon - item : len;
-	size_t i, name_len;
 	int ret;
 
 	if (range_len >= sizeof(buf) || memchr(item, '\n', len)) {
@@ -205,20 +229,7 @@ static int __contig_parse_item(const char *item, size_t len,
 	}
 	if (!colon)
 		return 0;
-	name_len = len - range_len - 1;
-	if (!name_len || name_len >= CONTIG_REGION_NAME_LEN) {
-		*why = "a region's name is 1 to 15 characters";
-		return -EINVAL;
-	}
-	for (i = 0; i < name_len; i++) {
-		if (!__contig_name_char(colon[1 + i])) {
-			*why = "a region's name is letters, digits, '_' and '-'";
-			return -EINVAL;
-		}
-	}
-	memcpy(spec->name, colon + 1, name_len);
-	spec->name[name_len] = '\0';
-	return 0;
+	return __contig_name(colon + 1, len - range_len - 1, spec->name, why);
 }
 
 /**
@@ -428,21 +439,7 @@ static int __contig_spec_cmp(const void *a, const void *b)
  */
 int contig_region_dt_name(const char *node, char *name, const char **why)
 {
-	size_t len = strcspn(node, "@"), i;
-
-	if (!len || len >= CONTIG_REGION_NAME_LEN) {
-		*why = "a node name (before '@') of 1 to 15 characters";
-		return -EINVAL;
-	}
-	for (i = 0; i < len; i++) {
-		if (!__contig_name_char(node[i])) {
-			*why = "a node name of letters, digits, '_', '-'";
-			return -EINVAL;
-		}
-	}
-	memcpy(name, node, len);
-	name[len] = '\0';
-	return 0;
+	return __contig_name(node, strcspn(node, "@"), name, why);
 }
 
 CONTIG_EXPORT_FOR_TESTS(contig_region_dt_name);
