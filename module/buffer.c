@@ -794,7 +794,8 @@ EXPORT_SYMBOL_NS_GPL(contig_alloc_from, CONTIG);
  *
  * Context: as contig_alloc().
  * Return: as contig_alloc_from(); ERR_PTR(-ENODEV) when @dev's
- * memory-region entries name no region of contig's, with a dmesg line.
+ * memory-region entries name no region of contig's, ERR_PTR(-EINVAL) when
+ * @dev is NULL, each with a dmesg line.
  */
 struct contig_buffer *contig_alloc_dev(struct device *dev, size_t size,
 				       size_t align, unsigned int kind,
@@ -803,8 +804,10 @@ struct contig_buffer *contig_alloc_dev(struct device *dev, size_t size,
 	struct contig_region *r;
 	int ret;
 
-	if (!dev)
+	if (!dev) {
+		pr_info_ratelimited("alloc: %s() without a device\n", __func__);
 		return ERR_PTR(-EINVAL);
+	}
 	ret = contig_region_of_dev(dev, &r);
 	if (ret)
 		return ERR_PTR(ret);
