@@ -33,6 +33,21 @@ abi_re() {
 	printf '%s' '\.[0-9]+(-[0-9]+|\+deb[0-9]+)-amd64'
 }
 
+# fetch DIR PACKAGE...: apt-get download the packages into a new DIR and
+# unpack each under DIR/root, never installing them.
+fetch() {
+	local dir=$1 deb
+	shift
+	msg "fetching $*"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && quiet "$dir/download.log" apt-get download "$@")
+	for deb in "$dir"/*.deb; do
+		dpkg-deb -x "$deb" "$dir/root"
+	done
+	rm -f "$dir"/*.deb
+}
+
 arm64=0
 if [ "${1:-}" = --arm64 ]; then
 	arm64=1
@@ -73,15 +88,7 @@ if [ "$arm64" = 1 ]; then
 	kbuild=/usr/lib/linux-kbuild-$ver
 	[ -d "$kbuild/scripts" ] || die "no $kbuild (the amd64 headers of $ver bring it)"
 	if [ ! -f "$vmlinuz" ] || [ ! -f "$hdr/Makefile" ]; then
-		msg "fetching linux-image-$abi-unsigned:arm64 and its headers"
-		rm -rf "$dir"
-		mkdir -p "$dir"
-		(cd "$dir" && quiet "$dir/download.log" apt-get download \
-			"linux-image-$abi-unsigned:arm64" "linux-headers-$abi:arm64")
-		for deb in "$dir"/*.deb; do
-			dpkg-deb -x "$deb" "$dir/root"
-		done
-		rm -f "$dir"/*.deb
+		fetch "$dir" "linux-image-$abi-unsigned:arm64" "linux-headers-$abi:arm64"
 		[ -f "$vmlinuz" ] || die "linux-image-$abi-unsigned has no boot/vmlinuz-$abi"
 		[ -f "$hdr/Makefile" ] || die "linux-headers-$abi has no Makefile"
 		ln -sfn "$kbuild/scripts" "$hdr/scripts"
@@ -93,12 +100,7 @@ fi
 dir=$BUILD/stock/$abi
 vmlinuz=$dir/root/boot/vmlinuz-$abi
 if [ ! -f "$vmlinuz" ]; then
-	msg "fetching linux-image-$abi-unsigned"
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	(cd "$dir" && quiet "$dir/download.log" apt-get download "linux-image-$abi-unsigned")
-	dpkg-deb -x "$dir"/linux-image-*.deb "$dir/root"
-	rm -f "$dir"/linux-image-*.deb
+	fetch "$dir" "linux-image-$abi-unsigned"
 	[ -f "$vmlinuz" ] || die "linux-image-$abi-unsigned has no boot/vmlinuz-$abi"
 fi
 echo "$abi $vmlinuz $hdr"
