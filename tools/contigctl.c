@@ -285,14 +285,14 @@ static int cmd_alloc(int argc, char **argv)
 	if (region)
 		id = region_arg(c, region);
 	if (dry) {
+		char where[32] = "";
+
+		if (id)
+			snprintf(where, sizeof(where), " in region %u", id);
 		err = contig_dry_run_region(c, id, size, align, &rep);
 		print_report(&rep);
-		if (id)
-			printf("dry run in region %u: %s\n", id,
-			       err ? strerror(-err) : "would succeed");
-		else
-			printf("dry run: %s\n",
-			       err ? strerror(-err) : "would succeed");
+		printf("dry run%s: %s\n", where,
+		       err ? strerror(-err) : "would succeed");
 		contig_close(c);
 		return err ? 1 : 0;
 	}

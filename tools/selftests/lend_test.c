@@ -1249,7 +1249,7 @@ int main(int argc, char **argv)
 	struct contig_alloc_report rep;
 	char path[128], buf[256], *state, zpath[128], zones[128];
 	uint64_t moved = 0;
-	long long free0, present, free1, v, cleared;
+	long long free0, present, free1, v, cleared, taken0;
 	unsigned long long start = 0, share;
 	int depth = 0, fd = -1, fd2 = -1, ret, stop = -1, status, bad, ok;
 	int ext, ext_pages;
@@ -1448,14 +1448,14 @@ int main(int argc, char **argv)
 		   v, meminfo("MemAvailable:"), meminfo("MemTotal:"),
 		   (unsigned long long)(st.free / MiB), free1, present,
 		   lend_stat("taken_bytes"));
-	cleared = lend_stat("windows_taken");
+	taken0 = lend_stat("windows_taken");
 	ret = alloc_report(120 * MiB, 0, &rep, NULL, &fd);
 	if (ret != -ENOMEM) {
 		char *log = log_since("lend_test mark 4");
 
 		ktap_print("unexpected: %lld KiB available after it; windows taken %lld (%lld before), units taken %lld, failed_nomem %lld, kernel pages moved %lld; the log since the mark:",
 			   meminfo("MemAvailable:"),
-			   lend_stat("windows_taken"), cleared,
+			   lend_stat("windows_taken"), taken0,
 			   lend_stat("units_taken"), lend_stat("failed_nomem"),
 			   lend_stat("kernel_pages_moved"));
 		for (char *l = log ? strtok(log, "\n") : NULL; l;
